@@ -1,0 +1,52 @@
+# Two commands do all set-up (see README.md):
+#   make run   - the portal with demo content on the embedded default (SQLite)
+#   make test  - the whole suite against real PostgreSQL and Redis
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Test services: local defaults, overridable with the same variables.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: run test install lint format check worker clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@scripts/bootstrap_python.sh "$(PYTHON)" "$(VENV)"
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		scripts/ensure_services.sh
+	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: install
+	$(VENV)/bin/celery -A portal worker -Q default,media --loglevel INFO
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Assessments models arrive with their issues."""

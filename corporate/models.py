@@ -1,0 +1,1 @@
+"""Corporate models arrive with their issues."""

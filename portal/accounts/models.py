@@ -1,0 +1,117 @@
+"""People: the user account (email login, one role) and its profile."""
+
+import uuid
+from pathlib import PurePath
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_email(email: str) -> str:
+    """Emails are compared case-insensitively, so they are stored lower-cased."""
+    return (email or "").strip().lower()
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", _("Student")
+    INSTRUCTOR = "instructor", _("Instructor")
+    MENTOR = "mentor", _("Mentor")
+    ADMIN = "admin", _("Administrator")
+    CORPORATE_REP = "corporate_rep", _("Corporate representative")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email=normalize_email(username))
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        Profile.objects.get_or_create(user=user)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        extra_fields["role"] = Role.ADMIN
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address and holds exactly one role.
+
+    Names live here (not on the profile) because Django's and Wagtail's admin and
+    allauth read ``first_name``/``last_name`` from the user model.
+    """
+
+    username = None
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    role = models.CharField(
+        max_length=20, choices=Role.choices, default=Role.STUDENT, db_index=True
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="accounts_user_email_ci_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="accounts_user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+
+def avatar_upload_to(instance: "Profile", filename: str) -> str:
+    # Never trust the client's file name for the path; keep only a short extension.
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"avatars/{uuid.uuid4().hex}{suffix}"
+
+
+class Profile(models.Model):
+    """What a person tells about themselves beyond sign-in data."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    bio = models.TextField(blank=True, max_length=5000)
+    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    organization_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

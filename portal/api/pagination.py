@@ -1,0 +1,82 @@
+"""Page-number pagination that fills ``meta.pagination`` of the envelope."""
+
+import math
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+
+from .responses import ApiResponse
+
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+def _positive_int(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise serializers.ValidationError({name: [_("Must be a positive integer.")]})
+    return value
+
+
+class PagePagination(BasePagination):
+    """``?page=`` (1-based) and ``?per_page=`` (default 20, capped at 100).
+
+    A page past the end is an empty list with correct totals, not an error.
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.page = _positive_int(request, "page", 1)
+        self.per_page = min(
+            _positive_int(request, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE
+        )
+        if isinstance(queryset, list | tuple):
+            self.total = len(queryset)
+        else:
+            self.total = queryset.count()
+        start = (self.page - 1) * self.per_page
+        if start >= self.total:
+            return []
+        return list(queryset[start : start + self.per_page])
+
+    def get_meta(self) -> dict:
+        return {
+            "pagination": {
+                "page": self.page,
+                "per_page": self.per_page,
+                "total": self.total,
+                "pages": math.ceil(self.total / self.per_page) if self.total else 0,
+            }
+        }
+
+    def get_paginated_response(self, data):
+        return ApiResponse(data, meta=self.get_meta())
+
+    def get_paginated_response_schema(self, schema):
+        from .schema import envelope_schema
+
+        return envelope_schema(schema, paginated=True)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "1-based page number; past the last page is empty.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": "per_page",
+                "required": False,
+                "in": "query",
+                "description": "Items per page (default 20; above 100 means 100).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]

@@ -1,0 +1,12 @@
+"""The embedded default for ``make run``: DEBUG on, SQLite, local files, eager tasks."""
+
+from .base import *  # noqa: F403
+from .base import env, require_secret_key
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    "django-insecure-dev-only-key" if DEBUG else ""
+)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+require_secret_key(SECRET_KEY, DEBUG)

@@ -1,0 +1,17 @@
+"""Settings for the test suite: real PostgreSQL and Redis come from DATABASE_URL and
+REDIS_URL (the Makefile sets local defaults); Celery runs eagerly unless a test starts
+a real worker."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env.str("SECRET_KEY", default="test-only-secret-key-not-for-production")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = [
+    # Argon2 on its cheapest parameters would still dominate the suite's run time.
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.api.views import UnknownEndpointView
+from portal.health.views import health
+
+handler400 = "portal.api.views.bad_request"
+handler403 = "portal.api.views.permission_denied"
+handler404 = "portal.api.views.page_not_found"
+handler500 = "portal.api.views.server_error"
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    re_path(r"^api/(?P<version>v1)/", include("portal.api.urls")),
+    re_path(r"^api/", UnknownEndpointView.as_view()),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
