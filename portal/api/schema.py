@@ -116,6 +116,11 @@ def envelope_responses(result, generator, request, public):
     operation for the error statuses and as the ``default`` response."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["ErrorEnvelope"] = ERROR_ENVELOPE
+    # Routes accept an optional trailing slash; API.md writes paths without one.
+    result["paths"] = {
+        (path.rstrip("/") or "/"): item
+        for path, item in result.get("paths", {}).items()
+    }
     ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():

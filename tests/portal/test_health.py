@@ -1,0 +1,112 @@
+"""GET /health/ against the real services, and with each one broken."""
+
+import socket
+import time
+
+import pytest
+from django.test import override_settings
+
+from tests.support import result_of, run_python
+
+pytestmark = pytest.mark.django_db
+
+PROBE = """
+import json, time, django
+django.setup()
+from django.test import Client
+started = time.monotonic()
+response = Client().get("/health/")
+elapsed = time.monotonic() - started
+print("RESULT " + json.dumps({"status": response.status_code, "elapsed": elapsed,
+                              "body": response.json()}))
+"""
+
+
+def probe(**env: str) -> dict:
+    settings = {"DJANGO_SETTINGS_MODULE": "portal.settings.test", **env}
+    completed = run_python(PROBE, **settings)
+    assert completed.returncode == 0, completed.stderr
+    return result_of(completed.stdout)
+
+
+class TestHealthy:
+    def test_all_checks_pass(self, client):
+        response = client.get("/health/")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "healthy"
+        assert set(body["checks"]) == {
+            "database",
+            "cache",
+            "broker",
+            "disk_space",
+            "memory",
+        }
+        assert all(c["status"] == "ok" for c in body["checks"].values())
+        assert body["timestamp"].endswith("Z")
+        assert response["Cache-Control"].startswith("max-age=0")
+
+    def test_only_safe_methods(self, client):
+        assert client.post("/health/").status_code == 405
+
+
+class TestUnhealthy:
+    def test_database_unreachable(self, settings):
+        result = probe(
+            DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
+            REDIS_URL=settings.REDIS_URL,
+        )
+        assert result["status"] == 503
+        body = result["body"]
+        assert body["status"] == "unhealthy"
+        assert body["checks"]["database"]["status"] == "error"
+        assert body["checks"]["cache"]["status"] == "ok"
+        assert result["elapsed"] < 3
+
+    def test_redis_unreachable(self, settings):
+        result = probe(
+            DATABASE_URL=_database_url(settings),
+            REDIS_URL="redis://127.0.0.1:1/0",
+        )
+        assert result["status"] == 503
+        checks = result["body"]["checks"]
+        assert checks["cache"]["status"] == "error"
+        assert checks["broker"]["status"] == "error"
+        assert checks["database"]["status"] == "ok"
+
+    def test_a_hanging_dependency_does_not_hang_the_probe(self, settings):
+        # A socket that accepts connections but never answers: Redis PING hangs.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        port = silent.getsockname()[1]
+        try:
+            result = probe(
+                DATABASE_URL=_database_url(settings),
+                REDIS_URL=f"redis://127.0.0.1:{port}/0",
+            )
+        finally:
+            silent.close()
+        assert result["status"] == 503
+        assert result["body"]["checks"]["broker"]["status"] == "error"
+        assert result["elapsed"] < 2.5
+
+    def test_disk_over_threshold(self, client):
+        with override_settings(HEALTH_DISK_MAX_USAGE_PERCENT=0.001):
+            response = client.get("/health/")
+        assert response.status_code == 503
+        assert response.json()["checks"]["disk_space"]["status"] == "error"
+
+    def test_memory_over_threshold(self, client):
+        with override_settings(HEALTH_MEMORY_MAX_USAGE_PERCENT=0.001):
+            started = time.monotonic()
+            response = client.get("/health/")
+        assert time.monotonic() - started < 2.5
+        assert response.status_code == 503
+        assert response.json()["checks"]["memory"]["status"] == "error"
+
+
+def _database_url(settings) -> str:
+    db = settings.DATABASES["default"]
+    # The test database created by pytest-django.
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -1,0 +1,28 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+class TestSitePages:
+    def test_home_page_is_served_at_the_root(self, client):
+        response = client.get("/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<main" in html
+        assert "Train for a career in cybersecurity" in html
+
+    def test_wagtail_admin_asks_for_sign_in(self, client):
+        response = client.get("/cms/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/cms/login/")
+        assert client.get("/cms/login/").status_code == 200
+
+    def test_django_admin_is_mounted(self, client):
+        assert client.get("/django-admin/login/").status_code == 200
+
+    def test_admin_can_open_the_wagtail_dashboard(self, client, django_user_model):
+        admin = django_user_model.objects.create_superuser(
+            "boss@example.org", "pw-long-enough-1"
+        )
+        client.force_login(admin)
+        assert client.get("/cms/").status_code == 200

@@ -1,0 +1,98 @@
+"""Configuration comes from the environment, and production refuses unsafe defaults."""
+
+import secrets
+
+import pytest
+
+from tests.support import result_of, run_manage, run_python
+
+SHOW = """
+import json, django
+django.setup()
+from django.conf import settings
+print("RESULT " + json.dumps({
+    "debug": settings.DEBUG,
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "media": str(settings.MEDIA_ROOT),
+    "hosts": settings.ALLOWED_HOSTS,
+}))
+"""
+
+
+def show(**env: str) -> dict:
+    completed = run_python(SHOW, **env)
+    assert completed.returncode == 0, completed.stderr
+    return result_of(completed.stdout)
+
+
+class TestSecretKey:
+    @pytest.mark.parametrize("module", ["portal.settings.prod", "portal.settings.dev"])
+    def test_refuses_to_start_without_secret_key_when_not_debug(self, module):
+        completed = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE=module,
+            DEBUG="false",
+        )
+        assert completed.returncode != 0
+        assert "SECRET_KEY must be set" in completed.stderr
+
+    def test_production_starts_with_a_secret_key(self):
+        result = show(
+            DJANGO_SETTINGS_MODULE="portal.settings.prod",
+            SECRET_KEY=secrets.token_urlsafe(50),
+        )
+        assert result["debug"] is False
+
+
+class TestEmbeddedDefault:
+    def test_no_variables_means_sqlite_locmem_and_eager_tasks(self):
+        result = show(DJANGO_SETTINGS_MODULE="portal.settings.dev")
+        assert result["debug"] is True
+        assert result["db"] == "django.db.backends.sqlite3"
+        assert result["cache"].endswith("LocMemCache")
+        assert result["eager"] is True
+        assert result["broker"] == ""
+
+    def test_redis_url_switches_cache_and_broker(self):
+        result = show(
+            DJANGO_SETTINGS_MODULE="portal.settings.dev",
+            REDIS_URL="redis://127.0.0.1:6379/3",
+            DATABASE_URL="postgres://u@db.example:5432/portal",
+            MEDIA_ROOT="/srv/media",
+            ALLOWED_HOSTS="a.example,b.example",
+        )
+        assert result["db"] == "django.db.backends.postgresql"
+        assert result["cache"] == "django_redis.cache.RedisCache"
+        assert result["broker"] == "redis://127.0.0.1:6379/3"
+        assert result["eager"] is False
+        assert result["media"] == "/srv/media"
+        assert result["hosts"] == ["a.example", "b.example"]
+
+    def test_explicit_broker_and_eager_flag_win(self):
+        result = show(
+            DJANGO_SETTINGS_MODULE="portal.settings.dev",
+            REDIS_URL="redis://127.0.0.1:6379/3",
+            CELERY_BROKER_URL="redis://127.0.0.1:6379/4",
+            CELERY_TASK_ALWAYS_EAGER="true",
+        )
+        assert result["broker"] == "redis://127.0.0.1:6379/4"
+        assert result["eager"] is True
+
+
+class TestDeployCheck:
+    def test_check_deploy_is_clean_under_production_settings(self):
+        completed = run_manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            DJANGO_SETTINGS_MODULE="portal.settings.prod",
+            DEBUG="false",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="portal.example.org",
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        assert "no issues" in completed.stdout

@@ -1,0 +1,61 @@
+"""Helpers for tests that need a fresh process (settings are read at start-up)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Variables the portal reads; a subprocess starts without them unless a test sets them.
+PORTAL_VARIABLES = {
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "MEDIA_ROOT",
+}
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in PORTAL_VARIABLES}
+    env.update(overrides)
+    return env
+
+
+def run_python(
+    code: str, *, timeout: float = 60, **env: str
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_manage(*args: str, timeout: float = 120, **env: str):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def result_of(output: str) -> dict:
+    """The JSON a subprocess printed after ``RESULT `` (other lines are logs)."""
+    for line in output.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line.removeprefix("RESULT "))
+    raise AssertionError(f"no RESULT line in output:\n{output}")
