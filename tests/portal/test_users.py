@@ -39,7 +39,8 @@ class TestCreateSuperuser:
         monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-password-1")
         call_command("createsuperuser", "--noinput", verbosity=0)
         user = User.objects.get(email="root@example.org")
-        assert user.is_superuser and user.is_staff
+        assert user.is_superuser
+        assert user.is_staff
         assert user.role == Role.ADMIN
         assert user.is_admin
         assert user.check_password("a-long-admin-password-1")
