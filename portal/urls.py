@@ -17,6 +17,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     re_path(r"^api/(?P<version>v1)/", include("portal.api.urls")),
     re_path(r"^api/", UnknownEndpointView.as_view()),
+    path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

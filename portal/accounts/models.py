@@ -61,6 +61,9 @@ class User(AbstractUser):
     role = models.CharField(
         max_length=20, choices=Role.choices, default=Role.STUDENT, db_index=True
     )
+    # Tokens issued and web sessions started before this moment are no longer valid
+    # (set on password reset, role change, deactivation).
+    sessions_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -90,6 +93,14 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
+
+    def get_session_auth_hash(self) -> str:
+        # Web sessions carry this hash; folding in the revocation time ends every
+        # session of the user when it changes, like a password change does.
+        base = super().get_session_auth_hash()
+        if self.sessions_revoked_at is None:
+            return base
+        return f"{base}:{self.sessions_revoked_at.timestamp():.6f}"
 
     @property
     def is_admin(self) -> bool:

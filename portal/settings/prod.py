@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import STORAGES, env, require_secret_key
 
 DEBUG = env.bool("DEBUG", default=False)
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["admin", "instructor"])
 require_secret_key(SECRET_KEY, DEBUG)
 
 # Nginx terminates TLS and sets X-Forwarded-Proto.
