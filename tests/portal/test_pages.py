@@ -11,11 +11,11 @@ class TestSitePages:
         assert "<main" in html
         assert "Train for a career in cybersecurity" in html
 
-    def test_wagtail_admin_asks_for_sign_in(self, client):
+    def test_wagtail_admin_signs_in_through_allauth(self, client):
         response = client.get("/cms/")
         assert response.status_code == 302
-        assert response["Location"].startswith("/cms/login/")
-        assert client.get("/cms/login/").status_code == 200
+        assert response["Location"].startswith("/accounts/login/?next=/cms/")
+        assert client.get("/accounts/login/").status_code == 200
 
     def test_django_admin_is_mounted(self, client):
         assert client.get("/django-admin/login/").status_code == 200
