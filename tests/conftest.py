@@ -15,3 +15,24 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def home_page(db):
+    """The site root. Migrations create it, but a transactional test's flush empties
+    every table, so tests that render pages ask for it through this fixture."""
+    from wagtail.models import Locale, Page, Site
+
+    from content.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        Locale.objects.get_or_create(language_code="en")
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+        home = root.add_child(
+            instance=HomePage(title="Train for a career in cybersecurity", slug="home")
+        )
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
+    )
+    return home

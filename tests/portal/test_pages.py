@@ -4,7 +4,7 @@ pytestmark = pytest.mark.django_db
 
 
 class TestSitePages:
-    def test_home_page_is_served_at_the_root(self, client):
+    def test_home_page_is_served_at_the_root(self, client, home_page):
         response = client.get("/")
         assert response.status_code == 200
         html = response.content.decode()
