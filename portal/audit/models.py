@@ -1,0 +1,174 @@
+"""The audit log: an append-only, hash-chained record of security-relevant events."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.crypto import salted_hmac
+
+# prev_hash of the first entry: there is nothing before it to point at.
+GENESIS_HASH = "0" * 64
+# Fixed salt so the chain key is derived from, but never equal to, SECRET_KEY.
+CHAIN_KEY_SALT = "portal.audit.chain"
+
+
+class AuditLogImmutableError(Exception):
+    """An attempt to change or remove an audit entry through the ORM."""
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogImmutableError("Audit log entries cannot be updated.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogImmutableError("Audit log entries cannot be updated.")
+
+    def delete(self):
+        raise AuditLogImmutableError("Audit log entries cannot be deleted.")
+
+    delete.queryset_only = True
+
+
+class AuditLog(models.Model):
+    """One thing that happened, who did it, to what, and from where.
+
+    Entries form a chain: ``sequence`` counts 1, 2, 3 … without gaps and each entry's
+    ``hash`` is an HMAC (keyed from ``SECRET_KEY``) over its own content and the
+    previous entry's hash. The ORM refuses updates and deletes; an edit made behind
+    its back (raw SQL, a database console) breaks the chain, which
+    ``audit_chain_verify`` / ``manage.py verify_audit_chain`` report.
+
+    Write entries only through ``portal.audit.services.audit_log_record``, which
+    assigns the sequence and hash under a lock.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Frozen copies of who acted: the user row may later change its email or be
+    # deleted (``user`` then becomes NULL), but the entry must still say who it was
+    # and its hash must still verify. The chain hashes ``actor_id``, not ``user_id``.
+    actor_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    resource_type = models.CharField(max_length=50, blank=True)
+    # A string so it can hold integer ids and UUIDs alike.
+    resource_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(db_index=True)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"], name="audit_auditlog_user_created"
+            ),
+            models.Index(
+                fields=["resource_type", "resource_id"],
+                name="audit_auditlog_resource",
+            ),
+        ]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log entries"
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} by {self.actor_email or '-'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update"):
+            raise AuditLogImmutableError("Audit log entries cannot be updated.")
+        # A new entry must always be an INSERT, never an UPDATE of a row that
+        # happens to share its primary key.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutableError("Audit log entries cannot be deleted.")
+
+    def chain_payload(self) -> dict[str, Any]:
+        """The fields the hash covers, in a form that reads the same before saving
+        and after a round trip through the database."""
+        return {
+            "sequence": self.sequence,
+            "prev_hash": self.prev_hash,
+            "user_id": self.actor_id,
+            "actor_email": self.actor_email,
+            "action": self.action,
+            "resource_type": self.resource_type,
+            "resource_id": self.resource_id,
+            "ip_address": _canonical_ip(self.ip_address),
+            "user_agent": self.user_agent,
+            "details": _canonical_json_value(self.details),
+            "created_at": self.created_at.astimezone(datetime.UTC).isoformat(),
+        }
+
+    def compute_hash(self, secret: str | None = None) -> str:
+        """HMAC-SHA256 of the canonical payload; ``secret`` defaults to SECRET_KEY."""
+        message = json.dumps(
+            self.chain_payload(),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=True,
+            cls=DjangoJSONEncoder,
+        )
+        return salted_hmac(
+            CHAIN_KEY_SALT, message, secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The tip of the audit chain: a single row (id 1) that appenders lock.
+
+    Holding its row lock is what makes "read the last hash, write the next entry"
+    atomic across concurrent transactions, so the chain never forks.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="audit_chainhead_single_row"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit chain head at #{self.last_sequence}"
+
+
+def _canonical_ip(value: str | None) -> str | None:
+    # PostgreSQL's inet and Python may spell the same IPv6 address differently.
+    if not value:
+        return None
+    return str(ipaddress.ip_address(value))
+
+
+def _canonical_json_value(value: Any) -> Any:
+    # jsonb stores numbers as numeric and gives 1e+20 back as 100000000000000000000,
+    # so integral floats are hashed as integers to read the same on both sides.
+    if isinstance(value, dict):
+        return {key: _canonical_json_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical_json_value(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

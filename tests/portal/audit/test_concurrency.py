@@ -1,0 +1,53 @@
+"""Appends racing from several connections must not fork the chain."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from portal.audit.models import AuditChainHead, AuditLog
+from portal.audit.services import audit_chain_verify, audit_log_record
+
+THREADS = 4
+APPENDS_PER_THREAD = 10
+
+
+@pytest.mark.django_db(transaction=True)
+class TestConcurrentAppends:
+    def test_racing_appends_leave_a_gapless_valid_chain(self):
+        barrier = threading.Barrier(THREADS)
+        errors: list[BaseException] = []
+
+        def append_many(worker: int) -> None:
+            try:
+                barrier.wait(timeout=10)
+                for n in range(APPENDS_PER_THREAD):
+                    # Each append in its own transaction, committed at once, so the
+                    # threads contend for the chain head all the time.
+                    with transaction.atomic():
+                        audit_log_record(
+                            action="enrollment.created",
+                            details={"worker": worker, "n": n},
+                        )
+            except BaseException as exc:  # re-raised by the main thread's assert
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=append_many, args=(worker,))
+            for worker in range(THREADS)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        assert errors == []
+        total = THREADS * APPENDS_PER_THREAD
+        sequences = list(AuditLog.objects.values_list("sequence", flat=True))
+        assert sequences == list(range(1, total + 1))
+        assert AuditChainHead.objects.get().last_sequence == total
+        assert audit_chain_verify() == []
+        written = set(AuditLog.objects.values_list("details__worker", "details__n"))
+        assert len(written) == total
