@@ -24,9 +24,13 @@ class DomainError(Exception):
         code: str | None = None,
         status: int | None = None,
         field: str | None = None,
+        data: dict | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        # Extra payload for the envelope's ``data`` (e.g. the ``mfa_token`` of an
+        # MFA_REQUIRED answer); None for plain errors.
+        self.data = data
         if code is not None:
             self.code = code
         if status is not None:

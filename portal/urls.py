@@ -8,6 +8,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.api.views import UnknownEndpointView
 from portal.health.views import health
 
+# Every app's API routes, mounted under /api/v1/.
+api_v1 = [
+    path("", include("portal.api.urls")),
+    path("", include("portal.accounts.urls")),
+]
+
 handler400 = "portal.api.views.bad_request"
 handler403 = "portal.api.views.permission_denied"
 handler404 = "portal.api.views.page_not_found"
@@ -15,7 +21,7 @@ handler500 = "portal.api.views.server_error"
 
 urlpatterns = [
     path("health/", health, name="health"),
-    re_path(r"^api/(?P<version>v1)/", include("portal.api.urls")),
+    re_path(r"^api/(?P<version>v1)/", include(api_v1)),
     re_path(r"^api/", UnknownEndpointView.as_view()),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from django.db import transaction
 from portal.demo import DemoReport, seeder
 
 from .models import Role, User
+from .services import user_role_privileges_sync
 
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Ada", "Admin", Role.ADMIN, "admin-Demo-2026!"),
@@ -33,8 +34,7 @@ def seed_accounts(report: DemoReport) -> None:
                 else User.objects.create_user
             )
             user = create(email, password, first_name=first, last_name=last)
-            if role != Role.ADMIN:
-                user.role = role
-                user.is_staff = role == Role.INSTRUCTOR  # Wagtail editor access
-                user.save(update_fields=["role", "is_staff"])
+            user.role = role
+            user.save(update_fields=["role"])
+        user_role_privileges_sync(user=user)
         report.accounts.append((role.label, email, password))

@@ -122,6 +122,7 @@ def exception_handler(exc, context):
     """DRF's ``EXCEPTION_HANDLER``: every error becomes ``{"errors": [...]}`` with the
     right status; the renderer wraps it in the envelope."""
     headers = {}
+    data = None
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -132,6 +133,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         status_code = exc.status
         errors = [error(exc.code, exc.message, exc.field)]
+        data = exc.data
     elif isinstance(exc, DjangoValidationError):
         status_code = status.HTTP_400_BAD_REQUEST
         errors = _django_validation_errors(exc)
@@ -150,4 +152,7 @@ def exception_handler(exc, context):
     set_rollback()
     if status_code == 429 and "Retry-After" not in headers:
         headers["Retry-After"] = "60"
-    return Response({"errors": errors}, status=status_code, headers=headers)
+    body = {"errors": errors}
+    if data is not None:
+        body["data"] = data
+    return Response(body, status=status_code, headers=headers)

@@ -192,6 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS.insert(1, "allauth.account.auth_backends.AuthenticationBackend")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 # The editor signs in through allauth too, so MFA and rate limits apply there.
@@ -257,10 +258,13 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "portal.accounts.authentication.PortalJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "portal.accounts.permissions.MFAEnrolled",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["portal.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
@@ -279,12 +283,25 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# Authentication rate limits (DRF rate syntax: N/s, N/min, N/hour, N/day). Login and
+# MFA count failed attempts only; registration and password reset count every request.
+THROTTLE_RATES = {
+    "login_ip": env.str("THROTTLE_RATE_LOGIN_IP", default="100/hour"),
+    "login_account": env.str("THROTTLE_RATE_LOGIN_ACCOUNT", default="10/hour"),
+    "register_ip": env.str("THROTTLE_RATE_REGISTER_IP", default="100/hour"),
+    "password_reset": env.str("THROTTLE_RATE_PASSWORD_RESET", default="10/hour"),
+    "mfa": env.str("THROTTLE_RATE_MFA", default="10/min"),
+}
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
     "ALGORITHM": "HS256",
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_CLAIM": "user_id",
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,127 @@
+"""Who may do what: the one permission map, and the DRF permission classes built on it.
+
+Permission strings are ``resource:action``. The same map fills the JWT ``permissions``
+claim and answers the API's permission checks, so the two can never disagree.
+Object-level rules (an instructor's own courses, a mentor's mentees, a corporate
+rep's organization members) are django-guardian object permissions granted by the
+services that create those relations.
+"""
+
+from django.conf import settings
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from portal.errors import PermissionDenied
+
+from .mfa import totp_enabled
+from .models import Role
+
+WILDCARD = "*"
+
+_LEARNER = frozenset(
+    {
+        "course:read",
+        "course:enroll",
+        "module:read",
+        "progress:update",
+        "assessment:read",
+        "assessment:submit",
+        "certificate:read",
+        "certificate:download",
+        "profile:read",
+        "profile:update",
+    }
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.STUDENT: _LEARNER,
+    Role.INSTRUCTOR: _LEARNER
+    | {
+        "course:create",
+        "course:update",
+        "course:delete",
+        "course:submit",
+        "module:create",
+        "module:update",
+        "video:upload",
+        "assessment:create",
+        "assessment:update",
+        "assessment:grade",
+        "student:view_progress",
+        "analytics:view",
+    },
+    Role.MENTOR: _LEARNER | {"mentee:view", "student:view_progress", "analytics:view"},
+    Role.CORPORATE_REP: _LEARNER
+    | {
+        "organization:view",
+        "organization:manage",
+        "organization:enroll",
+        "student:view_progress",
+        "report:view",
+        "analytics:view",
+    },
+    Role.ADMIN: frozenset({WILDCARD}),
+}
+
+
+def effective_role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def permissions_for(user) -> list[str]:
+    """The sorted permission strings of a user's role (``["*"]`` for admins)."""
+    role = effective_role(user)
+    return sorted(ROLE_PERMISSIONS.get(role, frozenset())) if role else []
+
+
+def has_permission(user, permission: str) -> bool:
+    perms = ROLE_PERMISSIONS.get(effective_role(user), frozenset())
+    return WILDCARD in perms or permission in perms
+
+
+def mfa_required_for(user) -> bool:
+    return effective_role(user) in set(settings.MFA_REQUIRED_ROLES)
+
+
+class RolePermission(BasePermission):
+    """``RolePermission.require("course:create")`` makes a DRF permission class."""
+
+    permission: str = ""
+
+    @classmethod
+    def require(cls, permission: str) -> type["RolePermission"]:
+        return type(
+            f"Require_{permission.replace(':', '_')}",
+            (cls,),
+            {"permission": permission},
+        )
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated) and has_permission(
+            request.user, self.permission
+        )
+
+
+class IsAdminRole(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return effective_role(request.user) == Role.ADMIN
+
+
+class MFAEnrolled(BasePermission):
+    """Users whose role requires MFA may read, but change nothing through the API
+    until they have enrolled (``MFA_REQUIRED_ROLES``)."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS or getattr(view, "mfa_exempt", False):
+            return True
+        user = request.user
+        if not (user and user.is_authenticated) or not mfa_required_for(user):
+            return True
+        if totp_enabled(user):
+            return True
+        raise PermissionDenied(
+            "Your role requires two-factor authentication: enrol at "
+            "/api/v1/auth/mfa/totp/setup before making changes.",
+            code="MFA_ENROLLMENT_REQUIRED",
+        )

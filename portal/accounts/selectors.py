@@ -1,0 +1,24 @@
+from django.db.models import QuerySet
+
+from portal.errors import NotFound
+
+from .models import Role, User
+from .permissions import effective_role
+
+
+def _users() -> QuerySet[User]:
+    return User.objects.select_related("profile")
+
+
+def user_get_visible(*, actor: User, user_id: int) -> User:
+    """A user the actor may see: themselves; anyone for admins; mentees for their
+    mentor and organization members for their corporate rep (guardian object
+    permissions). Anyone else does not exist, as far as the actor can tell."""
+    user = _users().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("User not found.")
+    if actor.pk == user.pk or effective_role(actor) == Role.ADMIN:
+        return user
+    if actor.has_perm("accounts.view_user", user):
+        return user
+    raise NotFound("User not found.")

@@ -1,0 +1,100 @@
+"""Rate limits for the authentication endpoints, backed by the cache (Redis).
+
+Rates come from ``settings.THROTTLE_RATES`` (each overridable by an environment
+variable, see ``.env.example``) and are read per request, so tests and operators can
+change them without a restart of the class definitions.
+
+Login and MFA throttles count *failures* only: a person who signs in successfully many
+times is not locked out, while guessing is, per IP and per account independently.
+"""
+
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from .models import normalize_email
+
+
+class PortalRateThrottle(SimpleRateThrottle):
+    scope = ""
+
+    def get_rate(self):
+        return settings.THROTTLE_RATES.get(self.scope)
+
+    def ident_key(self, request) -> str | None:
+        return self.get_ident(request)
+
+    def get_cache_key(self, request, view):
+        ident = self.ident_key(request)
+        if not ident:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class CountingThrottle(PortalRateThrottle):
+    """Every request counts (registration, password reset)."""
+
+
+class FailureThrottle(PortalRateThrottle):
+    """Only recorded failures count; a request is refused once the failures in the
+    window reach the rate."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) >= self.num_requests:
+            return self.throttle_failure()
+        return True
+
+    def record_failure(self) -> None:
+        if self.rate is None or getattr(self, "key", None) is None:
+            return
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+
+def _email_from_body(request) -> str | None:
+    try:
+        email = request.data.get("email")
+    except AttributeError:
+        return None
+    return normalize_email(email) if isinstance(email, str) and email.strip() else None
+
+
+class LoginIPThrottle(FailureThrottle):
+    scope = "login_ip"
+
+
+class LoginAccountThrottle(FailureThrottle):
+    scope = "login_account"
+
+    def ident_key(self, request):
+        return _email_from_body(request)
+
+
+class MFAThrottle(FailureThrottle):
+    scope = "mfa"
+
+
+class RegisterIPThrottle(CountingThrottle):
+    scope = "register_ip"
+
+
+class PasswordResetThrottle(CountingThrottle):
+    """Per IP and, separately, per target email."""
+
+    scope = "password_reset"
+
+
+class PasswordResetAccountThrottle(CountingThrottle):
+    scope = "password_reset"
+
+    def ident_key(self, request):
+        email = _email_from_body(request)
+        return f"email:{email}" if email else None
