@@ -13,7 +13,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install lint format check worker clean
+.PHONY: run test test-browser install lint format check worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@scripts/bootstrap_python.sh "$(PYTHON)" "$(VENV)"
@@ -30,8 +30,14 @@ run: install
 test: install
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		scripts/ensure_services.sh
+	@scripts/ensure_browser.sh
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest
+
+test-browser: install
+	@scripts/ensure_browser.sh
+	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -m browser
 
 lint: install
 	$(VENV)/bin/ruff check .
