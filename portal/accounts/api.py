@@ -62,7 +62,9 @@ class AuthOutput(TokenPairOutput):
 
 class RegisterInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    password = serializers.CharField(
+        min_length=12, max_length=128, trim_whitespace=False
+    )
     first_name = serializers.CharField(
         max_length=NAME_MAX, required=False, allow_blank=True
     )
@@ -91,7 +93,9 @@ class EmailInput(serializers.Serializer):
 
 class ResetPasswordInput(serializers.Serializer):
     token = serializers.CharField(max_length=512)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    password = serializers.CharField(
+        min_length=12, max_length=128, trim_whitespace=False
+    )
 
 
 class CodeInput(serializers.Serializer):

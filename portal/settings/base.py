@@ -293,6 +293,24 @@ THROTTLE_RATES = {
     "mfa": env.str("THROTTLE_RATE_MFA", default="10/min"),
 }
 
+
+def _allauth_rate(rate: str) -> str:
+    """DRF's ``10/hour`` as allauth's ``10/h``."""
+    count, _, period = rate.partition("/")
+    return f"{count}/{period[:1]}"
+
+
+# The web sign-in (allauth) counts failed logins with the same limits as the API.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{_allauth_rate(THROTTLE_RATES['login_ip'])}/ip,"
+        f"{_allauth_rate(THROTTLE_RATES['login_account'])}/key"
+    ),
+    "signup": f"{_allauth_rate(THROTTLE_RATES['register_ip'])}/ip",
+    "reset_password": f"{_allauth_rate(THROTTLE_RATES['password_reset'])}/ip",
+    "reset_password_from_key": f"{_allauth_rate(THROTTLE_RATES['password_reset'])}/ip",
+}
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
