@@ -40,9 +40,9 @@ def race(n: int, request) -> list[int]:
 class TestRaces:
     def test_one_refresh_token_rotates_once(self):
         refresh = signed_in(APIClient(), UserFactory())["refresh"]
+        body = {"refresh": refresh}
         statuses = race(
-            4,
-            lambda c: c.post("/api/v1/auth/refresh", {"refresh": refresh}, format="json"),
+            4, lambda c: c.post("/api/v1/auth/refresh", body, format="json")
         )
         assert statuses == [200, 401, 401, 401]
 
