@@ -12,6 +12,7 @@ from portal.health.views import health
 api_v1 = [
     path("", include("portal.api.urls")),
     path("", include("portal.accounts.urls")),
+    path("", include("content.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"

@@ -165,7 +165,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
 # Periodic schedules are declared here, in one place.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "publish-scheduled-pages": {"task": "content.publish_scheduled", "schedule": 60.0},
+}
 
 # --- Auth -------------------------------------------------------------------------
 
@@ -371,6 +373,8 @@ LOGGING = {
         # Our request log replaces these two; keep their errors only.
         "django.server": {"level": "ERROR"},
         "django.request": {"level": "ERROR"},
+        # Wagtail's background tasks log every run at INFO.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,3 @@
+"""Course and module API routes (see content/api.py)."""
+
+urlpatterns: list = []
