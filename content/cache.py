@@ -2,6 +2,9 @@
 unpublishing or archiving a course bumps the version, which retires every cached
 entry at once (no key scanning, works with any cache backend)."""
 
+import hashlib
+from urllib.parse import urlencode
+
 from django.core.cache import cache
 
 VERSION_KEY = "content:catalog:version"
@@ -25,3 +28,14 @@ def catalog_cache_bump() -> None:
 
 def catalog_cache_key(name: str) -> str:
     return f"content:catalog:v{catalog_cache_version()}:{name}"
+
+
+def catalog_response_key(name: str, query_params) -> str:
+    """The key of one anonymous API response: the endpoint's ``name`` plus every
+    query parameter (sorted, so ``?a=1&b=2`` and ``?b=2&a=1`` share an entry),
+    hashed to keep keys short whatever the client sends."""
+    pairs = sorted(
+        (key, value) for key in query_params for value in query_params.getlist(key)
+    )
+    digest = hashlib.sha256(urlencode(pairs).encode()).hexdigest()[:32]
+    return catalog_cache_key(f"{name}:{digest}")

@@ -4,20 +4,34 @@ Pages hold content and presentation, never learner state: enrollment, progress,
 attempts and certificates live in their own apps and point at these pages.
 """
 
+import re
+
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
+
+from portal.accounts.models import Role
+from portal.accounts.permissions import effective_role
 
 from .blocks import ModuleBodyBlock
 
 MAX_MINUTES = 100_000
+CATALOG_PAGE_SIZE = 12
+CATALOG_SEARCH_MAX_LENGTH = 200
+THUMBNAIL_SPEC = "fill-640x360"
 
 
 class HomePage(Page):
@@ -45,6 +59,74 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = "course catalog"
+
+    def get_context(self, request, *args, **kwargs):
+        """The listed courses (live, not archived), filtered by the GET form
+        (``q``, ``category``, ``difficulty``) and paginated."""
+        context = super().get_context(request, *args, **kwargs)
+        listed = CoursePage.objects.live().child_of(self).filter(archived_at=None)
+        categories = list(
+            listed.order_by("category").values_list("category", flat=True).distinct()
+        )
+        query = request.GET.get("q", "").strip()[:CATALOG_SEARCH_MAX_LENGTH]
+        category = request.GET.get("category", "")
+        difficulty = request.GET.get("difficulty", "")
+        courses = listed
+        if category in categories:
+            courses = courses.filter(category=category)
+        else:
+            category = ""
+        if difficulty in Difficulty.values:
+            courses = courses.filter(difficulty_level=difficulty)
+        else:
+            difficulty = ""
+        if query:
+            # Full-text search (Wagtail's database backend: PostgreSQL or SQLite
+            # FTS) picks the matches; the listing query below stays the same.
+            # Only words go to the backend: SQLite's FTS syntax rejects stray quotes.
+            words = " ".join(re.findall(r"\w+", query))
+            matches = (
+                CoursePage.objects.live().search(words, operator="and") if words else []
+            )
+            courses = courses.filter(pk__in=[page.pk for page in matches])
+        courses = (
+            courses.select_related("instructor")
+            .prefetch_related(
+                Prefetch(
+                    "thumbnail",
+                    queryset=get_image_model().objects.prefetch_renditions(
+                        THUMBNAIL_SPEC
+                    ),
+                )
+            )
+            .annotate(module_count=_live_module_count())
+            .order_by("title", "pk")
+        )
+        paginator = Paginator(courses, CATALOG_PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        context.update(
+            courses=page_obj.object_list,
+            page_obj=page_obj,
+            page_range=paginator.get_elided_page_range(page_obj.number),
+            categories=categories,
+            difficulties=Difficulty.choices,
+            filters={"q": query, "category": category, "difficulty": difficulty},
+            is_filtered=bool(query or category or difficulty),
+        )
+        return context
+
+
+def _live_module_count():
+    """A subquery counting a course's live modules, for ``annotate``."""
+    modules = (
+        ModulePage.objects.live()
+        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+        .order_by()
+        .values("depth")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(modules), 0)
 
 
 class Difficulty(models.TextChoices):
@@ -80,6 +162,37 @@ class CoursePermissionTester(PagePermissionTester):
         if self.user.is_superuser or "change" in self.permissions:
             return True
         return self.user.pk in (self.page.owner_id, self.page.instructor_id)
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """Instructors write the courses they teach: the instructor field offers them
+    only themselves (and starts filled in); admins choose among instructors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("instructor")
+        user = self.for_user
+        if field is None or user is None:
+            return
+        if effective_role(user) == Role.ADMIN:
+            field.queryset = field.queryset.filter(
+                models.Q(role__in=[Role.INSTRUCTOR, Role.ADMIN])
+                | models.Q(is_superuser=True)
+            )
+        else:
+            allowed = [user.pk]
+            if self.instance.instructor_id:
+                allowed.append(self.instance.instructor_id)
+            field.queryset = field.queryset.filter(pk__in=allowed)
+            field.required = True
+        field.label_from_instance = _person_label
+        if not self.instance.instructor_id:
+            self.initial["instructor"] = user.pk
+
+
+def _person_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
 
 
 class CoursePage(Page):
@@ -129,6 +242,12 @@ class CoursePage(Page):
     prerequisites = ParentalManyToManyField(
         "content.CoursePage", blank=True, related_name="required_for"
     )
+    certificate_validity_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(36_500)],
+        help_text=_("How long certificates stay valid; empty: they never expire."),
+    )
     # State, not content: kept out of revisions (see with_content_json).
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -143,6 +262,7 @@ class CoursePage(Page):
                 FieldPanel("estimated_duration"),
                 FieldPanel("price"),
                 FieldPanel("capacity"),
+                FieldPanel("certificate_validity_days"),
             ],
             heading=_("Course facts"),
         ),
@@ -161,6 +281,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["content.CourseIndexPage"]
     subpage_types = ["content.ModulePage"]
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = "course"
@@ -178,6 +299,30 @@ class CoursePage(Page):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def status_string(self):
+        # The editor's status tag (page listings, edit header) shows the archive.
+        if self.archived_at is not None:
+            return _("archived")
+        return super().status_string
+
+    def route(self, request, path_components):
+        # Wagtail serves a live child under an unpublished parent; a module must
+        # not be readable before its course is.
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = (
+            ModulePage.objects.live().child_of(self).defer_streamfields()
+        ).order_by("path")
+        context["prerequisites"] = [
+            course for course in self.prerequisites.all() if course.live
+        ]
+        return context
 
     def permissions_for_user(self, user):
         return CoursePermissionTester(user, self)
@@ -239,3 +384,30 @@ class ModulePage(Page):
 
     def permissions_for_user(self, user):
         return ModulePermissionTester(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        """The course, its catalog (for breadcrumbs) and the live modules around
+        this one (for previous/next navigation)."""
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_parent().specific
+        modules = list(
+            ModulePage.objects.live()
+            .child_of(course)
+            .defer_streamfields()
+            .order_by("path")
+        )
+        position = next(
+            (i for i, module in enumerate(modules) if module.pk == self.pk), None
+        )
+        previous_module = next_module = None
+        if position is not None:
+            previous_module = modules[position - 1] if position > 0 else None
+            next_module = modules[position + 1] if position + 1 < len(modules) else None
+        context.update(
+            course=course,
+            catalog=course.get_parent(),
+            modules=modules,
+            previous_module=previous_module,
+            next_module=next_module,
+        )
+        return context

@@ -6,6 +6,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from .cache import catalog_cache_bump
 from .models import CourseIndexPage, CoursePage, ModulePage
+from .services import course_modules_publish
 
 
 @receiver(page_published, dispatch_uid="content.purge_on_publish")
@@ -13,3 +14,13 @@ from .models import CourseIndexPage, CoursePage, ModulePage
 def purge_catalog_cache(sender, instance, **kwargs):
     if isinstance(instance, CoursePage | ModulePage | CourseIndexPage):
         transaction.on_commit(catalog_cache_bump)
+
+
+@receiver(page_published, dispatch_uid="content.publish_course_modules")
+def publish_modules_with_their_course(sender, instance, revision=None, **kwargs):
+    """Approving a course in the editor publishes its draft modules too, as the API's
+    publish does (the review covers the whole course)."""
+    if isinstance(instance, CoursePage):
+        # The approver is not part of the signal; the publication is logged as a
+        # system action (the course's own publication names the approver).
+        course_modules_publish(course=instance, user=None)

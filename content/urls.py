@@ -1,3 +1,22 @@
-"""Course and module API routes (see content/api.py)."""
+"""Course and module API routes (see content/api.py). Every path works with and
+without a trailing slash."""
 
-urlpatterns: list = []
+from django.urls import re_path
+
+from . import api
+
+COURSE = r"^courses/(?P<course_id>[0-9]{1,18})"
+
+urlpatterns = [
+    re_path(r"^courses/?$", api.CourseListView.as_view(), name="course-list"),
+    re_path(rf"{COURSE}/?$", api.CourseDetailView.as_view(), name="course-detail"),
+    re_path(
+        rf"{COURSE}/submit/?$", api.CourseSubmitView.as_view(), name="course-submit"
+    ),
+    re_path(
+        rf"{COURSE}/publish/?$", api.CoursePublishView.as_view(), name="course-publish"
+    ),
+    re_path(
+        rf"{COURSE}/modules/?$", api.ModuleListView.as_view(), name="course-modules"
+    ),
+]

@@ -1,0 +1,246 @@
+"""Reads of courses and modules, scoped to what the acting user may see.
+
+One shared filter decides visibility (``_visible_to``): everyone sees live courses;
+instructors also see the courses they teach, in every state; admins see everything.
+Archived courses stay readable by id but are left out of the catalog. Every selector
+brings its own joins and subqueries, so the number of queries never grows with the
+number of courses or modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from wagtail.images import get_image_model
+from wagtail.models import WorkflowState
+
+from portal.accounts.models import Role
+from portal.accounts.permissions import effective_role, has_permission
+from portal.errors import NotFound, PermissionDenied
+
+from .models import CoursePage, ModulePage
+from .services import is_course_manager
+
+THUMBNAIL_SPEC = "fill-640x360"
+SEARCH_CONFIG = "english"
+
+# API ``ordering`` values; the primary key breaks ties so pages never overlap.
+ORDERINGS = {
+    "title": (Lower("title").asc(), "pk"),
+    "-title": (Lower("title").desc(), "-pk"),
+    "price": ("price", "pk"),
+    "-price": ("-price", "-pk"),
+    "created": (F("first_published_at").asc(nulls_last=True), "pk"),
+    "-created": (F("first_published_at").desc(nulls_first=True), "-pk"),
+    "duration": ("estimated_duration", "pk"),
+    "-duration": ("-estimated_duration", "-pk"),
+}
+DEFAULT_ORDERING = "-created"
+
+
+@dataclass(frozen=True)
+class CourseFilters:
+    category: str = ""
+    difficulty_level: str = ""
+    q: str = ""
+    ordering: str = ""
+    instructor: int | None = None
+
+
+@dataclass(frozen=True)
+class CourseRead:
+    """A course as one reader sees it: the live page for learners, the latest
+    revision for its instructor and admins (``author_view``)."""
+
+    course: CoursePage
+    author_view: bool
+
+
+class _Count(Func):
+    # An aggregate in a correlated subquery without GROUP BY.
+    function = "COUNT"
+    output_field = IntegerField()
+
+
+class _Sum(Func):
+    function = "SUM"
+    output_field = IntegerField()
+
+
+# --- Courses ------------------------------------------------------------------------
+
+
+def _visible_to(actor) -> Q:
+    if effective_role(actor) == Role.ADMIN:
+        return Q()
+    visible = Q(live=True)
+    if getattr(actor, "is_authenticated", False):
+        visible |= Q(instructor_id=actor.pk)
+    return visible
+
+
+def _module_stats(*, include_drafts: bool, prefix: str = "") -> dict:
+    """Annotations: the number of a course's modules and the sum of their durations
+    (live modules only, unless ``include_drafts``), as correlated subqueries on the
+    course's children in the page tree."""
+    modules = ModulePage.objects.filter(
+        path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1
+    ).order_by()
+    if not include_drafts:
+        modules = modules.filter(live=True)
+    return {
+        f"{prefix}module_count": Coalesce(
+            Subquery(modules.annotate(n=_Count("pk")).values("n")), 0
+        ),
+        f"{prefix}total_duration": Coalesce(
+            Subquery(modules.annotate(n=_Sum("duration")).values("n")), 0
+        ),
+    }
+
+
+def _courses(*, include_draft_modules: bool):
+    """Courses with their instructor, thumbnail renditions and module statistics."""
+    images = get_image_model().objects.prefetch_renditions(THUMBNAIL_SPEC)
+    return (
+        CoursePage.objects.select_related("instructor")
+        .prefetch_related(Prefetch("thumbnail", queryset=images))
+        .annotate(**_module_stats(include_drafts=include_draft_modules))
+    )
+
+
+def _search(courses, q: str):
+    """Full-text search of title and description (PostgreSQL), ranked; other
+    databases (the SQLite of ``make run``) match every word case-insensitively."""
+    if connections[courses.db].vendor == "postgresql":
+        from django.contrib.postgres.search import (
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+        )
+
+        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            "description", weight="B", config=SEARCH_CONFIG
+        )
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            courses.alias(search_document=vector)
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(vector, query))
+        )
+    for word in q.split():
+        courses = courses.filter(
+            Q(title__icontains=word) | Q(description__icontains=word)
+        )
+    return courses
+
+
+def _filtered(courses, filters: CourseFilters):
+    if filters.category:
+        courses = courses.filter(category__iexact=filters.category)
+    if filters.difficulty_level:
+        courses = courses.filter(difficulty_level=filters.difficulty_level)
+    if filters.instructor is not None:
+        courses = courses.filter(instructor_id=filters.instructor)
+    ordering = filters.ordering
+    if filters.q.strip():
+        courses = _search(courses, filters.q)
+        if not ordering and "search_rank" in courses.query.annotations:
+            return courses.order_by("-search_rank", "-pk")
+    return courses.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
+
+
+def course_list(*, filters: CourseFilters):
+    """The public catalog: live courses that are not archived."""
+    courses = _courses(include_draft_modules=False).filter(
+        live=True, archived_at__isnull=True
+    )
+    return _filtered(courses, filters)
+
+
+def course_list_authored(*, actor, filters: CourseFilters):
+    """Courses the actor teaches, in every state (admins: all courses), with their
+    review state prefetched so ``status`` costs no query per course."""
+    if not has_permission(actor, "course:update"):
+        raise PermissionDenied("Only instructors and admins have courses of their own.")
+    courses = _courses(include_draft_modules=True).prefetch_related(
+        Prefetch(
+            "_specific_workflow_states",
+            queryset=WorkflowState.objects.active(),
+            to_attr="_current_workflow_states",
+        )
+    )
+    if effective_role(actor) != Role.ADMIN:
+        courses = courses.filter(instructor_id=actor.pk)
+    return _filtered(courses, filters)
+
+
+def course_get_visible(*, actor, course_id: int) -> CoursePage:
+    """The course page row if the actor may see the course at all, else NotFound
+    (a draft of someone else is as absent as a missing id)."""
+    course = CoursePage.objects.filter(_visible_to(actor), pk=course_id).first()
+    if course is None:
+        raise NotFound("Course not found.")
+    return course
+
+
+def course_get(*, actor, course_id: int) -> CourseRead:
+    """A course for reading, or NotFound. Its managers get the latest revision, with
+    draft modules counted, and its real status; everyone else the live version."""
+    course = (
+        _courses(include_draft_modules=False)
+        .annotate(**_module_stats(include_drafts=True, prefix="all_"))
+        .select_related("latest_revision")
+        .filter(_visible_to(actor), pk=course_id)
+        .first()
+    )
+    if course is None:
+        raise NotFound("Course not found.")
+    if not is_course_manager(actor, course):
+        return CourseRead(course=course, author_view=False)
+    stats = course.all_module_count, course.all_total_duration
+    if course.has_unpublished_changes and course.latest_revision:
+        course = course.with_content_json(course.latest_revision.content)
+    course.module_count, course.total_duration = stats
+    return CourseRead(course=course, author_view=True)
+
+
+def course_list_published(*, course_ids: list[int]) -> list[CoursePage]:
+    """The published (live, not archived) courses among ``course_ids``."""
+    return list(
+        CoursePage.objects.filter(
+            pk__in=course_ids, live=True, archived_at__isnull=True
+        ).order_by("pk")
+    )
+
+
+# --- Modules ------------------------------------------------------------------------
+
+
+def _modules(course: CoursePage, *, include_drafts: bool):
+    modules = ModulePage.objects.child_of(course)
+    if not include_drafts:
+        modules = modules.filter(live=True)
+    # ``position``: the 1-based place among the listed modules, in tree order.
+    before = modules.filter(path__lte=OuterRef("path")).order_by()
+    return modules.annotate(
+        position=Subquery(before.annotate(n=_Count("pk")).values("n"))
+    ).order_by("path")
+
+
+def module_list(*, actor, course: CoursePage, include_drafts: bool = False):
+    """A course's live modules in the editor's order; its managers may ask for the
+    draft modules too."""
+    if include_drafts and not is_course_manager(actor, course):
+        raise PermissionDenied("Only the course's instructor or an admin sees drafts.")
+    return _modules(course, include_drafts=include_drafts)
+
+
+def module_get(*, course: CoursePage, module_id: int, include_drafts: bool):
+    module = _modules(course, include_drafts=include_drafts).filter(pk=module_id)
+    module = module.first()
+    if module is None:
+        raise NotFound("Module not found.")
+    return module

@@ -1,0 +1,126 @@
+"""Course archival in the editor: an "Archive course" / "Restore course" action in
+the page's action menu, header and listing menus, and the course status shown
+while editing."""
+
+from django.contrib import messages
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from . import views
+from .models import CoursePage
+from .services import is_course_manager, is_moderator
+
+
+def _may_archive(user, page) -> bool:
+    return (
+        isinstance(page, CoursePage)
+        and not page.is_archived
+        and is_course_manager(user, page)
+    )
+
+
+def _may_restore(user, page) -> bool:
+    return isinstance(page, CoursePage) and page.is_archived and is_moderator(user)
+
+
+@hooks.register("register_admin_urls")
+def course_admin_urls():
+    return [
+        path(
+            "courses/<int:page_id>/archive/",
+            views.course_archive_view,
+            name="content_course_archive",
+        ),
+        path(
+            "courses/<int:page_id>/restore/",
+            views.course_unarchive_view,
+            name="content_course_restore",
+        ),
+    ]
+
+
+class ArchiveCourseMenuItem(ActionMenuItem):
+    label = _("Archive course")
+    name = "action-archive-course"
+    icon_name = "folder-inverse"
+
+    def is_shown(self, context):
+        return context["view"] == "edit" and _may_archive(
+            context["request"].user, context["page"]
+        )
+
+    def get_url(self, parent_context):
+        return reverse("content_course_archive", args=[parent_context["page"].pk])
+
+
+class RestoreCourseMenuItem(ActionMenuItem):
+    label = _("Restore course")
+    name = "action-restore-course"
+    icon_name = "rotate"
+
+    def is_shown(self, context):
+        return context["view"] == "edit" and _may_restore(
+            context["request"].user, context["page"]
+        )
+
+    def get_url(self, parent_context):
+        return reverse("content_course_restore", args=[parent_context["page"].pk])
+
+
+@hooks.register("register_page_action_menu_item")
+def archive_course_menu_item():
+    return ArchiveCourseMenuItem(order=70)
+
+
+@hooks.register("register_page_action_menu_item")
+def restore_course_menu_item():
+    return RestoreCourseMenuItem(order=71)
+
+
+class ArchiveCourseButton(PageMenuItem):
+    label = _("Archive course")
+    icon_name = "folder-inverse"
+    url_name = "content_course_archive"
+
+    def is_shown(self, user):
+        return _may_archive(user, self.page)
+
+
+class RestoreCourseButton(PageMenuItem):
+    label = _("Restore course")
+    icon_name = "rotate"
+    url_name = "content_course_restore"
+
+    def is_shown(self, user):
+        return _may_restore(user, self.page)
+
+
+@hooks.register("register_page_header_buttons")
+def course_header_buttons(page, user, view_name, next_url=None):
+    page = page.specific_deferred
+    yield ArchiveCourseButton(page=page, next_url=next_url, priority=55)
+    yield RestoreCourseButton(page=page, next_url=next_url, priority=56)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def course_listing_buttons(page, user, next_url=None):
+    page = page.specific_deferred
+    yield ArchiveCourseButton(page=page, next_url=next_url, priority=35)
+    yield RestoreCourseButton(page=page, next_url=next_url, priority=36)
+
+
+@hooks.register("before_edit_page")
+def course_status_message(request, page):
+    """Say so when the course being edited is archived (its status tag reads
+    "archived" too): saving and publishing keep it archived."""
+    if request.method == "GET" and isinstance(page, CoursePage) and page.is_archived:
+        messages.warning(
+            request,
+            _(
+                "This course is archived: it is not listed in the catalog and takes "
+                "no new enrollments. Edits and publishing keep it archived."
+            ),
+        )
