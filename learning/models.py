@@ -1,9 +1,181 @@
-"""Learner-side records. Enrollment and progress arrive with their issue; mentorship
-is here now because access rules depend on it."""
+"""Learner-side records: enrollments, per-module progress, learning sessions,
+certificates and mentorship. They point at course and module pages with PROTECT:
+pages with learner records are archived, never deleted."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EnrollmentSource(models.TextChoices):
+    SELF = "self", _("Self-enrolled")
+    PAYMENT = "payment", _("Paid")
+    CORPORATE = "corporate", _("Corporate seat")
+    ADMIN = "admin", _("Enrolled by an administrator")
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Enrollment(models.Model):
+    """A learner's place in a course. Unenrolling cancels it (the row and its progress
+    stay); enrolling again reactivates the same row."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    course = models.ForeignKey(
+        "content.CoursePage", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    source = models.CharField(
+        max_length=20, choices=EnrollmentSource.choices, default=EnrollmentSource.SELF
+    )
+    status = models.CharField(
+        max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE
+    )
+    enrolled_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    progress_percentage = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    last_accessed = models.DateTimeField(null=True, blank=True)
+    last_module = models.ForeignKey(
+        "content.ModulePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="learning_one_enrollment"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percentage__gte=0)
+                & Q(progress_percentage__lte=100),
+                name="learning_progress_percentage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EnrollmentStatus.values),
+                name="learning_enrollment_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "status"]),
+            models.Index(fields=["user", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != EnrollmentStatus.CANCELLED
+
+
+class ModuleProgress(models.Model):
+    """One row per learner and module: time spent, where a video was left, and when
+    the module was completed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="module_progress",
+    )
+    course = models.ForeignKey(
+        "content.CoursePage", on_delete=models.PROTECT, related_name="+"
+    )
+    module = models.ForeignKey(
+        "content.ModulePage", on_delete=models.PROTECT, related_name="progress_records"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    time_spent = models.PositiveIntegerField(default=0, help_text=_("Seconds."))
+    last_position = models.PositiveIntegerField(default=0, help_text=_("Seconds."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module"], name="learning_one_progress_row"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.module_id}"
+
+
+class LearningSession(models.Model):
+    """A stretch of activity in one course (a new one starts after 30 minutes idle)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="learning_sessions",
+    )
+    course = models.ForeignKey(
+        "content.CoursePage", on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    time_spent = models.PositiveIntegerField(default=0, help_text=_("Seconds."))
+    pages_viewed = models.PositiveIntegerField(default=0)
+    interactions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "course", "-ended_at"]),
+            models.Index(fields=["ended_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Certificate(models.Model):
+    """Proof that a learner completed a course. Holder name and course title are frozen
+    at issue; the verification hash is an HMAC, so it cannot be guessed from ids."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.PROTECT, related_name="certificate"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    course = models.ForeignKey(
+        "content.CoursePage", on_delete=models.PROTECT, related_name="certificates"
+    )
+    number = models.CharField(max_length=32, unique=True)
+    verification_hash = models.CharField(max_length=64, unique=True)
+    holder_name = models.CharField(max_length=300)
+    course_title = models.CharField(max_length=255)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True, max_length=2000)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pdf = models.FileField(upload_to="certificates/", blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-issued_at"])]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class MentorAssignment(models.Model):

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("portal.api.urls")),
     path("", include("portal.accounts.urls")),
     path("", include("content.urls")),
+    path("", include("learning.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"
@@ -25,6 +26,7 @@ urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include(api_v1)),
     re_path(r"^api/", UnknownEndpointView.as_view()),
     path("accounts/", include("allauth.urls")),
+    path("", include("learning.page_urls")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -36,3 +36,12 @@ def home_page(db):
         is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
     )
     return home
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker on a queue of its own (see tests/worker.py)."""
+    from tests.worker import real_worker
+
+    with real_worker() as queue:
+        yield queue

@@ -1,0 +1,172 @@
+"""Reads for the learner's side, scoped to what the acting user may see."""
+
+from django.db.models import F, QuerySet
+
+from content.models import CoursePage, ModulePage
+from content.services import is_course_manager
+from portal.accounts.models import Role, User
+from portal.accounts.permissions import effective_role
+from portal.accounts.selectors import user_get_visible
+from portal.errors import NotFound, PermissionDenied
+
+from .models import Certificate, Enrollment, EnrollmentStatus, ModuleProgress
+
+
+def enrollment_list_for_user(*, actor: User, user_id: int) -> QuerySet[Enrollment]:
+    """A user's enrollments, for whoever may see that user (self, admin, mentor,
+    corporate rep of their organization); 404 for anyone else."""
+    user = user_get_visible(actor=actor, user_id=user_id)
+    return (
+        Enrollment.objects.filter(user=user)
+        .select_related("course", "last_module")
+        .order_by("-enrolled_at", "-pk")
+    )
+
+
+def certificate_list_for_user(*, actor: User, user_id: int) -> QuerySet[Certificate]:
+    user = user_get_visible(actor=actor, user_id=user_id)
+    return Certificate.objects.filter(user=user).order_by("-issued_at", "-pk")
+
+
+def certificate_get_visible(*, actor: User, certificate_id: int) -> Certificate:
+    """Holder and admins; a corporate rep of the holder's organization. Anyone else:
+    not found."""
+    certificate = (
+        Certificate.objects.select_related("user").filter(pk=certificate_id).first()
+    )
+    if certificate is None:
+        raise NotFound("Certificate not found.")
+    role = effective_role(actor)
+    if role == Role.ADMIN or certificate.user_id == actor.pk:
+        return certificate
+    if (
+        role == Role.CORPORATE_REP
+        and certificate.user is not None
+        and actor.has_perm("accounts.view_user", certificate.user)
+    ):
+        return certificate
+    raise NotFound("Certificate not found.")
+
+
+def certificate_get_downloadable(*, actor: User, certificate_id: int) -> Certificate:
+    certificate = certificate_get_visible(actor=actor, certificate_id=certificate_id)
+    if effective_role(actor) != Role.ADMIN and certificate.user_id != actor.pk:
+        raise PermissionDenied("Only the holder may download this certificate.")
+    return certificate
+
+
+def course_for_progress(*, actor: User, course_id: int) -> tuple[CoursePage, bool]:
+    """The course and whether the actor manages it (sees every learner). Learners
+    see their own progress only; a course they cannot see does not exist."""
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        raise NotFound("Course not found.")
+    if is_course_manager(actor, course):
+        return course, True
+    if not course.live:
+        raise NotFound("Course not found.")
+    return course, False
+
+
+def enrollment_get_own(*, actor: User, course: CoursePage) -> Enrollment:
+    enrollment = (
+        Enrollment.objects.filter(user=actor, course=course)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .first()
+    )
+    if enrollment is None:
+        raise PermissionDenied("You are not enrolled in this course.")
+    return enrollment
+
+
+def completed_module_ids(*, user: User, course: CoursePage) -> list[int]:
+    return list(
+        ModuleProgress.objects.filter(
+            user=user, course=course, completed_at__isnull=False
+        ).values_list("module_id", flat=True)
+    )
+
+
+def module_progress_rows(*, user: User, course: CoursePage) -> QuerySet[ModuleProgress]:
+    return ModuleProgress.objects.filter(user=user, course=course).order_by("module_id")
+
+
+def course_learner_rows(*, course: CoursePage) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(course=course)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def enrollment_for_page(*, user, course) -> Enrollment | None:
+    """The viewer's active enrollment in a course (for rendered pages), with the
+    URL to continue from: the last module visited, else the first module."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    enrollment = (
+        Enrollment.objects.filter(user=user, course=course)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .select_related("last_module")
+        .first()
+    )
+    if enrollment is not None:
+        module = enrollment.last_module
+        if module is None or not module.live:
+            module = ModulePage.objects.child_of(course).live().first()
+        enrollment.continue_url = module.url if module else course.url
+    return enrollment
+
+
+def module_progress_for_page(
+    *, user, module
+) -> tuple[Enrollment | None, ModuleProgress | None]:
+    if not getattr(user, "is_authenticated", False):
+        return None, None
+    enrollment = (
+        Enrollment.objects.filter(user=user, course_id=module.get_parent().pk)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .first()
+    )
+    if enrollment is None:
+        return None, None
+    progress = ModuleProgress.objects.filter(user=user, module=module).first()
+    return enrollment, progress
+
+
+def dashboard_enrollments(*, user) -> QuerySet[Enrollment]:
+    """ "My learning": active and completed enrollments, most recent activity first."""
+    return (
+        Enrollment.objects.filter(user=user)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .select_related("course", "last_module")
+        .order_by(F("last_accessed").desc(nulls_last=True), "-enrolled_at")
+    )
+
+
+def module_completion_state(*, user, course, modules) -> dict[int, dict]:
+    """Per-module state of an enrolled learner, merged into the course's module list
+    by the content API (registered in ``LearningConfig.ready``). One query."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    enrolled = (
+        Enrollment.objects.filter(user=user, course=course)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .exists()
+    )
+    if not enrolled:
+        return {}
+    rows = ModuleProgress.objects.filter(
+        user=user, module_id__in=[m.pk for m in modules]
+    ).values("module_id", "completed_at", "time_spent", "last_position")
+    by_module = {row["module_id"]: row for row in rows}
+    state = {}
+    for module in modules:
+        row = by_module.get(module.pk, {})
+        state[module.pk] = {
+            "completed": row.get("completed_at") is not None,
+            "completed_at": row.get("completed_at"),
+            "time_spent": row.get("time_spent", 0),
+            "last_position": row.get("last_position", 0),
+        }
+    return state

@@ -1,0 +1,52 @@
+"""Editor rules that depend on learner records (content cannot know about them)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from .models import Certificate, Enrollment, ModuleProgress
+
+
+def pages_with_learner_records(page_ids) -> bool:
+    page_ids = list(page_ids)
+    return (
+        Enrollment.objects.filter(course_id__in=page_ids).exists()
+        or ModuleProgress.objects.filter(module_id__in=page_ids).exists()
+        or Certificate.objects.filter(course_id__in=page_ids).exists()
+    )
+
+
+def _refusal(request, page):
+    messages.error(
+        request,
+        _(
+            "“%(title)s” cannot be deleted: learners have records on it (enrollments, "
+            "progress or certificates). Archive the course instead."
+        )
+        % {"title": page.get_admin_display_title()},
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_pages_with_learners(request, page):
+    ids = page.get_descendants(inclusive=True).values_list("pk", flat=True)
+    if pages_with_learner_records(ids):
+        return _refusal(request, page)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_pages_with_learners(
+    request, action_type, objects, action_class_instance
+):
+    if action_type != "delete" or getattr(action_class_instance, "model", None) is None:
+        return None
+    for page in objects:
+        if not hasattr(page, "get_descendants"):
+            return None
+        ids = page.get_descendants(inclusive=True).values_list("pk", flat=True)
+        if pages_with_learner_records(ids):
+            return _refusal(request, page)
+    return None

@@ -1,0 +1,44 @@
+"""A real Celery worker process for tests that must cross the broker."""
+
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from portal.celery import app
+from tests.support import ROOT, clean_env
+
+
+def _database_url(db: dict) -> str:
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@contextmanager
+def real_worker(queue: str | None = None):
+    """Run ``celery -A portal worker`` on the test database and Redis; yields the queue
+    it consumes. Tasks are sent for real while it runs (eager mode is switched off)."""
+    queue = queue or f"test-{time.monotonic_ns()}"
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        DATABASE_URL=_database_url(settings.DATABASES["default"]),
+        REDIS_URL=settings.REDIS_URL,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker"]
+    command += ["--pool", "solo", "--queues", queue, "--loglevel", "WARNING"]
+    command += ["--without-gossip", "--without-mingle"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    app.conf.update(task_always_eager=False)
+    try:
+        yield queue
+    finally:
+        app.conf.update(task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER)
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
