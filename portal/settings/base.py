@@ -339,11 +339,31 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["portal.api.schema.only_api_paths"],
+    # Several models have a "status"; name each choice set instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "EnvelopeStatusEnum": ["success"],
+        "EnrollmentStatusEnum": "learning.models.EnrollmentStatus",
+        "CourseStatusEnum": "content.models.CourseStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.envelope_responses",
     ],
 }
+
+# --- Certificates -----------------------------------------------------------------
+
+CERTIFICATE_ISSUER = env.str(
+    "CERTIFICATE_ISSUER", default="Whole Cyber Human Initiative"
+)
+CERTIFICATE_NUMBER_PREFIX = env.str("CERTIFICATE_NUMBER_PREFIX", default="WCH")
+CERTIFICATE_FONT = env.str(
+    "CERTIFICATE_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+CERTIFICATE_FONT_BOLD = env.str(
+    "CERTIFICATE_FONT_BOLD",
+    default="/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)
 
 # --- Health -----------------------------------------------------------------------
 
