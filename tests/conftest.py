@@ -45,3 +45,21 @@ def worker():
 
     with real_worker() as queue:
         yield queue
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """One headless Chromium per test module (see tests/browser.py)."""
+    from tests.browser import headless_chromium
+
+    with headless_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser_page(chromium_browser):
+    """A page in a fresh browser context (own cookies and storage) for each test."""
+    from tests.browser import browser_context
+
+    with browser_context(chromium_browser) as context:
+        yield context.new_page()

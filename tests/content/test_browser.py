@@ -15,14 +15,10 @@ from content.models import CoursePage, ModulePage
 from content.services import catalog_get
 from portal.accounts.models import Role
 from portal.accounts.services import user_role_privileges_sync
+from tests.browser import browser_context
 from tests.portal.factories import PASSWORD, UserFactory
-from tests.portal.web import conftest as web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The browser fixtures live with the web tests; these tests use them too.
-chromium_browser = web.chromium_browser
-browser_page = web.browser_page
 
 TITLE = "Phishing Defense for Teams"
 # For a person to look at the layout; not assertions.
@@ -108,11 +104,7 @@ class TestCourseAuthoringInTheBrowser:
         expect(page.get_by_role("main")).not_to_contain_text(TITLE)
 
         # An admin, in a browser of her own, approves it from her dashboard.
-        admin_context = chromium_browser.new_context(
-            viewport={"width": 1280, "height": 800}
-        )
-        admin_context.set_default_timeout(web.TIMEOUT_MS)
-        try:
+        with browser_context(chromium_browser) as admin_context:
             admin_page = admin_context.new_page()
             sign_in(admin_page, base, "ada@example.org")
             admin_page.goto(f"{base}/cms/")
@@ -124,8 +116,6 @@ class TestCourseAuthoringInTheBrowser:
                 "button", name="Approve and Publish", exact=True
             ).click()
             expect(admin_page.get_by_text(f"Page '{TITLE}' has been")).to_be_visible()
-        finally:
-            admin_context.close()
         assert CoursePage.objects.get(pk=course.pk).status == "published"
 
         # Anyone now finds it in the catalog.

@@ -1,11 +1,13 @@
-"""Browser fixtures: Playwright driving Debian's chromium.
+"""Playwright driving Debian's chromium, for the browser tests.
 
 pytest-playwright's own ``browser``/``page`` fixtures look for browsers downloaded by
-``playwright install``, which needs internet access; browser tests here use
-``browser_page`` instead. Install the browser with ``scripts/ensure_browser.sh``.
+``playwright install``, which needs internet access; browser tests here use the
+``chromium_browser`` and ``browser_page`` fixtures of tests/conftest.py instead.
+Install the browser with ``scripts/ensure_browser.sh``.
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,11 +24,12 @@ CHROMIUM_ARGS = [
 ]
 # Playwright waits this long (ms) for elements and navigations before failing.
 TIMEOUT_MS = 15_000
+VIEWPORT = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="module")
-def chromium_browser():
-    """One headless Chromium per test module.
+@contextmanager
+def headless_chromium():
+    """A headless Chromium for the duration of the block.
 
     Playwright's sync API keeps an asyncio loop running in the test thread while it
     is started, and Django then refuses ORM calls from that thread (the test body
@@ -54,13 +57,13 @@ def chromium_browser():
                 browser.close()
 
 
-@pytest.fixture
-def browser_page(chromium_browser):
-    """A page in a fresh browser context (own cookies and storage) for each test."""
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
+@contextmanager
+def browser_context(browser):
+    """A fresh context (own cookies and storage) with the suite's viewport and
+    timeout; closed at the end of the block."""
+    context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
     try:
-        yield page
+        yield context
     finally:
         context.close()
