@@ -1,7 +1,6 @@
 """Enrollment, progress and certificates API (API.md). Thin views over services and
 selectors."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -15,7 +14,7 @@ from portal.api.pagination import PagePagination
 
 from . import selectors, services
 from .certificates import (
-    certificate_pdf_store,
+    certificate_pdf_response,
     certificate_revoke,
     certificate_verify,
     verification_url,
@@ -296,13 +295,7 @@ class CertificateDownloadView(APIView):
         certificate = selectors.certificate_get_downloadable(
             actor=request.user, certificate_id=int(certificate_id)
         )
-        certificate = certificate_pdf_store(certificate)
-        return FileResponse(
-            certificate.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"certificate-{certificate.number}.pdf",
-            content_type="application/pdf",
-        )
+        return certificate_pdf_response(certificate)
 
 
 class CertificateVerifyView(APIView):

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from reportlab.graphics import renderPDF
@@ -257,3 +258,14 @@ def certificate_pdf_store(certificate: Certificate) -> Certificate:
     )
     Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return certificate
+
+
+def certificate_pdf_response(certificate: Certificate) -> FileResponse:
+    """The stored PDF (rendered now if the task has not run yet) as a download."""
+    certificate = certificate_pdf_store(certificate)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"certificate-{certificate.number}.pdf",
+        content_type="application/pdf",
+    )

@@ -4,7 +4,7 @@ API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from portal.errors import DomainError
 from portal.web import domain_errors_as_http
 
 from . import selectors, services
-from .certificates import certificate_pdf_store, certificate_verify, verification_url
+from .certificates import certificate_pdf_response, certificate_verify, verification_url
 
 
 def _back(request, fallback: str) -> HttpResponseRedirect:
@@ -102,13 +102,7 @@ def certificate_download(request, certificate_id: int):
     certificate = selectors.certificate_get_downloadable(
         actor=request.user, certificate_id=certificate_id
     )
-    certificate = certificate_pdf_store(certificate)
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"certificate-{certificate.number}.pdf",
-        content_type="application/pdf",
-    )
+    return certificate_pdf_response(certificate)
 
 
 @require_safe
