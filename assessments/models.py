@@ -1,1 +1,187 @@
-"""Assessments models arrive with their issues."""
+"""Assessments (quizzes, exams, assignments, labs) and learners' attempts at them.
+
+An assessment belongs to a course page and optionally to one of its modules; its
+questions are authored JSON validated by ``assessments.questions``. An attempt keeps
+the exact questions served (without answers), the learner's answers and the grade.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+QUESTION_SCHEMA_VERSION = 1
+
+
+def new_flag_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class AssessmentType(models.TextChoices):
+    QUIZ = "quiz", _("Quiz")
+    EXAM = "exam", _("Exam")
+    ASSIGNMENT = "assignment", _("Assignment")
+    LAB = "lab", _("Lab")
+
+
+class Assessment(models.Model):
+    """A graded check of a course (or of one module of it).
+
+    ``questions`` holds the validated question list (flags only as salted hashes, see
+    ``flag_salt``); ``schema_version`` says which question schema it follows. When
+    ``required_for_completion`` is set, passing completes ``module`` for the learner,
+    and the module cannot be completed by hand before that.
+    """
+
+    course = models.ForeignKey(
+        "content.CoursePage", on_delete=models.PROTECT, related_name="assessments"
+    )
+    module = models.ForeignKey(
+        "content.ModulePage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    title = models.CharField(max_length=255)
+    assessment_type = models.CharField(
+        max_length=20, choices=AssessmentType.choices, default=AssessmentType.QUIZ
+    )
+    schema_version = models.PositiveSmallIntegerField(default=QUESTION_SCHEMA_VERSION)
+    questions = models.JSONField(default=list)
+    passing_score = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text=_("Percent, 0 to 100.")
+    )
+    time_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Minutes; empty for no limit.")
+    )
+    max_attempts = models.PositiveSmallIntegerField(default=1)
+    shuffle_questions = models.BooleanField(default=False)
+    pool_size = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Serve this many questions drawn at random from the list."),
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    required_for_completion = models.BooleanField(default=False)
+    show_answers_after_submit = models.BooleanField(
+        default=False,
+        help_text=_("Show the correct answers (never flags) in the feedback."),
+    )
+    flag_salt = models.CharField(max_length=64, default=new_flag_salt, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(passing_score__gte=0) & Q(passing_score__lte=100),
+                name="assessments_passing_score_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_attempts__gte=1), name="assessments_max_attempts_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit__isnull=True) | Q(time_limit__gte=1),
+                name="assessments_time_limit_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(pool_size__isnull=True) | Q(pool_size__gte=1),
+                name="assessments_pool_size_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
+                name="assessments_window_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(assessment_type__in=AssessmentType.values),
+                name="assessments_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    PENDING_REVIEW = "pending_review", _("Awaiting manual grading")
+    GRADED = "graded", _("Graded")
+
+
+class Attempt(models.Model):
+    """One try of a learner at an assessment.
+
+    ``questions`` is what was served (public fields only, in the order served);
+    ``answer_key`` the served questions' full definitions, kept so the attempt is
+    graded against what was served even if the assessment changes later. The answer
+    key is never serialized to learners. ``results`` maps question id to its outcome.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="attempts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assessment_attempts",
+    )
+    attempt_number = models.PositiveSmallIntegerField()
+    questions = models.JSONField(default=list)
+    answer_key = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict)
+    score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Percent.")
+    )
+    passed = models.BooleanField(null=True, blank=True)
+    results = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "user", "attempt_number"],
+                name="assessments_attempt_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "user"],
+                condition=Q(status="in_progress"),
+                name="assessments_one_open_attempt",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempt_number__gte=1),
+                name="assessments_attempt_number_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AttemptStatus.values),
+                name="assessments_attempt_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="assessments_attempt_score_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["assessment", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.attempt_number} on {self.assessment_id}"

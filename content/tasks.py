@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.core.management import call_command
+from django.db import InterfaceError, OperationalError
 
 
 @shared_task(name="content.publish_scheduled")
@@ -7,3 +8,22 @@ def publish_scheduled() -> None:
     """Publish and expire pages whose scheduled time has come (Wagtail's own
     command); beat runs it every minute."""
     call_command("publish_scheduled")
+
+
+@shared_task(
+    name="content.transcode_video",
+    queue="media",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def transcode_video(video_id: int) -> str | None:
+    """Transcode a video asset to HLS (``content.video_services``). Idempotent: a
+    ``ready`` asset is left alone, a re-delivered run starts over cleanly."""
+    from .video_services import video_transcode
+
+    asset = video_transcode(video_id=video_id)
+    return asset.status if asset is not None else None

@@ -3,9 +3,10 @@ without a trailing slash."""
 
 from django.urls import re_path
 
-from . import api
+from . import api, video_api
 
 COURSE = r"^courses/(?P<course_id>[0-9]{1,18})"
+VIDEO = r"^videos/(?P<video_id>[0-9]{1,18})"
 
 urlpatterns = [
     re_path(r"^courses/?$", api.CourseListView.as_view(), name="course-list"),
@@ -18,5 +19,12 @@ urlpatterns = [
     ),
     re_path(
         rf"{COURSE}/modules/?$", api.ModuleListView.as_view(), name="course-modules"
+    ),
+    re_path(r"^videos/?$", video_api.VideoListView.as_view(), name="video-list"),
+    re_path(rf"{VIDEO}/?$", video_api.VideoDetailView.as_view(), name="video-detail"),
+    re_path(
+        rf"{VIDEO}/hls/(?P<name>{video_api.FILE_PATTERN})$",
+        video_api.VideoFileView.as_view(),
+        name="video-file",
     ),
 ]

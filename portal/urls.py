@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("portal.accounts.urls")),
     path("", include("content.urls")),
     path("", include("learning.urls")),
+    path("", include("assessments.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"

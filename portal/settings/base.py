@@ -247,6 +247,11 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Largest video upload accepted (megabytes); bigger files are refused before storage.
+VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=2048)
+# Behind Nginx: protected media (HLS playlists and segments) is answered with
+# X-Accel-Redirect to /protected/; without Nginx (dev, tests) Django sends the file.
+MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
 
 # --- Wagtail ----------------------------------------------------------------------
 

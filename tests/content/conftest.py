@@ -99,3 +99,28 @@ def thumbnail(db):
     from wagtail_factories import ImageFactory
 
     return ImageFactory(title="Thumbnail")
+
+
+@pytest.fixture(scope="session")
+def clip_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture
+def clip(clip_dir):
+    """``clip(size="1280x720", audio=False)``: a generated test video's path."""
+    from tests.content.video_clips import make_clip
+
+    def make(**options):
+        return make_clip(clip_dir, **options)
+
+    return make
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """MEDIA_ROOT in a fresh temporary directory; uploads capped at 1 MB."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    settings.VIDEO_MAX_UPLOAD_MB = 1
+    return settings.MEDIA_ROOT
