@@ -29,8 +29,9 @@ from wagtail.rich_text import expand_db_html
 
 from portal.accounts.permissions import IsAdminRole, MFAEnrolled, RolePermission
 from portal.api.responses import ApiResponse
+from portal.errors import NotFound
 
-from . import selectors, services
+from . import selectors, services, video_services
 from .blocks import ModuleBodyBlock
 from .cache import TTL_SECONDS, catalog_response_key
 from .models import MAX_MINUTES, CourseStatus, Difficulty, ModuleKind
@@ -39,7 +40,7 @@ MAX_ID = 10**18 - 1  # ids in paths have at most 18 digits
 MAX_BODY_BLOCKS = 200
 MAX_TEXT = 100_000
 MAX_BODY_CHARS = 500_000
-VIDEO_UNAVAILABLE = _("Video uploads are not available yet.")
+UNKNOWN_VIDEO = _("Unknown video: upload it first (POST /api/v1/videos).")
 TAGS = ["courses"]
 COURSE_ID = OpenApiParameter(
     "course_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Course id."
@@ -294,7 +295,9 @@ class ModuleBodyField(serializers.Field):
                     _("Block %(i)d needs a type and a value.") % {"i": index}
                 )
             if item.get("type") == "video":
-                raise serializers.ValidationError(VIDEO_UNAVAILABLE)
+                value = item["value"]
+                video_id = value.get("video_id") if isinstance(value, dict) else None
+                _check_video(self.parent.context, video_id)
             if item.get("type") not in known:
                 raise serializers.ValidationError(
                     _("Block %(i)d: unknown type.") % {"i": index}
@@ -342,13 +345,24 @@ class ModuleInput(serializers.Serializer):
         max_value=MAX_ID,
         required=False,
         allow_null=True,
-        help_text="Not available yet: any value is refused until video uploads exist.",
+        help_text="A video of yours (admins: any) from POST /api/v1/videos; it "
+        "becomes a `video` block at the start of the body.",
     )
 
     def validate_video_id(self, value):
         if value is not None:
-            raise serializers.ValidationError(VIDEO_UNAVAILABLE)
+            _check_video(self.context, value)
         return value
+
+
+def _check_video(context: dict, video_id) -> None:
+    """Modules may show the caller's own videos (admins: any video)."""
+    if type(video_id) is not int or not 0 < video_id <= MAX_ID:
+        raise serializers.ValidationError(UNKNOWN_VIDEO)
+    try:
+        video_services.video_get(actor=context["request"].user, video_id=video_id)
+    except NotFound:
+        raise serializers.ValidationError(UNKNOWN_VIDEO) from None
 
 
 def _validated(serializer_class, data, **kwargs) -> dict:
@@ -611,13 +625,13 @@ class ModuleListView(PublicReadMixin, CourseChangeMixin, GenericAPIView):
         responses={201: ModuleOutput},
         tags=TAGS,
         description="Appends a draft module; it goes live when the course is next "
-        "published. `video_id` is refused until video uploads exist.",
+        "published. `video_id` (a video of the caller's) is stored as a `video` "
+        "block.",
     )
     def post(self, request, course_id, *args, **kwargs):
         course = self.changeable_course(request, course_id)
-        data = _validated(ModuleInput, request.data)
+        data = _validated(ModuleInput, request.data, context={"request": request})
         data["kind"] = data.pop("content_type")
-        data.pop("video_id", None)
         module = services.module_create(actor=request.user, course=course, data=data)
         module = selectors.module_get(
             course=course, module_id=module.pk, include_drafts=True

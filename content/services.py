@@ -380,9 +380,15 @@ def _catalog_changed() -> None:
 # --- Modules -----------------------------------------------------------------------
 
 
-def module_body_stream(body) -> list:
+def module_body_stream(body, *, video_id: int | None = None) -> list:
     """API input for a module body: plain text (paragraphs) or a list of StreamField
-    blocks ``[{"type": "rich_text", "value": "<p>…</p>"}, …]``, validated strictly."""
+    blocks ``[{"type": "rich_text", "value": "<p>…</p>"}, …]``, validated strictly.
+    A ``video_id`` (checked by the caller) becomes a ``video`` block in front."""
+    if video_id is not None:
+        if isinstance(body, str):
+            body = [{"type": "rich_text", "value": _rich_text(body)}] if body else []
+        video = {"type": "video", "value": {"video_id": video_id, "caption": ""}}
+        body = [video, *(body or [])]
     if body in (None, "", []):
         return []
     if isinstance(body, str):
@@ -420,7 +426,7 @@ def module_create(*, actor: User, course: CoursePage, data: dict) -> ModulePage:
         kind=data.get("kind", "text"),
         duration=data.get("duration", 0),
         is_mandatory=data.get("is_mandatory", True),
-        body=module_body_stream(data.get("body")),
+        body=module_body_stream(data.get("body"), video_id=data.get("video_id")),
     )
     _clean_page(module)
     course.add_child(instance=module)

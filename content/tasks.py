@@ -2,6 +2,9 @@ from celery import shared_task
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
+# Transcoding runs on its own queue (``celery -A portal worker -Q media``).
+MEDIA_QUEUE = "media"
+
 
 @shared_task(name="content.publish_scheduled")
 def publish_scheduled() -> None:
@@ -12,7 +15,6 @@ def publish_scheduled() -> None:
 
 @shared_task(
     name="content.transcode_video",
-    queue="media",
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OperationalError, InterfaceError),
@@ -22,7 +24,8 @@ def publish_scheduled() -> None:
 )
 def transcode_video(video_id: int) -> str | None:
     """Transcode a video asset to HLS (``content.video_services``). Idempotent: a
-    ``ready`` asset is left alone, a re-delivered run starts over cleanly."""
+    ``ready`` asset is left alone, a re-delivered run starts over cleanly. Send it
+    with ``queue=MEDIA_QUEUE`` (``video_services`` does)."""
     from .video_services import video_transcode
 
     asset = video_transcode(video_id=video_id)

@@ -163,6 +163,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int(
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Video transcoding has a queue of its own, so a worker can be dedicated to it.
+CELERY_TASK_ROUTES = {"content.transcode_video": {"queue": "media"}}
 CELERY_TIMEZONE = "UTC"
 # Periodic schedules are declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -349,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "EnvelopeStatusEnum": ["success"],
         "EnrollmentStatusEnum": "learning.models.EnrollmentStatus",
         "CourseStatusEnum": "content.models.CourseStatus",
+        "VideoStatusEnum": "content.media.VideoStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

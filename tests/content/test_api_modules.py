@@ -1,5 +1,7 @@
 """/api/v1/courses/{id}/modules: the ordered module list and appending modules."""
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -268,21 +270,62 @@ class TestModuleCreate:
     @pytest.mark.parametrize(
         "changes",
         [
-            {"video_id": 7},
-            {"content_type": "video", "video_id": 1},
-            {"body": [{"type": "video", "value": {"video_id": 3}}]},
+            {"video_id": 999_999},
+            {"content_type": "video", "video_id": "OTHER"},
+            {"body": [{"type": "video", "value": {"video_id": 999_999}}]},
+            {"body": [{"type": "video", "value": {"video_id": "OTHER"}}]},
+            {"body": [{"type": "video", "value": {"video_id": "1"}}]},
         ],
     )
-    def test_videos_are_not_available_yet(
-        self, client_as, course_factory, course_instructor, changes
+    def test_unknown_or_foreign_video_refused(
+        self, client_as, course_factory, course_instructor, other_instructor, changes
     ):
+        from content.media import VideoAsset
+
+        foreign = VideoAsset.objects.create(
+            title="Theirs", owner=other_instructor, original="videos/originals/x"
+        )
+        changes = json.loads(json.dumps(changes).replace('"OTHER"', str(foreign.pk)))
         course = course_factory()
         response = client_as(course_instructor).post(
             modules_url(course), module_body(**changes), format="json"
         )
         first = error(response, 400, "VALIDATION_ERROR")
-        assert first["message"] == "Video uploads are not available yet."
+        assert first["message"].startswith("Unknown video")
         assert first["field"] in {"video_id", "body"}
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            None,
+            "Watch this.",
+            [{"type": "code", "value": {"language": "bash", "code": "ls"}}],
+        ],
+    )
+    def test_own_video_becomes_a_video_block(
+        self, client_as, course_factory, course_instructor, course_admin, body
+    ):
+        from content.media import VideoAsset
+
+        video = VideoAsset.objects.create(
+            title="Mine", owner=course_instructor, original="videos/originals/y"
+        )
+        course = course_factory()
+        fields = {"content_type": "video", "video_id": video.pk}
+        if body is not None:
+            fields["body"] = body
+        for actor in (course_instructor, course_admin):
+            response = client_as(actor).post(
+                modules_url(course), module_body(**fields), format="json"
+            )
+            data = ok(response, 201)
+            module = ModulePage.objects.get(
+                pk=data["id"]
+            ).get_latest_revision_as_object()
+            blocks = list(module.body)
+            assert blocks[0].block_type == "video"
+            assert blocks[0].value["video_id"] == video.pk
+            assert len(blocks) == (1 if body is None else 2)
 
     def test_null_video_id_is_fine(self, client_as, course_factory, course_instructor):
         course = course_factory()
