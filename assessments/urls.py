@@ -1,0 +1,28 @@
+from django.urls import re_path
+
+from . import api
+
+ID = r"[0-9]{1,18}"
+
+urlpatterns = [
+    re_path(
+        rf"^courses/(?P<course_id>{ID})/assessments/?$",
+        api.CourseAssessmentsView.as_view(),
+    ),
+    re_path(
+        rf"^assessments/(?P<assessment_id>{ID})/?$", api.AssessmentDetailView.as_view()
+    ),
+    re_path(
+        rf"^assessments/(?P<assessment_id>{ID})/start/?$",
+        api.AttemptStartView.as_view(),
+    ),
+    re_path(
+        rf"^assessments/(?P<assessment_id>{ID})/submit/?$",
+        api.AttemptSubmitView.as_view(),
+    ),
+    re_path(
+        rf"^assessments/(?P<assessment_id>{ID})/results/?$",
+        api.AssessmentResultsView.as_view(),
+    ),
+    re_path(rf"^attempts/(?P<attempt_id>{ID})/?$", api.AttemptDetailView.as_view()),
+]
