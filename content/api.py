@@ -23,7 +23,6 @@ from rest_framework.permissions import (
 )
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from wagtail import blocks as wagtail_blocks
 from wagtail.images.models import SourceImageIOError
 from wagtail.rich_text import expand_db_html
 
@@ -32,7 +31,7 @@ from portal.api.responses import ApiResponse
 from portal.errors import NotFound
 
 from . import selectors, services, video_services
-from .blocks import ModuleBodyBlock
+from .blocks import ModuleBodyBlock, clean_rich_text
 from .cache import TTL_SECONDS, catalog_response_key
 from .models import MAX_MINUTES, CourseStatus, Difficulty, ModuleKind
 
@@ -302,31 +301,16 @@ class ModuleBodyField(serializers.Field):
                 raise serializers.ValidationError(
                     _("Block %(i)d: unknown type.") % {"i": index}
                 )
-        return [
-            {**item, "value": _clean_rich_text(known[item["type"]], item["value"])}
-            for item in data
-        ]
+        try:
+            return [
+                {**item, "value": clean_rich_text(known[item["type"]], item["value"])}
+                for item in data
+            ]
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
 
     def to_representation(self, value):
         return value
-
-
-def _clean_rich_text(block, value):
-    """Rich text from the API must be HTML text, and passes the editor's own
-    converter, which keeps only the block's features: no scripts, event handlers or
-    ``javascript:`` links."""
-    if isinstance(block, wagtail_blocks.RichTextBlock):
-        if not isinstance(value, str):
-            raise serializers.ValidationError(_("Rich text must be a string of HTML."))
-        converter = block.field.widget.converter
-        return converter.to_database_format(converter.from_database_format(value))
-    if isinstance(block, wagtail_blocks.StructBlock) and isinstance(value, dict):
-        children = block.child_blocks
-        return {
-            name: _clean_rich_text(children[name], v) if name in children else v
-            for name, v in value.items()
-        }
-    return value
 
 
 class ModuleInput(serializers.Serializer):

@@ -84,3 +84,21 @@ class ModuleBodyBlock(blocks.StreamBlock):
     embed = EmbedBlock()
     callout = CalloutBlock()
     video = VideoBlock()
+
+
+def clean_rich_text(block, value):
+    """Rich text from the API must be HTML text, and passes the editor's own
+    converter, which keeps only the block's features: no scripts, event handlers or
+    ``javascript:`` links."""
+    if isinstance(block, blocks.RichTextBlock):
+        if not isinstance(value, str):
+            raise ValueError("Rich text must be a string of HTML.")
+        converter = block.field.widget.converter
+        return converter.to_database_format(converter.from_database_format(value))
+    if isinstance(block, blocks.StructBlock) and isinstance(value, dict):
+        children = block.child_blocks
+        return {
+            name: clean_rich_text(children[name], v) if name in children else v
+            for name, v in value.items()
+        }
+    return value

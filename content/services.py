@@ -33,7 +33,7 @@ from portal.accounts.permissions import effective_role
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, PermissionDenied
 
-from .blocks import ModuleBodyBlock
+from .blocks import ModuleBodyBlock, clean_rich_text
 from .cache import catalog_cache_bump
 from .models import CourseIndexPage, CoursePage, HomePage, ModulePage
 
@@ -395,6 +395,18 @@ def module_body_stream(body, *, video_id: int | None = None) -> list:
         return [("rich_text", _rich_text(body))]
     stream = ModuleBodyBlock()
     try:
+        # Defence in depth: whoever calls, rich text keeps only the editor's features.
+        body = [
+            {
+                **item,
+                "value": clean_rich_text(
+                    stream.child_blocks[item["type"]], item["value"]
+                ),
+            }
+            if isinstance(item, dict) and item.get("type") in stream.child_blocks
+            else item
+            for item in body
+        ]
         value = stream.to_python(body)
         stream.clean(value)
     except (

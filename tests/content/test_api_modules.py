@@ -379,3 +379,20 @@ class TestModuleCreate:
             modules_url(course), module_body(), format="json"
         )
         error(response, 409, "CONFLICT")
+
+
+def test_the_service_cleans_rich_text_whoever_calls_it():
+    from content.services import module_body_stream
+
+    stream = module_body_stream(
+        [
+            {
+                "type": "rich_text",
+                "value": '<p onclick="x()">Hi<script>alert(1)</script></p>',
+            }
+        ]
+    )
+    html = stream[0].value.source
+    assert "script" not in html
+    assert "onclick" not in html
+    assert "Hi" in html
