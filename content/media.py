@@ -77,3 +77,30 @@ class VideoAsset(models.Model):
     def master_playlist(self) -> str:
         """The master playlist's path relative to MEDIA_ROOT ('' until ready)."""
         return f"{self.hls_path}/{MASTER_PLAYLIST}" if self.hls_path else ""
+
+
+class VideoUsage(models.Model):
+    """Which live module (of which course) shows which video: an index rebuilt when a
+    module is published or unpublished, so access checks are one indexed query
+    instead of a scan of StreamField bodies."""
+
+    module = models.ForeignKey(
+        "content.ModulePage", on_delete=models.CASCADE, related_name="video_usages"
+    )
+    course = models.ForeignKey(
+        "content.CoursePage", on_delete=models.CASCADE, related_name="+"
+    )
+    video = models.ForeignKey(
+        VideoAsset, on_delete=models.CASCADE, related_name="usages"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "video"], name="content_one_usage"
+            )
+        ]
+        indexes = [models.Index(fields=["video", "course"])]
+
+    def __str__(self) -> str:
+        return f"video {self.video_id} in module {self.module_id}"

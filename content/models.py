@@ -27,7 +27,7 @@ from portal.accounts.models import Role
 from portal.accounts.permissions import effective_role
 
 from .blocks import ModuleBodyBlock
-from .media import VideoAsset, VideoStatus  # noqa: F401  (models of the app)
+from .media import VideoAsset, VideoStatus, VideoUsage  # noqa: F401  (app models)
 
 MAX_MINUTES = 100_000
 CATALOG_PAGE_SIZE = 12

@@ -7,6 +7,7 @@ from wagtail.signals import page_published, page_unpublished
 from .cache import catalog_cache_bump
 from .models import CourseIndexPage, CoursePage, ModulePage
 from .services import course_modules_publish
+from .video_services import video_usages_sync
 
 
 @receiver(page_published, dispatch_uid="content.purge_on_publish")
@@ -24,3 +25,12 @@ def publish_modules_with_their_course(sender, instance, revision=None, **kwargs)
         # The approver is not part of the signal; the publication is logged as a
         # system action (the course's own publication names the approver).
         course_modules_publish(course=instance, user=None)
+
+
+@receiver(page_published, dispatch_uid="content.index_module_videos")
+@receiver(page_unpublished, dispatch_uid="content.unindex_module_videos")
+def index_module_videos(sender, instance, **kwargs):
+    """Keep the module → video index (used by access checks) in step with what is
+    live."""
+    if isinstance(instance, ModulePage):
+        video_usages_sync(module=instance)

@@ -139,7 +139,9 @@ class VideoFileView(APIView):
         tags=TAGS,
     )
     def get(self, request, video_id, name, *args, **kwargs):
-        video = video_services.video_get(actor=request.user, video_id=int(video_id))
+        video = video_services.video_get_for_viewer(
+            actor=request.user, video_id=int(video_id)
+        )
         path = _ready_file(video, name)
         content_type = CONTENT_TYPES[path.suffix]
         if settings.MEDIA_ACCEL_REDIRECT:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import ffmpeg
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,8 @@ from portal.accounts.models import Role
 from portal.accounts.permissions import effective_role
 from portal.errors import InvalidInput, NotFound
 
-from .media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus
+from .media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus, VideoUsage
+from .models import ModulePage
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +189,52 @@ class _local_copy:
 
 
 # --- Reading -------------------------------------------------------------------------
+
+
+# Who else may watch a video: checks other apps register (learning adds "enrolled in
+# a course with a live module showing it"). Each takes (user, video) -> bool.
+VIDEO_VIEWER_CHECKS: list = []
+VIEWER_CACHE_SECONDS = 60
+
+
+def video_usages_sync(*, module) -> None:
+    """Re-index the videos a module shows (its live body's ``video`` blocks)."""
+    VideoUsage.objects.filter(module_id=module.pk).delete()
+    live = ModulePage.objects.filter(pk=module.pk, live=True).first()
+    if live is None:
+        return
+    ids = {
+        block.value.get("video_id")
+        for block in live.body
+        if block.block_type == "video" and block.value.get("video_id")
+    }
+    existing = VideoAsset.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    VideoUsage.objects.bulk_create(
+        [
+            VideoUsage(module_id=live.pk, course_id=live.get_parent().pk, video_id=pk)
+            for pk in existing
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def video_get_for_viewer(*, actor, video_id: int) -> VideoAsset:
+    """The asset for watching: its owner and admins, and whoever a registered check
+    admits (learners enrolled in a course that shows it). The check's answer is
+    cached briefly, because a player asks for a segment every few seconds."""
+    asset = VideoAsset.objects.filter(pk=video_id).first()
+    if asset is None:
+        raise NotFound(_("Video not found."))
+    if effective_role(actor) == Role.ADMIN or asset.owner_id == actor.pk:
+        return asset
+    key = f"video:viewer:{actor.pk}:{asset.pk}"
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = any(check(actor, asset) for check in VIDEO_VIEWER_CHECKS)
+        cache.set(key, allowed, VIEWER_CACHE_SECONDS)
+    if not allowed:
+        raise NotFound(_("Video not found."))
+    return asset
 
 
 def video_get(*, actor, video_id: int) -> VideoAsset:

@@ -2,6 +2,7 @@
 
 from django.db.models import F, QuerySet
 
+from content.media import VideoUsage
 from content.models import CoursePage, ModulePage
 from content.services import is_course_manager
 from portal.accounts.models import Role, User
@@ -170,3 +171,16 @@ def module_completion_state(*, user, course, modules) -> dict[int, dict]:
             "last_position": row.get("last_position", 0),
         }
     return state
+
+
+def is_enrolled_viewer(user, video) -> bool:
+    """A learner may watch a video shown by a live module of a course they are
+    enrolled in (registered in ``content.video_services.VIDEO_VIEWER_CHECKS``)."""
+    courses = VideoUsage.objects.filter(video=video, module__live=True).values(
+        "course_id"
+    )
+    return (
+        Enrollment.objects.filter(user=user, course_id__in=courses)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .exists()
+    )

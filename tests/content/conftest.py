@@ -4,9 +4,12 @@ through ``content.services`` (real pages, revisions and workflows)."""
 import pytest
 from rest_framework.test import APIClient
 
+from content.media import VideoAsset
 from content.services import course_create, course_publish, module_create
+from content.tasks import transcode_video
 from portal.accounts.models import Role
 from portal.accounts.services import user_role_privileges_sync
+from tests.content.video_clips import upload
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import UserFactory
 
@@ -124,3 +127,12 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT.mkdir()
     settings.VIDEO_MAX_UPLOAD_MB = 1
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def ready_video(client_as, course_instructor, clip, media_root):
+    response = upload(client_as(course_instructor), clip(size="1280x720"))
+    assert response.status_code == 201
+    video_id = response.json()["data"]["id"]
+    transcode_video.delay(video_id)
+    return VideoAsset.objects.get(pk=video_id)

@@ -6,20 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from content.media import VideoAsset, VideoStatus
-from content.tasks import transcode_video
+from tests.content.video_clips import upload
 
 pytestmark = pytest.mark.django_db
 # The signed-in user (JWT) and the video, one indexed query each.
 QUERY_BUDGET = 2
-
-
-def upload(client, path: Path | None = None, *, content=None, name="clip.mp4", **data):
-    content = content if content is not None else path.read_bytes()
-    return client.post(
-        "/api/v1/videos",
-        {"title": "Intro", "file": SimpleUploadedFile(name, content), **data},
-        format="multipart",
-    )
 
 
 def stored_files(root: Path) -> list[Path]:
@@ -110,15 +101,6 @@ class TestVideoUpload:
 
     def test_anonymous_unauthenticated(self, client_as, clip, media_root):
         assert upload(client_as(None), clip()).status_code == 401
-
-
-@pytest.fixture
-def ready_video(client_as, course_instructor, clip, media_root):
-    response = upload(client_as(course_instructor), clip(size="1280x720"))
-    assert response.status_code == 201
-    video_id = response.json()["data"]["id"]
-    transcode_video.delay(video_id)
-    return VideoAsset.objects.get(pk=video_id)
 
 
 class TestVideoDetail:

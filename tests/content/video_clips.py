@@ -3,6 +3,8 @@
 import subprocess
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 
 def make_clip(
     directory: Path, *, size: str = "320x240", audio: bool = True, seconds: float = 2
@@ -23,3 +25,12 @@ def make_clip(
 
 def m3u8_lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
+def upload(client, path: Path | None = None, *, content=None, name="clip.mp4", **data):
+    content = content if content is not None else path.read_bytes()
+    return client.post(
+        "/api/v1/videos",
+        {"title": "Intro", "file": SimpleUploadedFile(name, content), **data},
+        format="multipart",
+    )
