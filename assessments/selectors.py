@@ -7,15 +7,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from content.models import CoursePage
 from content.services import is_course_manager
 from learning.models import Enrollment, EnrollmentStatus
-from portal.accounts.models import Role, User
-from portal.accounts.permissions import effective_role
+from portal.accounts.models import User
+from portal.accounts.permissions import is_admin
 from portal.errors import NotFound, PermissionDenied
 
 from .models import Assessment, Attempt
-
-
-def _is_admin(user) -> bool:
-    return effective_role(user) == Role.ADMIN
 
 
 def enrolled_q(user: User, course_field: str = "course") -> Exists:
@@ -29,7 +25,7 @@ def enrolled_q(user: User, course_field: str = "course") -> Exists:
 def assessment_visible_filter(user: User) -> Q:
     """The one visibility rule: admins see all; a course's instructor its course's
     assessments; learners those of courses they are enrolled in (not cancelled)."""
-    if _is_admin(user):
+    if is_admin(user):
         return Q()
     return Q(course__instructor=user) | Q(enrolled_q(user))
 
@@ -78,7 +74,7 @@ def attempt_get(*, actor: User, attempt_id: int) -> Attempt:
     attempts = Attempt.objects.select_related(
         "assessment", "assessment__course", "user"
     )
-    if not _is_admin(actor):
+    if not is_admin(actor):
         attempts = attempts.filter(
             Q(user=actor) | Q(assessment__course__instructor=actor)
         )

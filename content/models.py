@@ -24,7 +24,7 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from portal.accounts.models import Role
-from portal.accounts.permissions import effective_role
+from portal.accounts.permissions import is_admin
 
 from .blocks import ModuleBodyBlock
 from .media import VideoAsset, VideoStatus, VideoUsage  # noqa: F401  (app models)
@@ -175,7 +175,7 @@ class CoursePageForm(WagtailAdminPageForm):
         user = self.for_user
         if field is None or user is None:
             return
-        if effective_role(user) == Role.ADMIN:
+        if is_admin(user):
             field.queryset = field.queryset.filter(
                 models.Q(role__in=[Role.INSTRUCTOR, Role.ADMIN])
                 | models.Q(is_superuser=True)

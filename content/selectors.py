@@ -17,8 +17,7 @@ from django.db.models.functions import Coalesce, Lower
 from wagtail.images import get_image_model
 from wagtail.models import WorkflowState
 
-from portal.accounts.models import Role
-from portal.accounts.permissions import effective_role, has_permission
+from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
 
 from .models import CoursePage, ModulePage
@@ -74,7 +73,7 @@ class _Sum(Func):
 
 
 def _visible_to(actor) -> Q:
-    if effective_role(actor) == Role.ADMIN:
+    if is_admin(actor):
         return Q()
     visible = Q(live=True)
     if getattr(actor, "is_authenticated", False):
@@ -172,7 +171,7 @@ def course_list_authored(*, actor, filters: CourseFilters):
             to_attr="_current_workflow_states",
         )
     )
-    if effective_role(actor) != Role.ADMIN:
+    if not is_admin(actor):
         courses = courses.filter(instructor_id=actor.pk)
     return _filtered(courses, filters)
 

@@ -28,8 +28,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from portal.accounts.models import Role, User
-from portal.accounts.permissions import effective_role
+from portal.accounts.models import User
+from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, PermissionDenied
 
@@ -151,12 +151,12 @@ def is_course_manager(user, course: CoursePage) -> bool:
     """Admins manage every course; instructors the ones they teach."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return effective_role(user) == Role.ADMIN or course.instructor_id == user.pk
+    return is_admin(user) or course.instructor_id == user.pk
 
 
 def is_moderator(user) -> bool:
     """Moderators (admins) publish, approve and restore archived courses."""
-    return effective_role(user) == Role.ADMIN
+    return is_admin(user)
 
 
 def _require_manager(user, course: CoursePage) -> None:
@@ -165,7 +165,7 @@ def _require_manager(user, course: CoursePage) -> None:
 
 
 def _require_moderator(user) -> None:
-    if effective_role(user) != Role.ADMIN:
+    if not is_admin(user):
         raise PermissionDenied("Only moderators may publish courses.")
 
 
@@ -245,7 +245,7 @@ def course_create(*, actor: User, data: dict) -> CoursePage:
         estimated_duration=0,
     )
     _apply_course_fields(course, data)
-    if effective_role(actor) != Role.ADMIN:
+    if not is_admin(actor):
         course.instructor = actor
     _clean_page(course)
     catalog.add_child(instance=course)
@@ -266,7 +266,7 @@ def course_update(*, actor: User, course: CoursePage, data: dict) -> CoursePage:
     """Save a new revision with the changes; the live version stays as it is until
     the course is published."""
     _require_manager(actor, course)
-    if effective_role(actor) != Role.ADMIN:
+    if not is_admin(actor):
         data = {k: v for k, v in data.items() if k != "instructor"}
     draft = course.get_latest_revision_as_object()
     _apply_course_fields(draft, data)

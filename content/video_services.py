@@ -27,8 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import Role
-from portal.accounts.permissions import effective_role
+from portal.accounts.permissions import is_admin
 from portal.errors import InvalidInput, NotFound
 
 from .media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus, VideoUsage
@@ -225,7 +224,7 @@ def video_get_for_viewer(*, actor, video_id: int) -> VideoAsset:
     asset = VideoAsset.objects.filter(pk=video_id).first()
     if asset is None:
         raise NotFound(_("Video not found."))
-    if effective_role(actor) == Role.ADMIN or asset.owner_id == actor.pk:
+    if is_admin(actor) or asset.owner_id == actor.pk:
         return asset
     key = f"video:viewer:{actor.pk}:{asset.pk}"
     allowed = cache.get(key)
@@ -241,7 +240,7 @@ def video_get(*, actor, video_id: int) -> VideoAsset:
     """The asset if ``actor`` owns it or is an admin; ``NotFound`` otherwise (its
     existence is private)."""
     assets = VideoAsset.objects.select_related("owner")
-    if effective_role(actor) != Role.ADMIN:
+    if not is_admin(actor):
         assets = assets.filter(owner=actor)
     asset = assets.filter(pk=video_id).first()
     if asset is None:

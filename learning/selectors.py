@@ -6,7 +6,7 @@ from content.media import VideoUsage
 from content.models import CoursePage, ModulePage
 from content.services import is_course_manager
 from portal.accounts.models import Role, User
-from portal.accounts.permissions import effective_role
+from portal.accounts.permissions import effective_role, is_admin
 from portal.accounts.selectors import user_get_visible
 from portal.errors import NotFound, PermissionDenied
 
@@ -51,7 +51,7 @@ def certificate_get_visible(*, actor: User, certificate_id: int) -> Certificate:
 
 def certificate_get_downloadable(*, actor: User, certificate_id: int) -> Certificate:
     certificate = certificate_get_visible(actor=actor, certificate_id=certificate_id)
-    if effective_role(actor) != Role.ADMIN and certificate.user_id != actor.pk:
+    if not is_admin(actor) and certificate.user_id != actor.pk:
         raise PermissionDenied("Only the holder may download this certificate.")
     return certificate
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from content.models import CoursePage, ModulePage
 from portal.accounts.models import Role, User
-from portal.accounts.permissions import effective_role
+from portal.accounts.permissions import is_admin
 from portal.accounts.services import user_view_grant, user_view_revoke
 from portal.audit.services import audit_log_record
 from portal.errors import (
@@ -53,10 +53,6 @@ completion_guards: list[CompletionGuard] = []
 class PaymentRequired(DomainError):
     code = "PAYMENT_REQUIRED"
     status = 402
-
-
-def _is_admin(user) -> bool:
-    return effective_role(user) == Role.ADMIN
 
 
 def _live_course_for_update(course_id: int) -> CoursePage:
@@ -107,7 +103,7 @@ def enrollment_create(
     ``actor`` is who asked: the learner, or an admin enrolling someone.
     """
     actor = actor or user
-    by_admin = _is_admin(actor)
+    by_admin = is_admin(actor)
     if source == EnrollmentSource.ADMIN and not by_admin:
         raise PermissionDenied("Only administrators may enroll others.")
     course = _live_course_for_update(course_id)
@@ -162,7 +158,7 @@ def enrollment_create(
 @transaction.atomic
 def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
     """Unenroll; the enrollment, its progress and any certificate are kept."""
-    if actor.pk != enrollment.user_id and not _is_admin(actor):
+    if actor.pk != enrollment.user_id and not is_admin(actor):
         raise PermissionDenied("You may only leave your own courses.")
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != EnrollmentStatus.CANCELLED:

@@ -59,3 +59,11 @@ def result_of(output: str) -> dict:
         if line.startswith("RESULT "):
             return json.loads(line.removeprefix("RESULT "))
     raise AssertionError(f"no RESULT line in output:\n{output}")
+
+
+def subprocess_database_url() -> str:
+    """The URL of the test database pytest-django created, for subprocesses."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -8,11 +8,7 @@ from contextlib import contextmanager
 from django.conf import settings
 
 from portal.celery import app
-from tests.support import ROOT, clean_env
-
-
-def _database_url(db: dict) -> str:
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+from tests.support import ROOT, clean_env, subprocess_database_url
 
 
 @contextmanager
@@ -22,7 +18,7 @@ def real_worker(queue: str | None = None):
     queue = queue or f"test-{time.monotonic_ns()}"
     env = clean_env(
         DJANGO_SETTINGS_MODULE="portal.settings.test",
-        DATABASE_URL=_database_url(settings.DATABASES["default"]),
+        DATABASE_URL=subprocess_database_url(),
         REDIS_URL=settings.REDIS_URL,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )

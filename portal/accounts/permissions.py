@@ -69,6 +69,11 @@ def effective_role(user) -> str | None:
     return Role.ADMIN if user.is_superuser else user.role
 
 
+def is_admin(user) -> bool:
+    """Admins (and superusers) may do everything; anonymous users are not admins."""
+    return effective_role(user) == Role.ADMIN
+
+
 def permissions_for(user) -> list[str]:
     """The sorted permission strings of a user's role (``["*"]`` for admins)."""
     role = effective_role(user)
@@ -105,7 +110,7 @@ class RolePermission(BasePermission):
 
 class IsAdminRole(BasePermission):
     def has_permission(self, request, view) -> bool:
-        return effective_role(request.user) == Role.ADMIN
+        return is_admin(request.user)
 
 
 class MFAEnrolled(BasePermission):

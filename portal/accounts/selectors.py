@@ -2,8 +2,8 @@ from django.db.models import QuerySet
 
 from portal.errors import NotFound
 
-from .models import Role, User
-from .permissions import effective_role
+from .models import User
+from .permissions import is_admin
 
 
 def _users() -> QuerySet[User]:
@@ -17,7 +17,7 @@ def user_get_visible(*, actor: User, user_id: int) -> User:
     user = _users().filter(pk=user_id).first()
     if user is None:
         raise NotFound("User not found.")
-    if actor.pk == user.pk or effective_role(actor) == Role.ADMIN:
+    if actor.pk == user.pk or is_admin(actor):
         return user
     if actor.has_perm("accounts.view_user", user):
         return user

@@ -28,7 +28,7 @@ from portal.errors import DomainError, InvalidInput, PermissionDenied
 
 from . import mfa, tokens
 from .models import Profile, Role, User, normalize_email
-from .permissions import effective_role
+from .permissions import is_admin
 from .tasks import send_password_reset_email
 
 # Wagtail editor groups that follow a role (created by a data migration).
@@ -384,22 +384,22 @@ def user_update(
     """Update names and profile fields; admins may also change ``role`` and
     ``is_active``. A non-admin sending an admin field is refused whole (nothing is
     saved). A role change or deactivation ends the user's sessions."""
-    is_admin = effective_role(actor) == Role.ADMIN
-    if not is_admin and actor.pk != user.pk:
+    by_admin = is_admin(actor)
+    if not by_admin and actor.pk != user.pk:
         raise PermissionDenied("You may only edit your own profile.")
     sent_admin_fields = [f for f in ADMIN_FIELDS if f in data]
-    if sent_admin_fields and not is_admin:
+    if sent_admin_fields and not by_admin:
         raise PermissionDenied(
             f"Only administrators may change {', '.join(sent_admin_fields)}."
         )
     old_role, old_active = user.role, user.is_active
-    for field in (*USER_FIELDS, *(ADMIN_FIELDS if is_admin else ())):
+    for field in (*USER_FIELDS, *(ADMIN_FIELDS if by_admin else ())):
         if field in data:
             setattr(user, field, data[field])
     demotes_self = data.get("role", old_role) != Role.ADMIN or not data.get(
         "is_active", True
     )
-    if is_admin and actor.pk == user.pk and demotes_self:
+    if by_admin and actor.pk == user.pk and demotes_self:
         raise DomainError("Administrators cannot demote or deactivate themselves.")
     user.save()
     try:
@@ -438,9 +438,9 @@ def user_update(
 def user_role_privileges_sync(*, user: User) -> None:
     """Make Django/Wagtail privileges follow the role: admins are superusers and
     moderators, instructors get the editor group; other roles get neither."""
-    is_admin = user.role == Role.ADMIN
-    user.is_superuser = is_admin
-    user.is_staff = is_admin
+    becomes_admin = user.role == Role.ADMIN
+    user.is_superuser = becomes_admin
+    user.is_staff = becomes_admin
     user.save(update_fields=["is_superuser", "is_staff"])
     wanted = ROLE_GROUPS.get(user.role)
     user.groups.remove(

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.test import override_settings
 
-from tests.support import result_of, run_python
+from tests.support import result_of, run_python, subprocess_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ class TestUnhealthy:
 
     def test_redis_unreachable(self, settings):
         result = probe(
-            DATABASE_URL=_database_url(settings),
+            DATABASE_URL=subprocess_database_url(),
             REDIS_URL="redis://127.0.0.1:1/0",
         )
         assert result["status"] == 503
@@ -82,7 +82,7 @@ class TestUnhealthy:
         port = silent.getsockname()[1]
         try:
             result = probe(
-                DATABASE_URL=_database_url(settings),
+                DATABASE_URL=subprocess_database_url(),
                 REDIS_URL=f"redis://127.0.0.1:{port}/0",
             )
         finally:
@@ -104,9 +104,3 @@ class TestUnhealthy:
         assert time.monotonic() - started < 2.5
         assert response.status_code == 503
         assert response.json()["checks"]["memory"]["status"] == "error"
-
-
-def _database_url(settings) -> str:
-    db = settings.DATABASES["default"]
-    # The test database created by pytest-django.
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
