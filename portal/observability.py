@@ -2,6 +2,7 @@
 
 import json
 import logging
+import sys
 import time
 from datetime import UTC, datetime
 
@@ -34,6 +35,22 @@ class JSONFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class StdoutHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stdout`` is at the time of the record, not the stream
+    of the moment logging was configured (test runners and servers swap it)."""
+
+    def __init__(self):
+        super().__init__(sys.stdout)
+
+    @property
+    def stream(self):
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value):
+        pass
 
 
 class RequestLogMiddleware:

@@ -30,7 +30,11 @@ def issue_token_pair(user) -> tuple[str, str]:
     refresh["role"] = effective_role(user)
     refresh["permissions"] = permissions_for(user)
     refresh["sv"] = session_version(user)
-    return str(refresh.access_token), str(refresh)
+    access = refresh.access_token
+    # simplejwt stamps the access token's ``iat`` with its own clock reading but its
+    # ``exp`` from the refresh token's; one instant for both keeps ``exp - iat`` exact.
+    access.set_iat(at_time=refresh.current_time)
+    return str(access), str(refresh)
 
 
 def deny_access_token(token) -> None:

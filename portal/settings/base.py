@@ -391,8 +391,7 @@ LOGGING = {
     "formatters": {"json": {"()": "portal.observability.JSONFormatter"}},
     "handlers": {
         "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "()": "portal.observability.StdoutHandler",
             "formatter": "json",
         }
     },
