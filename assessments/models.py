@@ -71,6 +71,22 @@ class Assessment(models.Model):
         default=False,
         help_text=_("Show the correct answers (never flags) in the feedback."),
     )
+    proctored = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Exams only: one browser session per attempt, focus and clipboard events "
+            "recorded for review."
+        ),
+    )
+    lab_instructions = models.TextField(
+        blank=True,
+        help_text=_("Labs: how to reach the lab (a link or connection details)."),
+    )
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Retired: hidden from learners; attempts and grades are kept."),
+    )
     flag_salt = models.CharField(max_length=64, default=new_flag_salt, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,6 +125,10 @@ class Assessment(models.Model):
                 condition=Q(assessment_type__in=AssessmentType.values),
                 name="assessments_type_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(proctored=False) | Q(assessment_type=AssessmentType.EXAM),
+                name="assessments_proctored_exam_only",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +140,7 @@ class AttemptStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     PENDING_REVIEW = "pending_review", _("Awaiting manual grading")
     GRADED = "graded", _("Graded")
+    INVALIDATED = "invalidated", _("Invalidated")
 
 
 class Attempt(models.Model):
@@ -155,7 +176,31 @@ class Attempt(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who graded the essays by hand (empty: graded automatically)."),
+    )
+    saved_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Last autosave of answers in progress.")
+    )
     late = models.BooleanField(default=False)
+    # Proctoring: where the attempt started, and whether its events need review.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    flagged = models.BooleanField(default=False)
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+    invalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invalidation_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -181,7 +226,88 @@ class Attempt(models.Model):
                 name="assessments_attempt_score_range",
             ),
         ]
-        indexes = [models.Index(fields=["assessment", "status"])]
+        indexes = [
+            models.Index(fields=["assessment", "status"]),
+            models.Index(
+                fields=["assessment"],
+                condition=Q(flagged=True),
+                name="assessments_attempt_flagged",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} #{self.attempt_number} on {self.assessment_id}"
+
+
+class ProctorSession(models.Model):
+    """The one browser session allowed to work on a proctored attempt.
+
+    The client holds the raw token; only its SHA-256 is stored. A second session
+    cannot open while one is active (partial unique index).
+    """
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="proctor_sessions"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt"],
+                condition=Q(ended_at__isnull=True),
+                name="assessments_one_active_proctor_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of attempt {self.attempt_id}"
+
+
+class ProctorEventKind(models.TextChoices):
+    FOCUS_LOST = "focus_lost", _("Window lost focus")
+    TAB_HIDDEN = "tab_hidden", _("Tab switched or hidden")
+    COPY = "copy", _("Copy")
+    PASTE = "paste", _("Paste")
+    FULLSCREEN_EXIT = "fullscreen_exit", _("Left full screen")
+    IP_CHANGED = "ip_changed", _("IP address changed")
+    USER_AGENT_CHANGED = "user_agent_changed", _("Browser changed")
+    SECOND_SESSION_REFUSED = "second_session_refused", _("Second session refused")
+
+
+class ProctorEvent(models.Model):
+    """Something the proctoring client reported, or the server noticed."""
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="proctor_events"
+    )
+    session = models.ForeignKey(
+        ProctorSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    kind = models.CharField(max_length=32, choices=ProctorEventKind.choices)
+    occurred_at = models.DateTimeField(help_text=_("Client clock, as reported."))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["attempt", "recorded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProctorEventKind.values),
+                name="assessments_proctor_event_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on attempt {self.attempt_id}"

@@ -93,6 +93,9 @@ class VideoUsage(models.Model):
     video = models.ForeignKey(
         VideoAsset, on_delete=models.CASCADE, related_name="usages"
     )
+    free_preview = models.BooleanField(
+        default=False, help_text="Copied from the module: public without enrolling."
+    )
 
     class Meta:
         constraints = [
@@ -104,3 +107,33 @@ class VideoUsage(models.Model):
 
     def __str__(self) -> str:
         return f"video {self.video_id} in module {self.module_id}"
+
+
+def caption_upload_to(instance, filename: str) -> str:
+    """A fresh random name: the uploaded name is ignored on purpose."""
+    return f"videos/captions/{uuid.uuid4().hex}.vtt"
+
+
+class VideoCaption(models.Model):
+    """A WebVTT caption track of a video, one per language."""
+
+    video = models.ForeignKey(
+        VideoAsset, on_delete=models.CASCADE, related_name="captions"
+    )
+    language = models.CharField(
+        max_length=35, help_text="BCP 47 language tag, e.g. en or pt-BR."
+    )
+    label = models.CharField(max_length=64, help_text="Shown in the player's menu.")
+    file = models.FileField(upload_to=caption_upload_to, max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "language"], name="content_one_caption_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} [{self.language}]"

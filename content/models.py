@@ -365,13 +365,25 @@ class ModulePage(Page):
     is_mandatory = models.BooleanField(
         default=True, help_text=_("Required to complete the course.")
     )
+    is_free_preview = models.BooleanField(
+        _("free preview"),
+        default=False,
+        help_text=_(
+            "Anyone may open this module and watch its videos without enrolling."
+        ),
+    )
     body = StreamField(ModuleBodyBlock(), blank=True)
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("description"),
         MultiFieldPanel(
-            [FieldPanel("kind"), FieldPanel("duration"), FieldPanel("is_mandatory")],
+            [
+                FieldPanel("kind"),
+                FieldPanel("duration"),
+                FieldPanel("is_mandatory"),
+                FieldPanel("is_free_preview"),
+            ],
             heading=_("Module facts"),
         ),
         FieldPanel("body"),
