@@ -1,5 +1,6 @@
 """StreamField blocks for module bodies."""
 
+from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -52,11 +53,53 @@ class CalloutBlock(blocks.StructBlock):
         template = "content/blocks/callout.html"
 
 
-class VideoBlock(blocks.StructBlock):
-    """A reference to an uploaded video asset. The asset model, its chooser and the
-    player arrive with the media pipeline; until then the id is kept as is."""
+class VideoChooserBlock(blocks.ChooserBlock):
+    """Picks a video in the admin's video chooser, but its value stays the video's
+    id (an int), as stored: the API, ``video_usages_sync`` and the player template
+    read ``video_id`` as a number, and a missing video is not an error on read."""
 
-    video_id = blocks.IntegerBlock(min_value=1)
+    target_model = "content.VideoAsset"
+
+    @cached_property
+    def widget(self):
+        from .video_admin import video_chooser_viewset
+
+        return video_chooser_viewset.widget_class()
+
+    @staticmethod
+    def _pk(value):
+        if value is None or value == "":
+            return None
+        return value.pk if hasattr(value, "pk") else int(value)
+
+    def to_python(self, value):
+        return self._pk(value)
+
+    def bulk_to_python(self, values):
+        return [self._pk(value) for value in values]
+
+    def get_prep_value(self, value):
+        return self._pk(value)
+
+    def value_from_form(self, value):
+        return self._pk(value)
+
+    def clean(self, value):
+        # The form field checks that the video exists; the value stays an id.
+        return self._pk(super().clean(value))
+
+    def extract_references(self, value):
+        if value is not None:
+            yield self.model_class, str(value), "", ""
+
+    class Meta:
+        icon = "media"
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video asset shown in a module, by id (``video_id``: an int)."""
+
+    video_id = VideoChooserBlock()
     caption = blocks.CharBlock(required=False, max_length=250)
 
     class Meta:

@@ -23,6 +23,16 @@ urlpatterns = [
     re_path(r"^videos/?$", video_api.VideoListView.as_view(), name="video-list"),
     re_path(rf"{VIDEO}/?$", video_api.VideoDetailView.as_view(), name="video-detail"),
     re_path(
+        rf"{VIDEO}/captions/?$",
+        video_api.VideoCaptionListView.as_view(),
+        name="video-captions",
+    ),
+    re_path(
+        rf"{VIDEO}/captions/(?P<language>[A-Za-z0-9-]{{1,35}})/?$",
+        video_api.VideoCaptionDetailView.as_view(),
+        name="video-caption",
+    ),
+    re_path(
         rf"{VIDEO}/hls/(?P<name>{video_api.FILE_PATTERN})$",
         video_api.VideoFileView.as_view(),
         name="video-file",

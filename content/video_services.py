@@ -11,7 +11,9 @@ with missing files.
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -23,14 +25,25 @@ import ffmpeg
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts.models import Role
 from portal.accounts.permissions import is_admin
-from portal.errors import InvalidInput, NotFound
+from portal.audit.services import audit_log_record
+from portal.errors import DomainError, InvalidInput, NotFound
 
-from .media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus, VideoUsage
+from .media import (
+    MASTER_PLAYLIST,
+    POSTER_NAME,
+    VideoAsset,
+    VideoCaption,
+    VideoStatus,
+    VideoUsage,
+)
 from .models import ModulePage
 
 logger = logging.getLogger(__name__)
@@ -194,58 +207,384 @@ class _local_copy:
 # a course with a live module showing it"). Each takes (user, video) -> bool.
 VIDEO_VIEWER_CHECKS: list = []
 VIEWER_CACHE_SECONDS = 60
+# Version keys outlive every answer cached under them (see _viewer_versions).
+VIEWER_VERSION_SECONDS = 2 * VIEWER_CACHE_SECONDS
+
+
+class ViewerNotAuthenticated(DomainError):
+    """An anonymous visitor asked for a video that is not a free preview."""
+
+    code = "NOT_AUTHENTICATED"
+    status = 401
 
 
 def video_usages_sync(*, module) -> None:
-    """Re-index the videos a module shows (its live body's ``video`` blocks)."""
+    """Re-index the videos a module shows (its live body's ``video`` blocks), with
+    the module's free-preview flag, and drop cached access answers for the videos it
+    showed before and shows now."""
+    before = set(
+        VideoUsage.objects.filter(module_id=module.pk).values_list(
+            "video_id", flat=True
+        )
+    )
     VideoUsage.objects.filter(module_id=module.pk).delete()
     live = ModulePage.objects.filter(pk=module.pk, live=True).first()
-    if live is None:
-        return
-    ids = {
-        block.value.get("video_id")
-        for block in live.body
-        if block.block_type == "video" and block.value.get("video_id")
-    }
-    existing = VideoAsset.objects.filter(pk__in=ids).values_list("pk", flat=True)
-    VideoUsage.objects.bulk_create(
-        [
-            VideoUsage(module_id=live.pk, course_id=live.get_parent().pk, video_id=pk)
-            for pk in existing
-        ],
-        ignore_conflicts=True,
+    existing: list[int] = []
+    if live is not None:
+        ids = {
+            block.value.get("video_id")
+            for block in live.body
+            if block.block_type == "video" and block.value.get("video_id")
+        }
+        course = live.get_parent().specific
+        # Only videos the course's instructor or an admin uploaded: a body edited by
+        # hand (a crafted editor POST) cannot publish someone else's video.
+        existing = list(
+            VideoAsset.objects.filter(pk__in=ids)
+            .filter(
+                Q(owner_id=getattr(course, "instructor_id", None))
+                | Q(owner__role=Role.ADMIN)
+                | Q(owner__is_superuser=True)
+            )
+            .values_list("pk", flat=True)
+        )
+        VideoUsage.objects.bulk_create(
+            [
+                VideoUsage(
+                    module_id=live.pk,
+                    course_id=course.pk,
+                    video_id=pk,
+                    free_preview=live.is_free_preview,
+                )
+                for pk in existing
+            ],
+            ignore_conflicts=True,
+        )
+    changed = before | set(existing)
+    if changed:
+        _viewer_cache_reset(video_ids=changed)
+
+
+def video_viewer_cache_reset(*, user_id: int) -> None:
+    """Forget the cached access answers of one user (all their videos).
+
+    Call it when what a user may watch changes outside this app, e.g. when they
+    enroll or unenroll (``learning.services``). The reset happens now and again once
+    the surrounding transaction commits, so a request racing the change cannot cache
+    the old answer under the new version.
+    """
+    _viewer_cache_reset(user_ids=[user_id])
+    transaction.on_commit(lambda: _viewer_cache_reset(user_ids=[user_id]))
+
+
+def _viewer_cache_reset(*, user_ids=(), video_ids=()) -> None:
+    keys = [_user_version_key(pk) for pk in user_ids]
+    keys += [_video_version_key(pk) for pk in video_ids]
+    # A fresh random version per reset: answers cached under older versions are
+    # never read again and expire on their own.
+    cache.set_many({key: uuid.uuid4().hex[:12] for key in keys}, VIEWER_VERSION_SECONDS)
+
+
+def _user_version_key(user_id) -> str:
+    return f"video:viewer:v:{user_id}"
+
+
+def _video_version_key(video_id) -> str:
+    return f"video:viewer:vv:{video_id}"
+
+
+def _is_free_preview(video: VideoAsset) -> bool:
+    """Shown by a live free-preview module of a live, non-archived course."""
+    return VideoUsage.objects.filter(
+        video=video,
+        free_preview=True,
+        module__live=True,
+        course__live=True,
+        course__archived_at__isnull=True,
+    ).exists()
+
+
+def video_may_watch(*, actor, video: VideoAsset) -> bool:
+    """Whether ``actor`` (a user, or anonymous) may play ``video``: its owner and
+    admins; anyone, signed in or not, when a live free-preview module of a live
+    course shows it; and whoever a registered check admits (learners enrolled in a
+    course that shows it).
+
+    Answers other than the owner's and admins' are cached for
+    ``VIEWER_CACHE_SECONDS`` (a player asks for a segment every few seconds) under
+    the user's and the video's cache versions, which ``video_viewer_cache_reset``
+    and ``video_usages_sync`` change.
+    """
+    signed_in = bool(getattr(actor, "is_authenticated", False))
+    if signed_in and (is_admin(actor) or video.owner_id == actor.pk):
+        return True
+    user_key = _user_version_key(actor.pk) if signed_in else None
+    video_key = _video_version_key(video.pk)
+    versions = cache.get_many([k for k in (user_key, video_key) if k])
+    key = "video:viewer:{who}:{video}:{uv}:{vv}".format(
+        who=actor.pk if signed_in else "anon",
+        video=video.pk,
+        uv=versions.get(user_key, "0"),
+        vv=versions.get(video_key, "0"),
     )
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = _is_free_preview(video) or (
+            signed_in and any(check(actor, video) for check in VIDEO_VIEWER_CHECKS)
+        )
+        cache.set(key, allowed, VIEWER_CACHE_SECONDS)
+    return allowed
 
 
 def video_get_for_viewer(*, actor, video_id: int) -> VideoAsset:
-    """The asset for watching: its owner and admins, and whoever a registered check
-    admits (learners enrolled in a course that shows it). The check's answer is
-    cached briefly, because a player asks for a segment every few seconds."""
+    """The asset for watching (see ``video_may_watch``). Raises ``NotFound`` for a
+    missing video or a signed-in user who may not watch it (its existence is
+    private), ``ViewerNotAuthenticated`` for an anonymous visitor."""
     asset = VideoAsset.objects.filter(pk=video_id).first()
     if asset is None:
         raise NotFound(_("Video not found."))
-    if is_admin(actor) or asset.owner_id == actor.pk:
+    if video_may_watch(actor=actor, video=asset):
         return asset
-    key = f"video:viewer:{actor.pk}:{asset.pk}"
-    allowed = cache.get(key)
-    if allowed is None:
-        allowed = any(check(actor, asset) for check in VIDEO_VIEWER_CHECKS)
-        cache.set(key, allowed, VIEWER_CACHE_SECONDS)
-    if not allowed:
-        raise NotFound(_("Video not found."))
-    return asset
+    if not getattr(actor, "is_authenticated", False):
+        raise ViewerNotAuthenticated(_("Sign in to watch this video."))
+    raise NotFound(_("Video not found."))
 
 
 def video_get(*, actor, video_id: int) -> VideoAsset:
-    """The asset if ``actor`` owns it or is an admin; ``NotFound`` otherwise (its
-    existence is private)."""
-    assets = VideoAsset.objects.select_related("owner")
+    """The asset (with its captions) if ``actor`` owns it or is an admin;
+    ``NotFound`` otherwise (its existence is private)."""
+    assets = VideoAsset.objects.select_related("owner").prefetch_related("captions")
     if not is_admin(actor):
         assets = assets.filter(owner=actor)
     asset = assets.filter(pk=video_id).first()
     if asset is None:
         raise NotFound(_("Video not found."))
     return asset
+
+
+def video_ready_map(*, video_ids) -> dict[int, VideoAsset]:
+    """Ready assets with their captions by id, for the players of a rendered page
+    (two queries however many). Missing and unfinished videos are left out; whether
+    the viewer may watch one is ``video_may_watch``."""
+    ids = {pk for pk in video_ids if isinstance(pk, int) and not isinstance(pk, bool)}
+    if not ids:
+        return {}
+    assets = VideoAsset.objects.filter(
+        pk__in=ids, status=VideoStatus.READY
+    ).prefetch_related("captions")
+    return {asset.pk: asset for asset in assets}
+
+
+def master_playlist_text(video: VideoAsset, captions=()) -> str:
+    """The HLS master playlist of a ready asset: one variant per rendition and, when
+    the video has captions, a ``subs`` group with one subtitle playlist per
+    language (``captions/<language>.m3u8``)."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for index, caption in enumerate(captions):
+        lines.append(
+            '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",'
+            f'NAME="{_quoted(caption.label)}",LANGUAGE="{caption.language}",'
+            f"DEFAULT={'YES' if index == 0 else 'NO'},AUTOSELECT=YES,"
+            f'URI="captions/{caption.language}.m3u8"'
+        )
+    subtitles = ',SUBTITLES="subs"' if captions else ""
+    for r in video.renditions:
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={r['bandwidth']},"
+            f'RESOLUTION={r["width"]}x{r["height"]},NAME="{r["name"]}"{subtitles}'
+        )
+        lines.append(r["playlist"])
+    return "\n".join(lines) + "\n"
+
+
+def subtitle_playlist_text(video: VideoAsset, caption) -> str:
+    """A one-segment HLS subtitle playlist wrapping a caption's WebVTT file (the
+    segment is ``subtitle_segment_text``)."""
+    duration = max(video.duration or 0.0, 0.001)
+    return (
+        "\n".join(
+            [
+                "#EXTM3U",
+                "#EXT-X-VERSION:3",
+                f"#EXT-X-TARGETDURATION:{math.ceil(duration)}",
+                "#EXT-X-MEDIA-SEQUENCE:0",
+                "#EXT-X-PLAYLIST-TYPE:VOD",
+                f"#EXTINF:{duration:.3f},",
+                f"{caption.language}.webvtt",
+                "#EXT-X-ENDLIST",
+            ]
+        )
+        + "\n"
+    )
+
+
+# Where the transcoder's MPEG-TS timeline starts: ffmpeg's mpegts muxer delays the
+# first timestamp by 1.4 s (2 x its 0.7 s default muxdelay) = 126000 at 90 kHz.
+HLS_MPEGTS_START = 126_000
+
+
+def subtitle_segment_text(caption) -> str:
+    """A caption's WebVTT as an HLS subtitle segment: with the ``X-TIMESTAMP-MAP``
+    header that puts cue time 0 at the start of the video's MPEG-TS timeline
+    (without it native HLS players show every cue 1.4 s early). Raises
+    ``OSError`` when the file cannot be read."""
+    with caption.file.open("rb") as handle:
+        text = handle.read().decode("utf-8").removeprefix("\ufeff")
+    first, _, rest = text.partition("\n")
+    stamp = f"X-TIMESTAMP-MAP=MPEGTS:{HLS_MPEGTS_START},LOCAL:00:00:00.000"
+    return f"{first.rstrip()}\n{stamp}\n{rest}"
+
+
+def _quoted(text: str) -> str:
+    # Quoted strings in a playlist cannot hold double quotes or line breaks.
+    return re.sub(r'["\r\n]', "'", text)
+
+
+# --- Captions ------------------------------------------------------------------------
+
+
+CAPTION_MAX_BYTES = 1024 * 1024
+CAPTION_LABEL_MAX = 64
+# BCP 47-ish: a 2-3 letter language, then an optional script (4 letters), region
+# (2 letters or 3 digits) and variants.
+LANGUAGE_TAG = re.compile(
+    r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+)
+LANGUAGE_TAG_MAX = 35
+WEBVTT_SIGNATURE = re.compile(r"WEBVTT(?:[ \t\r\n]|$)")
+
+
+def language_tag_normalize(tag: str) -> str | None:
+    """``pt-br`` → ``pt-BR``, ``zh-hant-tw`` → ``zh-Hant-TW``; None when ``tag`` is
+    not a language tag of the accepted shape."""
+    if not isinstance(tag, str) or len(tag) > LANGUAGE_TAG_MAX:
+        return None
+    if not LANGUAGE_TAG.fullmatch(tag):
+        return None
+    first, *rest = tag.split("-")
+    parts = [first.lower()]
+    for part in rest:
+        if len(part) == 2 and part.isalpha():
+            parts.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
+def _validated_webvtt(file) -> bytes:
+    if file.size > CAPTION_MAX_BYTES:
+        raise InvalidInput(
+            _("Caption files may be at most %(kb)d KB.")
+            % {"kb": CAPTION_MAX_BYTES // 1024},
+            field="file",
+        )
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = b"".join(file.chunks())
+    if len(data) > CAPTION_MAX_BYTES:
+        raise InvalidInput(_("Caption files may be at most 1 MB."), field="file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            _("The caption file must be UTF-8 text."), field="file"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text or not WEBVTT_SIGNATURE.match(text):
+        raise InvalidInput(
+            _('The caption file must be WebVTT: it starts with "WEBVTT".'),
+            field="file",
+        )
+    if not any("-->" in line for line in text.splitlines()):
+        raise InvalidInput(
+            _("The caption file has no cues (no line with a “-->” timing)."),
+            field="file",
+        )
+    return data
+
+
+def caption_upsert(*, actor, video_id: int, language: str, label: str, file):
+    """Add a WebVTT caption track to a video of ``actor``'s (admins: any), or replace
+    the track in that language. Returns ``(caption, created)``.
+
+    Errors: ``NotFound`` for a video the actor may not manage; ``InvalidInput`` on
+    ``language`` (not a BCP 47-style tag), ``label`` (empty or over 64 characters)
+    or ``file`` (over 1 MB, not UTF-8, not WebVTT, no cue). A replaced file is
+    deleted once the transaction commits.
+    """
+    video = video_get(actor=actor, video_id=video_id)
+    tag = language_tag_normalize(language)
+    if tag is None:
+        raise InvalidInput(
+            _("Use a language tag such as en, pt-BR or zh-Hant."), field="language"
+        )
+    label = (label or "").strip()
+    if not label or len(label) > CAPTION_LABEL_MAX:
+        raise InvalidInput(
+            _("Give a label of 1 to %(n)d characters.") % {"n": CAPTION_LABEL_MAX},
+            field="label",
+        )
+    data = _validated_webvtt(file)
+    with transaction.atomic():
+        # One writer per video at a time: two uploads in one language cannot race.
+        VideoAsset.objects.select_for_update().filter(pk=video.pk).first()
+        caption = VideoCaption.objects.filter(video=video, language=tag).first()
+        created = caption is None
+        old_name = None if created else caption.file.name
+        if created:
+            caption = VideoCaption(video=video, language=tag)
+        caption.label = label
+        caption.file.save("caption.vtt", ContentFile(data), save=False)
+        new_name = caption.file.name
+        try:
+            caption.save()
+        except BaseException:
+            _delete_file(new_name)
+            raise
+        if old_name:
+            transaction.on_commit(lambda: _delete_file(old_name))
+        audit_log_record(
+            action="video.caption_added" if created else "video.caption_replaced",
+            user=actor,
+            resource_type="video",
+            resource_id=video.pk,
+            details={"language": tag},
+        )
+    return caption, created
+
+
+def caption_delete(*, actor, video_id: int, language: str) -> VideoCaption:
+    """Remove a video's caption track in ``language`` (owner, admins); the file is
+    deleted once the transaction commits. ``NotFound`` when there is none."""
+    video = video_get(actor=actor, video_id=video_id)
+    tag = language_tag_normalize(language)
+    with transaction.atomic():
+        caption = (
+            VideoCaption.objects.select_for_update()
+            .filter(video=video, language=tag or "-")
+            .first()
+        )
+        if caption is None:
+            raise NotFound(_("Caption not found."))
+        name = caption.file.name
+        caption.delete()
+        transaction.on_commit(lambda: _delete_file(name))
+        audit_log_record(
+            action="video.caption_deleted",
+            user=actor,
+            resource_type="video",
+            resource_id=video.pk,
+            details={"language": caption.language},
+        )
+    return caption
+
+
+def _delete_file(name: str) -> None:
+    if name:
+        VideoCaption._meta.get_field("file").storage.delete(name)
 
 
 # --- Transcoding ---------------------------------------------------------------------
@@ -422,14 +761,9 @@ def _write_hls(source: str, probe: ProbeResult, out: Path) -> list[dict]:
 
 
 def _write_master(path: Path, renditions: list[dict]) -> None:
-    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    for r in renditions:
-        lines.append(
-            f"#EXT-X-STREAM-INF:BANDWIDTH={r['bandwidth']},"
-            f'RESOLUTION={r["width"]}x{r["height"]},NAME="{r["name"]}"'
-        )
-        lines.append(r["playlist"])
-    path.write_text("\n".join(lines) + "\n")
+    # Kept on disk for tools reading the output directory; players get the master
+    # from ``master_playlist_text`` (it adds the caption tracks).
+    path.write_text(master_playlist_text(VideoAsset(renditions=renditions)))
 
 
 def _write_poster(source: str, probe: ProbeResult, path: Path) -> None:

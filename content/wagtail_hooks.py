@@ -1,17 +1,32 @@
 """Course archival in the editor: an "Archive course" / "Restore course" action in
 the page's action menu, header and listing menus, and the course status shown
-while editing."""
+while editing. Videos in the admin (``video_admin``) and access-checked document
+downloads (``documents``)."""
 
 from django.contrib import messages
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.permissions import register_permission_policy
 
 from . import views
+from .documents import document_serve
+from .media import VideoAsset
 from .models import CoursePage
 from .services import is_course_manager, is_moderator
+from .video_admin import (
+    VideoProblemsPanel,
+    VideoViewSet,
+    video_chooser_viewset,
+    video_permission_policy,
+)
+
+# Before anything asks the registry for VideoAsset's policy (Wagtail would make a
+# fallback one).
+register_permission_policy(VideoAsset, video_permission_policy)
 
 
 def _may_archive(user, page) -> bool:
@@ -124,3 +139,29 @@ def course_status_message(request, page):
                 "no new enrollments. Edits and publishing keep it archived."
             ),
         )
+
+
+# After Wagtail's own collection view restrictions (order 0): access to documents
+# follows the modules that show them, and the bytes go through portal.files.
+hooks.register("before_serve_document", document_serve, order=10)
+
+
+@hooks.register("register_admin_viewset")
+def video_viewsets():
+    return [VideoViewSet(), video_chooser_viewset]
+
+
+@hooks.register("construct_homepage_panels")
+def video_problems_panel(request, panels):
+    panel = VideoProblemsPanel(request)
+    if panel.videos:
+        panels.append(panel)
+
+
+@hooks.register("insert_global_admin_css")
+def video_admin_css():
+    # Failed transcodes stand out in the video list.
+    return format_html(
+        "<style>{}</style>",
+        ".video-failed td { background: var(--w-color-critical-50, #fde9e9); }",
+    )

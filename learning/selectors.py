@@ -173,6 +173,16 @@ def module_completion_state(*, user, course, modules) -> dict[int, dict]:
     return state
 
 
+def is_enrolled_in_any(user, course_ids) -> bool:
+    """A learner may download the documents of live modules of the courses they are
+    enrolled in (registered in ``content.documents.DOCUMENT_VIEWER_CHECKS``)."""
+    return (
+        Enrollment.objects.filter(user=user, course_id__in=course_ids)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .exists()
+    )
+
+
 def is_enrolled_viewer(user, video) -> bool:
     """A learner may watch a video shown by a live module of a course they are
     enrolled in (registered in ``content.video_services.VIDEO_VIEWER_CHECKS``)."""

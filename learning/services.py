@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from content.models import CoursePage, ModulePage
+from content.video_services import video_viewer_cache_reset
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import is_admin
 from portal.accounts.services import user_view_grant, user_view_revoke
@@ -152,6 +153,8 @@ def enrollment_create(
         resource_id=course.pk,
         details={"learner_id": user.pk, "source": source},
     )
+    # Cached "may not watch" answers for the course's videos must not outlive this.
+    video_viewer_cache_reset(user_id=user.pk)
     return enrollment
 
 
@@ -172,6 +175,8 @@ def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
             resource_id=enrollment.course_id,
             details={"learner_id": enrollment.user_id},
         )
+        # Cached "may watch" answers for the course's videos must end now.
+        video_viewer_cache_reset(user_id=enrollment.user_id)
     return enrollment
 
 

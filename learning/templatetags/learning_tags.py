@@ -1,6 +1,6 @@
-"""Learner state on content pages: the course page's enrollment panel and the
-module page's completion control. Content templates load these tags; the content
-app's Python never imports learning."""
+"""Learner state on content pages: the course page's enrollment panel, the
+module page's completion control and the video player's saved position. Content
+templates load these tags; the content app's Python never imports learning."""
 
 from django import template
 
@@ -21,14 +21,44 @@ def enrollment_panel(context, course):
     }
 
 
+def _module_progress(request, module):
+    """``module_progress_for_page`` once per request and module: the progress panel
+    and every video block of the page ask for it."""
+    memo = request.__dict__.setdefault("_module_progress_memo", {})
+    if module.pk not in memo:
+        memo[module.pk] = module_progress_for_page(user=request.user, module=module)
+    return memo[module.pk]
+
+
 @register.inclusion_tag("learning/includes/module_progress.html", takes_context=True)
 def module_progress_panel(context, module, next_module=None):
     request = context["request"]
-    enrollment, progress = module_progress_for_page(user=request.user, module=module)
+    enrollment, progress = _module_progress(request, module)
     return {
         "request": request,
         "module": module,
         "enrollment": enrollment,
         "progress": progress,
         "next_module": next_module,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def module_video_state(context, module) -> dict:
+    """For a video player on a module page: whether the viewer is an enrolled
+    learner whose watching is recorded (``track``), the course id and where they
+    left the video (``last_position``, seconds). Preview viewers get no tracking."""
+    request = context.get("request")
+    if request is None or getattr(module, "pk", None) is None:
+        return {"track": False}
+    if not hasattr(module, "is_mandatory"):  # not a module page (e.g. a preview)
+        return {"track": False}
+    enrollment, progress = _module_progress(request, module)
+    if enrollment is None:
+        return {"track": False}
+    return {
+        "track": True,
+        "course_id": enrollment.course_id,
+        "last_position": progress.last_position if progress else 0,
+        "completed": bool(progress and progress.completed_at),
     }

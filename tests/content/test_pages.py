@@ -10,6 +10,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
+from content.media import VideoAsset
 from content.models import CoursePage, ModulePage
 from content.services import (
     catalog_get,
@@ -412,6 +413,10 @@ class TestModulePage:
         document = Document.objects.create(
             title="Checklist", file=ContentFile(b"1. Patch", name="checklist.txt")
         )
+        # Uploaded but not transcoded yet: the page says it is on its way.
+        video = VideoAsset.objects.create(
+            title="Walkthrough", owner=instructor, original="videos/originals/x"
+        )
         body = [
             {"type": "rich_text", "value": "<h2>Why it matters</h2><p>Logs.</p>"},
             {
@@ -430,7 +435,10 @@ class TestModulePage:
                 "type": "callout",
                 "value": {"kind": "warning", "text": "<p>Only your own lab.</p>"},
             },
-            {"type": "video", "value": {"video_id": 7, "caption": "Walkthrough"}},
+            {
+                "type": "video",
+                "value": {"video_id": video.pk, "caption": "Walkthrough"},
+            },
             {"type": "document", "value": document.pk},
         ]
         course = published_course(

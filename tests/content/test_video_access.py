@@ -4,8 +4,10 @@ import pytest
 from django.core.cache import cache
 
 from content.media import VideoUsage
+from content.models import ModulePage
 from content.services import course_publish
 from learning.services import enrollment_cancel, enrollment_create
+from portal.accounts.models import Role
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,7 @@ class TestEnrolledLearners:
         enrollment = enrollment_create(user=learner, course_id=course_with_video.pk)
         response = master(client_as(learner), ready_video)
         assert response.status_code == 200
-        assert b"#EXTM3U" in b"".join(response.streaming_content)
+        assert b"#EXTM3U" in response.getvalue()
         assert master(client_as(stranger), ready_video).status_code == 404
         assert master(client_as(None), ready_video).status_code == 401
         # The metadata endpoint stays private to the owner and admins.
@@ -64,6 +66,30 @@ class TestEnrolledLearners:
         module.unpublish(user=course_admin)
         assert not VideoUsage.objects.filter(video=ready_video).exists()
         cache.clear()
+        assert master(client_as(learner), ready_video).status_code == 404
+
+    def test_a_video_pasted_into_another_instructors_course_is_not_shown(
+        self,
+        client_as,
+        ready_video,
+        course_factory,
+        module_factory,
+        course_admin,
+    ):
+        """The editor's chooser lists one's own videos only; a crafted body naming
+        someone else's video id publishes, but does not make the video watchable."""
+        other = UserFactory(role=Role.INSTRUCTOR)
+        course = course_factory(title="Borrowing", instructor=other, publish=False)
+        module = module_factory(course, actor=other, title="Borrowed")
+        module.body = ModulePage.body.field.stream_block.to_python(
+            [{"type": "video", "value": {"video_id": ready_video.pk, "caption": ""}}]
+        )
+        module.save_revision(user=other)
+        course = course_publish(actor=course_admin, course=course)
+        learner = UserFactory()
+        enrollment_create(user=learner, course_id=course.pk)
+
+        assert not VideoUsage.objects.filter(video=ready_video).exists()
         assert master(client_as(learner), ready_video).status_code == 404
 
     def test_segment_requests_use_few_queries(

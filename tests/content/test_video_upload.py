@@ -138,7 +138,8 @@ class TestVideoDetail:
         self, client_as, course_instructor, ready_video, django_assert_max_num_queries
     ):
         client = client_as(course_instructor)
-        with django_assert_max_num_queries(QUERY_BUDGET):
+        # + one for the caption tracks (test_video_captions checks it stays one).
+        with django_assert_max_num_queries(QUERY_BUDGET + 1):
             response = client.get(f"/api/v1/videos/{ready_video.pk}")
         assert response.status_code == 200
 
@@ -172,7 +173,7 @@ class TestVideoFiles:
         master = client.get(f"{base}/master.m3u8")
         assert master.status_code == 200
         assert master["Content-Type"] == "application/vnd.apple.mpegurl"
-        body = b"".join(master.streaming_content).decode()
+        body = master.getvalue().decode()  # written per request (captions)
         assert body.startswith("#EXTM3U")
         segment = client.get(f"{base}/360p/segment_00000.ts")
         assert segment.status_code == 200

@@ -1,0 +1,200 @@
+"""The module page's video player in headless Chromium: it plays the HLS stream
+through hls.js (Media Source Extensions, H.264 + AAC), posts the learner's position,
+and resumes there after a reload."""
+
+import contextlib
+import re
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from content.media import VideoAsset
+from content.models import ModulePage
+from content.services import catalog_get, course_create, course_publish, module_create
+from content.tasks import transcode_video
+from learning.models import ModuleProgress
+from learning.services import enrollment_create
+from portal.accounts.models import Role
+from portal.accounts.services import user_role_privileges_sync
+from tests.content.video_clips import make_clip, upload
+from tests.portal.auth_helpers import signed_in
+from tests.portal.factories import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CLIP_SECONDS = 24
+
+
+@pytest.fixture
+def video_module(home_page, tmp_path, settings):
+    """A published course with one video module showing a 24 s clip (one 240p
+    rendition: quick to transcode), and an enrolled learner."""
+    from rest_framework.test import APIClient
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    catalog_get()
+    instructor = UserFactory(role=Role.INSTRUCTOR)
+    admin = UserFactory(role=Role.ADMIN)
+    for user in (instructor, admin):
+        user_role_privileges_sync(user=user)
+    clip = make_clip(tmp_path, size="320x240", seconds=CLIP_SECONDS)
+    client = APIClient()
+    signed_in(client, instructor)
+    response = upload(client, clip)
+    assert response.status_code == 201
+    video_id = response.json()["data"]["id"]
+    transcode_video.delay(video_id)
+    assert VideoAsset.objects.get(pk=video_id).status == "ready"
+    course = course_create(
+        actor=instructor,
+        data={
+            "title": "Packet Capture",
+            "description": "Read traffic.",
+            "category": "Networking",
+            "difficulty_level": "beginner",
+            "estimated_duration": 60,
+            "price": "0",
+        },
+    )
+    module_create(
+        actor=instructor,
+        course=course,
+        data={"title": "Wireshark tour", "kind": "video", "video_id": video_id},
+    )
+    course = course_publish(actor=admin, course=course)
+    learner = UserFactory(role=Role.STUDENT, email="lena@example.org")
+    enrollment_create(user=learner, course_id=course.pk)
+    return ModulePage.objects.child_of(course).get(), learner
+
+
+@pytest.fixture
+def player_page(browser_page, video_module):
+    """The browser page, quiet before the database is flushed: a playing video
+    keeps fetching segments and posts progress when the page goes away, and a
+    request still running in the live server deadlocks the flush."""
+    page = browser_page
+    in_flight = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
+    yield page
+    page.route("**/*", lambda route: route.abort())
+    page.evaluate(
+        "() => document.querySelectorAll('video').forEach(v => {"
+        " v.pause(); if (v.hls) v.hls.destroy(); })"
+    )
+    for request in list(in_flight):
+        # Returns once the server answered (None for a request that failed).
+        with contextlib.suppress(PlaywrightError):
+            request.response()
+    page.goto("about:blank")
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(f"{base_url}/")
+
+
+class TestVideoPlayerInTheBrowser:
+    def test_plays_posts_progress_and_resumes(
+        self, player_page, live_server, video_module
+    ):
+        module, learner = video_module
+        page = player_page
+        base = live_server.url
+        assert page.evaluate(
+            "MediaSource.isTypeSupported('video/mp4; codecs=\"avc1.42E01E,mp4a.40.2\"')"
+        ), "this Chromium cannot decode H.264/AAC through MSE"
+        sign_in(page, base, learner.email)
+
+        page.goto(f"{base}{module.url}")
+        video = page.locator("video[data-player]")
+        expect(video).to_have_attribute("data-position", "0")
+        # hls.js drives the element through a blob: MediaSource URL.
+        page.wait_for_function(
+            "() => document.querySelector('video[data-player]').hls !== undefined"
+        )
+        expect(video).to_have_attribute("src", re.compile(r"^blob:"))
+        page.evaluate(
+            "() => { const v = document.querySelector('video[data-player]');"
+            " v.muted = true; return v.play(); }"
+        )
+        page.wait_for_function(
+            "() => document.querySelector('video[data-player]').currentTime > 3",
+            timeout=20_000,
+        )
+        # Pausing posts the position (and the seconds watched).
+        page.evaluate("() => document.querySelector('video[data-player]').pause()")
+        expect(video).to_have_attribute("data-last-post", "200")
+        progress = ModuleProgress.objects.get(user=learner, module=module)
+        assert progress.last_position >= 3
+        assert progress.time_spent >= 2
+        assert progress.completed_at is None  # far from 95 %
+
+        page.reload()
+        expect(video).to_have_attribute("data-position", str(progress.last_position))
+        page.wait_for_function(
+            "() => document.querySelector('video[data-player]').readyState >= 1"
+        )
+        page.wait_for_function(
+            f"() => document.querySelector('video[data-player]').currentTime"
+            f" >= {progress.last_position - 0.5}"
+        )
+
+    def test_watching_to_the_end_completes_the_module(
+        self, player_page, live_server, video_module
+    ):
+        module, learner = video_module
+        page = player_page
+        base = live_server.url
+        sign_in(page, base, learner.email)
+        page.goto(f"{base}{module.url}")
+        page.wait_for_function(
+            "() => document.querySelector('video[data-player]').readyState >= 1"
+        )
+        # Jump close to the end, then play through it.
+        page.evaluate(
+            f"() => {{ const v = document.querySelector('video[data-player]');"
+            f" v.muted = true; v.currentTime = {CLIP_SECONDS - 3}; return v.play(); }}"
+        )
+        video = page.locator("video[data-player]")
+        expect(video).to_have_attribute("data-completion", "recorded", timeout=20_000)
+        progress = ModuleProgress.objects.get(user=learner, module=module)
+        assert progress.completed_at is not None
+        assert progress.last_position >= CLIP_SECONDS * 0.95 - 1
+
+    def test_anonymous_visitor_plays_a_free_preview_without_posting(
+        self, player_page, live_server, video_module
+    ):
+        module, learner = video_module
+        admin = type(learner).objects.get(role=Role.ADMIN)
+        module.is_free_preview = True
+        module.save_revision(user=admin).publish(user=admin)
+        page = player_page
+        posts = []
+        page.on(
+            "request",
+            lambda request: (
+                posts.append(request.url) if request.method == "POST" else None
+            ),
+        )
+
+        page.goto(f"{live_server.url}{module.url}")
+        video = page.locator("video[data-player]")
+        expect(video).not_to_have_attribute("data-progress-url", re.compile(".*"))
+        page.evaluate(
+            "() => { const v = document.querySelector('video[data-player]');"
+            " v.muted = true; return v.play(); }"
+        )
+        page.wait_for_function(
+            "() => document.querySelector('video[data-player]').currentTime > 1",
+            timeout=20_000,
+        )
+        page.evaluate("() => document.querySelector('video[data-player]').pause()")
+        assert posts == []
+        assert not ModuleProgress.objects.exists()

@@ -1,0 +1,197 @@
+"""docker/nginx.conf: the internal locations Django's X-Accel-Redirect answers name,
+their MIME types and caching; `nginx -t` when an nginx binary is installed."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CONF = Path(settings.BASE_DIR) / "docker" / "nginx.conf"
+
+
+def text() -> str:
+    return re.sub(r"#[^\n]*", "", CONF.read_text())
+
+
+def blocks(source: str, keyword: str) -> dict[str, str]:
+    """``{argument: body}`` of every ``keyword argument { body }`` block."""
+    found = {}
+    for match in re.finditer(rf"\b{keyword}\s+([^{{;]+?)\s*\{{", source):
+        depth, start = 1, match.end()
+        index = start
+        while depth:
+            depth += {"{": 1, "}": -1}.get(source[index], 0)
+            index += 1
+        found[match.group(1).strip()] = source[start : index - 1]
+    return found
+
+
+def directives(body: str, name: str) -> list[str]:
+    return [m.strip() for m in re.findall(rf"(?:^|[;{{}}\s]){name}\s+([^;]*);", body)]
+
+
+@pytest.fixture(scope="module")
+def locations() -> dict[str, str]:
+    return blocks(text(), "location")
+
+
+def location_for(locations, path: str) -> str:
+    """The body of the location Nginx would pick for ``path`` (regex locations
+    win over prefixes, as none of ours uses ``^~``)."""
+    for argument, body in locations.items():
+        # PCRE's (?<name>…) is Python's (?P<name>…).
+        pattern = argument[2:].strip().replace("(?<", "(?P<")
+        if argument.startswith("~ ") and re.search(pattern, path):
+            return body
+    prefixes = [a for a in locations if not a.startswith(("~", "="))]
+    best = max((a for a in prefixes if path.startswith(a)), key=len)
+    return locations[best]
+
+
+class TestMimeTypes:
+    @pytest.mark.parametrize(
+        ("path", "mime", "extension"),
+        [
+            ("/protected/hls/1/t/master.m3u8", "application/vnd.apple.mpegurl", "m3u8"),
+            ("/protected/hls/1/t/720p/segment_00001.ts", "video/mp2t", "ts"),
+            ("/protected/videos/captions/0a1b.vtt", "text/vtt", "vtt"),
+        ],
+    )
+    def test_each_protected_location_pins_its_type(
+        self, locations, path, mime, extension
+    ):
+        body = location_for(locations, path)
+        location_types = re.search(r"types\s*\{([^}]*)\}", body).group(1)
+        assert re.search(rf"{re.escape(mime)}\s+[^;]*\b{extension}\b", location_types)
+
+    def test_webvtt_known_everywhere(self):
+        http_types = re.search(r"types\s*\{([^}]*)\}", text()).group(1)
+        assert re.search(r"text/vtt\s+vtt;", http_types)
+
+
+class TestProtectedLocations:
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/protected/hls/7/abc/master.m3u8",
+            "/protected/hls/7/abc/720p/index.m3u8",
+            "/protected/hls/7/abc/720p/segment_00001.ts",
+            "/protected/hls/7/abc/poster.jpg",
+            "/protected/videos/captions/0a1b.vtt",
+            "/protected/documents/notes.pdf",
+            "/protected/certificates/x.pdf",
+        ],
+    )
+    def test_every_protected_path_is_internal(self, locations, path):
+        body = location_for(locations, path)
+        assert re.search(r"(^|[\s;])internal;", body)
+        (alias,) = directives(body, "alias")
+        assert alias.startswith("/srv/media/")
+
+    def test_accel_prefix_matches_the_setting(self, locations):
+        assert settings.MEDIA_ACCEL_PREFIX == "/protected/"
+        assert "/protected/" in locations
+
+    def test_playlists_are_not_cached_segments_are(self, locations):
+        playlist = location_for(locations, "/protected/hls/1/t/720p/index.m3u8")
+        segment = location_for(locations, "/protected/hls/1/t/720p/segment_00000.ts")
+        assert directives(playlist, "expires") == ["epoch"]
+        assert directives(segment, "expires") == ["7d"]
+        for body in (playlist, segment):
+            assert any("private" in h for h in directives(body, "add_header"))
+        assert "application/vnd.apple.mpegurl m3u8" in playlist
+        assert "video/mp2t ts" in segment
+
+    def test_documents_are_sandboxed(self, locations):
+        body = location_for(locations, "/protected/documents/page.html")
+        headers = directives(body, "add_header")
+        assert "Content-Security-Policy $document_csp always" in headers
+        assert "X-Content-Type-Options nosniff always" in headers
+        (csp_map,) = blocks(text(), "map").values()
+        assert "default             \"default-src 'none'; sandbox\"" in csp_map
+
+    def test_no_public_media_but_image_renditions(self, locations):
+        assert re.search(r"return\s+404", locations["/media/"])
+        assert directives(locations["/media/images/"], "alias") == [
+            "/srv/media/images/"
+        ]
+
+
+class TestServer:
+    def test_static_files_cached_long(self, locations):
+        body = locations["/static/"]
+        assert directives(body, "expires") == ["1y"]
+        assert 'Cache-Control "public, immutable" always' in directives(
+            body, "add_header"
+        )
+
+    def test_upload_limit_fits_the_video_limit(self):
+        (size,) = directives(text(), "client_max_body_size")
+        assert size.endswith("m")
+        assert int(size[:-1]) >= settings.VIDEO_MAX_UPLOAD_MB
+
+    def test_security_headers_on_what_nginx_answers(self, locations):
+        for path in ("/static/", "/protected/documents/", "/protected/"):
+            headers = " ".join(directives(locations[path], "add_header"))
+            assert "X-Content-Type-Options nosniff" in headers
+            assert "Strict-Transport-Security" in headers
+        assert directives(text(), "server_tokens") == ["off"]
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="no nginx binary here")
+def test_nginx_accepts_the_configuration(tmp_path):
+    """``nginx -t`` on the file, with the compose service name and the certificates
+    replaced by local stand-ins."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a test certificate")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(tmp_path / "privkey.pem"),
+            "-out",
+            str(tmp_path / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    conf = CONF.read_text()
+    conf = conf.replace("server web:8000;", "server 127.0.0.1:8000;")
+    conf = conf.replace("/etc/nginx/certs/", f"{tmp_path}/")
+    version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr
+    found = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", version)
+    if found and tuple(map(int, found.groups())) < (1, 25, 1):
+        # Older nginx (e.g. Debian 12's) spells HTTP/2 on the listen directive.
+        conf = conf.replace("listen 443 ssl;", "listen 443 ssl http2;").replace(
+            "http2 on;", ""
+        )
+    (tmp_path / "nginx.conf").write_text(conf)
+    result = subprocess.run(
+        [
+            "nginx",
+            "-t",
+            "-p",
+            str(tmp_path),
+            "-e",
+            str(tmp_path / "error.log"),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+            "-g",
+            f"pid {tmp_path}/nginx.pid;",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
