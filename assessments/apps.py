@@ -12,3 +12,9 @@ class AssessmentsConfig(AppConfig):
 
         if required_assessment_guard not in completion_guards:
             completion_guards.append(required_assessment_guard)
+
+        from learning.analytics import assessment_analytics_provider_register
+
+        from .analytics import provider
+
+        assessment_analytics_provider_register(provider)

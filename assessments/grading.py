@@ -11,6 +11,8 @@ from . import questions as q
 CORRECT = "correct"
 INCORRECT = "incorrect"
 PENDING = "pending"
+# A hand-graded essay awarded some, but not all, of its points.
+PARTIAL = "partial"
 MAX_ANSWER_TEXT = 20_000
 HUNDRED = Decimal("100")
 

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from . import api
+from . import api, proctoring_api
 
 ID = r"[0-9]{1,18}"
 
@@ -25,4 +25,25 @@ urlpatterns = [
         api.AssessmentResultsView.as_view(),
     ),
     re_path(rf"^attempts/(?P<attempt_id>{ID})/?$", api.AttemptDetailView.as_view()),
+    re_path(
+        rf"^attempts/(?P<attempt_id>{ID})/answers/?$",
+        api.AttemptAnswersView.as_view(),
+    ),
+    re_path(
+        rf"^attempts/(?P<attempt_id>{ID})/grade/?$", api.AttemptGradeView.as_view()
+    ),
+    re_path(r"^grading/queue/?$", api.GradingQueueView.as_view()),
+    # Proctoring (assessments/proctoring_api.py)
+    re_path(
+        rf"^assessments/(?P<assessment_id>{ID})/proctoring/?$",
+        proctoring_api.AssessmentProctoringView.as_view(),
+    ),
+    re_path(
+        rf"^attempts/(?P<attempt_id>{ID})/events/?$",
+        proctoring_api.AttemptEventsView.as_view(),
+    ),
+    re_path(
+        rf"^attempts/(?P<attempt_id>{ID})/invalidate/?$",
+        proctoring_api.AttemptInvalidateView.as_view(),
+    ),
 ]

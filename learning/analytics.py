@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import (
     Avg,
@@ -47,6 +48,30 @@ AVERAGE_PLACES = 2
 _RATIO = DecimalField(max_digits=20, decimal_places=6)
 
 ACTIVE_WINDOWS = {"last_24h": timedelta(hours=24), "last_7d": timedelta(days=7)}
+
+
+class AssessmentAnalyticsProvider(Protocol):
+    """Assessment figures for the analytics below. The ``assessments`` app, which
+    this app must not import, implements it and registers an instance from its
+    ``AppConfig.ready()`` (``assessment_analytics_provider_register``). Each method
+    must run a bounded number of queries, whatever the number of rows."""
+
+    def course_assessments(self, *, course: CoursePage, learners: QuerySet) -> list:
+        """One row per assessment of ``course``, counting the attempts of
+        ``learners`` (a ``user_id`` values queryset of its current enrollments)."""
+
+    def user_assessment_history(self, *, user: User) -> list:
+        """The user's assessment results, grouped per course."""
+
+
+ASSESSMENT_ANALYTICS_PROVIDERS: list[AssessmentAnalyticsProvider] = []
+
+
+def assessment_analytics_provider_register(provider: AssessmentAnalyticsProvider):
+    """Add a provider once (``ready()`` may run more than once in tests)."""
+    if provider not in ASSESSMENT_ANALYTICS_PROVIDERS:
+        ASSESSMENT_ANALYTICS_PROVIDERS.append(provider)
+    return provider
 
 
 class Scope:
@@ -259,8 +284,11 @@ def course_analytics_get(*, actor: User, course_id: int) -> dict:
                 total, funnel["enrolled"], AVERAGE_PLACES
             ),
         },
-        # Assessment pass rates arrive with the assessments issue.
-        "assessments": [],
+        "assessments": [
+            row
+            for provider in ASSESSMENT_ANALYTICS_PROVIDERS
+            for row in provider.course_assessments(course=course, learners=learners)
+        ],
     }
 
 
@@ -312,6 +340,9 @@ def user_analytics_get(*, actor: User, user_id: int) -> dict:
         "courses": courses,
         "time_spent_seconds": time_spent,
         "completed_courses": totals["completed_courses"],
-        # Attempts and scores arrive with the assessments issue.
-        "assessment_history": [],
+        "assessment_history": [
+            row
+            for provider in ASSESSMENT_ANALYTICS_PROVIDERS
+            for row in provider.user_assessment_history(user=user)
+        ],
     }

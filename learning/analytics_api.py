@@ -11,10 +11,6 @@ from . import analytics
 from .models import EnrollmentStatus
 
 TAGS = ["analytics"]
-PENDING_ASSESSMENTS = (
-    "Always an empty list for now: assessment results arrive with the assessments "
-    "feature; the key is kept so clients need not change."
-)
 
 # --- Serializers -------------------------------------------------------------------
 
@@ -106,13 +102,36 @@ class CourseTimeSpent(serializers.Serializer):
     )
 
 
+class CourseAssessmentStats(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    type = serializers.CharField(help_text="quiz, exam, assignment or lab.")
+    archived = serializers.BooleanField(help_text="Retired from learners.")
+    attempts = serializers.IntegerField(
+        help_text="Attempts handed in by current learners (not in progress, not "
+        "invalidated)."
+    )
+    learners = serializers.IntegerField(help_text="Distinct learners among them.")
+    passed = serializers.IntegerField(help_text="Learners with a passing attempt.")
+    pass_rate = serializers.FloatField(
+        min_value=0, max_value=1, help_text="Passed over learners (0 without any)."
+    )
+    average_score = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean percent of graded attempts on time (null without any).",
+    )
+    pending_review = serializers.IntegerField(
+        help_text="Attempts awaiting manual grading."
+    )
+
+
 class CourseAnalyticsOutput(serializers.Serializer):
     course = AnalyticsCourseRef()
     funnel = Funnel()
     modules = ModuleStats(many=True)
     time_spent = CourseTimeSpent()
-    assessments = serializers.ListField(
-        child=serializers.DictField(), help_text=PENDING_ASSESSMENTS
+    assessments = CourseAssessmentStats(
+        many=True, help_text="Every assessment of the course, in creation order."
     )
 
 
@@ -132,13 +151,37 @@ class UserCourseStats(serializers.Serializer):
     last_accessed = serializers.DateTimeField(allow_null=True)
 
 
+class UserAssessmentStats(serializers.Serializer):
+    assessment_id = serializers.IntegerField()
+    title = serializers.CharField()
+    type = serializers.CharField(help_text="quiz, exam, assignment or lab.")
+    archived = serializers.BooleanField()
+    attempts = serializers.IntegerField(help_text="Attempts started (any status).")
+    best_score = serializers.FloatField(
+        allow_null=True,
+        help_text="Best percent among graded attempts on time (null without any).",
+    )
+    passed = serializers.BooleanField(help_text="Any attempt passed.")
+    pending_review = serializers.BooleanField(
+        help_text="An attempt awaits manual grading."
+    )
+    last_submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class UserCourseAssessments(serializers.Serializer):
+    course_id = serializers.IntegerField()
+    course_title = serializers.CharField()
+    assessments = UserAssessmentStats(many=True)
+
+
 class UserAnalyticsOutput(serializers.Serializer):
     user = AnalyticsUserRef()
     courses = UserCourseStats(many=True)
     time_spent_seconds = serializers.IntegerField()
     completed_courses = serializers.IntegerField()
-    assessment_history = serializers.ListField(
-        child=serializers.DictField(), help_text=PENDING_ASSESSMENTS
+    assessment_history = UserCourseAssessments(
+        many=True,
+        help_text="Assessments the user attempted, grouped per course (id order).",
     )
 
 

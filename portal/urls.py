@@ -28,6 +28,7 @@ urlpatterns = [
     re_path(r"^api/", UnknownEndpointView.as_view()),
     path("accounts/", include("allauth.urls")),
     path("", include("learning.page_urls")),
+    path("", include("assessments.page_urls")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -254,6 +254,8 @@ VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=2048)
 # Behind Nginx: protected media (HLS playlists and segments) is answered with
 # X-Accel-Redirect to /protected/; without Nginx (dev, tests) Django sends the file.
 MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
+# Nginx's internal location aliased to MEDIA_ROOT (see docker/nginx.conf).
+MEDIA_ACCEL_PREFIX = env.str("MEDIA_ACCEL_PREFIX", default="/protected/")
 
 # --- Wagtail ----------------------------------------------------------------------
 
@@ -261,7 +263,26 @@ WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Cyber Learning Portal")
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+# Documents are served by Wagtail's view, whose before_serve_document hook
+# (content/documents.py) checks access and answers through portal/files.py.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Shown in the browser: only types that cannot run script. HTML, SVG, XML and
+# everything else is downloaded (Content-Disposition: attachment).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf",
+    "text/plain",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+]
+# CSP on document responses; PDFs get their own, as Chrome's and Firefox's PDF
+# viewers refuse to run in a sandboxed document.
+DOCUMENT_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox"
+DOCUMENT_PDF_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "object-src 'self'; frame-ancestors 'self'"
+)
 
 # --- REST API ---------------------------------------------------------------------
 
@@ -300,6 +321,10 @@ THROTTLE_RATES = {
     "register_ip": env.str("THROTTLE_RATE_REGISTER_IP", default="100/hour"),
     "password_reset": env.str("THROTTLE_RATE_PASSWORD_RESET", default="10/hour"),
     "mfa": env.str("THROTTLE_RATE_MFA", default="10/min"),
+    # Submissions to an assessment with lab flags, per learner and assessment.
+    "flag": env.str("THROTTLE_RATE_FLAG", default="10/min"),
+    # Proctored exams: event reports per learner (see assessments/proctoring_api.py).
+    "proctor_events": env.str("THROTTLE_RATE_PROCTOR_EVENTS", default="120/min"),
 }
 
 

@@ -1,0 +1,79 @@
+"""Proctored exams: one browser session per attempt, client-reported events, review.
+
+An exam with ``proctored`` set opens a ``ProctorSession`` together with each new
+attempt. The client receives the session's random token once (only its SHA-256 is
+stored) and sends it back in the ``X-Proctor-Session`` header with every later call
+for the attempt: resume (start), autosave, submit and events. A call without the
+active session's token is refused with 409 ``PROCTOR_SESSION_ACTIVE`` and leaves a
+``second_session_refused`` event; a call with the token from another IP address or
+browser than the session's leaves ``ip_changed`` / ``user_agent_changed`` events. Any
+event flags the attempt for review; the course's instructor or an admin may then
+invalidate it.
+
+``sessions`` holds the session rules the attempt services call, ``events`` the
+client's reports, ``review`` the staff selectors and invalidation; this package
+exports their public names.
+"""
+
+from .events import details_problem, proctor_events_record
+from .review import (
+    attempt_events,
+    attempt_invalidate,
+    flagged_attempt_list,
+    proctor_event_counts,
+    proctor_event_list,
+    proctoring_attempt_get,
+    proctoring_attempt_list,
+)
+from .sessions import (
+    CLIENT_EVENT_KINDS,
+    MAX_CLOCK_SKEW,
+    MAX_DETAILS_BYTES,
+    MAX_EVENTS_PER_BATCH,
+    MAX_REASON_LENGTH,
+    MAX_TOKEN_LENGTH,
+    SERVER_EVENT_KINDS,
+    SESSION_ACTIVE_CODE,
+    TOKEN_HEADER,
+    USER_AGENT_MAX_LENGTH,
+    ClientInfo,
+    SessionRefused,
+    attempt_flag,
+    proctor_session_guard,
+    proctor_session_open,
+    proctor_sessions_end,
+    proctor_window_check,
+    records_refusals,
+    token_hash,
+)
+
+__all__ = [
+    "CLIENT_EVENT_KINDS",
+    "MAX_CLOCK_SKEW",
+    "MAX_DETAILS_BYTES",
+    "MAX_EVENTS_PER_BATCH",
+    "MAX_REASON_LENGTH",
+    "MAX_TOKEN_LENGTH",
+    "SERVER_EVENT_KINDS",
+    "SESSION_ACTIVE_CODE",
+    "TOKEN_HEADER",
+    "USER_AGENT_MAX_LENGTH",
+    "ClientInfo",
+    "SessionRefused",
+    "attempt_events",
+    "attempt_flag",
+    "attempt_invalidate",
+    "details_problem",
+    "flagged_attempt_list",
+    "proctor_event_counts",
+    "proctor_event_list",
+    "proctor_events_record",
+    "proctor_session_guard",
+    "proctor_session_open",
+    "proctor_sessions_end",
+    "proctor_window_check",
+    "proctoring_attempt_get",
+    "proctoring_attempt_list",
+    "records_refusals",
+    "token_hash",
+]

@@ -1,0 +1,66 @@
+"""Assessments in the Wagtail admin: the "Assessments" viewset (authoring, results,
+retiring) and the "Grading" queue for essays."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
+
+from .admin_grading import GradeAttemptView, GradingQueueView, may_grade
+from .admin_permissions import AssessmentPermissionPolicy
+from .admin_views import AssessmentViewSet
+from .models import Assessment
+
+# Registered before any view asks for the model's policy (Wagtail would otherwise
+# create a Django-permissions fallback).
+register_permission_policy(Assessment, AssessmentPermissionPolicy(Assessment))
+
+
+@hooks.register("register_admin_viewset")
+def register_assessment_viewset():
+    return AssessmentViewSet("assessments")
+
+
+@hooks.register("register_admin_urls")
+def grading_admin_urls():
+    return [
+        path("grading/", GradingQueueView.as_view(), name="assessments_grading_queue"),
+        path(
+            "grading/<int:attempt_id>/",
+            GradeAttemptView.as_view(),
+            name="assessments_grading_attempt",
+        ),
+    ]
+
+
+class GradingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_grade(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def grading_menu_item():
+    return GradingMenuItem(
+        _("Grading"),
+        reverse("assessments_grading_queue"),
+        name="grading",
+        icon_name="edit",
+        order=260,
+    )
+
+
+# --- Proctoring review (owned by the "proctoring" helper) ---------------------------
+
+from .proctoring_admin import admin_urls as proctoring_admin_urls  # noqa: E402
+from .proctoring_admin import menu_item as proctoring_menu_item  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_proctoring_admin_urls():
+    return proctoring_admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_proctoring_menu_item():
+    return proctoring_menu_item()
