@@ -5,14 +5,19 @@ instructor and approved by the demo admin, through the same services as the API
 Idempotent: a course whose slug is already in the catalog is left as it is.
 """
 
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.core.files import File
 from django.db import transaction
 from django.utils.text import slugify
 
 from portal.accounts.models import User
 from portal.demo import DemoReport, seeder
 
+from .media import VideoAsset
 from .models import CoursePage
 from .services import (
     catalog_get,
@@ -22,6 +27,7 @@ from .services import (
     course_submit,
     module_create,
 )
+from .video_services import video_upload
 
 INSTRUCTOR_EMAIL = "instructor@example.org"
 ADMIN_EMAIL = "admin@example.org"
@@ -41,11 +47,14 @@ class Module:
     mandatory: bool = True
     video: bool = False
 
-    def body(self) -> list[dict]:
+    def body(self, video_id: int | None = None) -> list[dict]:
         blocks = []
-        if self.video:
+        if self.video and video_id:
             blocks.append(
-                {"type": "video", "value": {"video_id": 1, "caption": self.title}}
+                {
+                    "type": "video",
+                    "value": {"video_id": video_id, "caption": self.title},
+                }
             )
         blocks.append({"type": "rich_text", "value": self.intro})
         if self.code:
@@ -751,16 +760,51 @@ COURSES = [
 ]
 
 
+DEMO_VIDEO_TITLE = "Demo walkthrough (generated test pattern)"
+
+
+def _demo_video(instructor: User) -> int | None:
+    """A short generated clip (ffmpeg's test pattern and a tone) that the demo's video
+    modules show; transcoded at once when tasks run eagerly (``make run``). None when
+    ffmpeg is missing: the modules then go without a video."""
+    existing = VideoAsset.objects.filter(owner=instructor, title=DEMO_VIDEO_TITLE)
+    if found := existing.values_list("pk", flat=True).first():
+        return found
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.mp4"
+        command = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
+        command += ["-f", "lavfi", "-i", "testsrc=size=640x360:rate=25:duration=8"]
+        command += ["-f", "lavfi", "-i", "sine=frequency=440:duration=8"]
+        command += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+        command += ["-c:a", "aac", "-t", "8", str(path)]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603 - fixed arguments
+        except (OSError, subprocess.SubprocessError):
+            return None
+        with path.open("rb") as handle:
+            asset = video_upload(
+                owner=instructor, title=DEMO_VIDEO_TITLE, file=File(handle, "demo.mp4")
+            )
+    return asset.pk
+
+
 @seeder(order=10)
 def seed_courses(report: DemoReport) -> None:
     instructor = User.objects.get(email=INSTRUCTOR_EMAIL)
     admin = User.objects.get(email=ADMIN_EMAIL)
     catalog = catalog_get()
+    video_id = None
     by_title: dict[str, CoursePage] = {}
     for spec in COURSES:
         existing = CoursePage.objects.child_of(catalog).filter(slug=spec.slug).first()
+        if existing is None and video_id is None:
+            video_id = _demo_video(instructor)
         by_title[spec.title] = existing or _course_seed(
-            spec, instructor=instructor, admin=admin, prerequisites=by_title
+            spec,
+            instructor=instructor,
+            admin=admin,
+            prerequisites=by_title,
+            video_id=video_id,
         )
 
     def titles(status: str) -> str:
@@ -780,7 +824,12 @@ def seed_courses(report: DemoReport) -> None:
 
 @transaction.atomic
 def _course_seed(
-    spec: Course, *, instructor: User, admin: User, prerequisites: dict
+    spec: Course,
+    *,
+    instructor: User,
+    admin: User,
+    prerequisites: dict,
+    video_id: int | None = None,
 ) -> CoursePage:
     course = course_create(
         actor=instructor,
@@ -806,7 +855,7 @@ def _course_seed(
                 "kind": module.kind,
                 "duration": module.duration,
                 "is_mandatory": module.mandatory,
-                "body": module.body(),
+                "body": module.body(video_id),
             },
         )
     course = course_submit(actor=instructor, course=course)

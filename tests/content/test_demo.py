@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Revision, WorkflowState
 
-from content.demo import COURSES
+from content.demo import COURSES, DEMO_VIDEO_TITLE
+from content.media import VideoAsset, VideoUsage
 from content.models import CoursePage, ModulePage
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,10 @@ class TestDemoCatalog:
             assert {"rich_text", "code", "callout"} <= blocks, course.title
         optional = ModulePage.objects.live().filter(is_mandatory=False)
         assert optional.exists()
+        # Video modules show one real (generated, ffprobed) clip of the instructor's.
+        video = VideoAsset.objects.get(title=DEMO_VIDEO_TITLE)
+        assert video.duration > 0 and video.height == 360
+        assert VideoUsage.objects.filter(video=video).count() >= 3
 
     def test_the_catalog_shows_the_demo(self, client, home_page):
         seed()
