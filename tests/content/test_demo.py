@@ -72,7 +72,8 @@ class TestDemoCatalog:
         assert optional.exists()
         # Video modules show one real (generated, ffprobed) clip of the instructor's.
         video = VideoAsset.objects.get(title=DEMO_VIDEO_TITLE)
-        assert video.duration > 0 and video.height == 360
+        assert video.duration > 0
+        assert video.height == 360
         assert VideoUsage.objects.filter(video=video).count() >= 3
 
     def test_the_catalog_shows_the_demo(self, client, home_page):
