@@ -1,59 +1,33 @@
-"""Assessments in the Wagtail admin: a model viewset (list, create, edit, retire or
-delete) scoped to the courses the user teaches, and the results page.
-
-Every write goes through ``assessments.services``; the views only turn its errors
-into form errors or messages. Who may do what is ``AssessmentPermissionPolicy``
-(``admin_permissions``); anyone else's assessment is a 404.
-"""
+"""The "Assessments" model viewset: list, create, edit, retire or delete, scoped to
+the courses the user teaches; writes go through ``assessments.services``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.log_actions import log
-from wagtail.permissions import policy_registry
 
 from portal.errors import DomainError
 
-from . import selectors, services
-from .admin_forms import AssessmentForm
-from .models import Assessment
-
-
-class ScopedObjectMixin:
-    """Views of one assessment find only the user's own (anyone else's: 404)."""
-
-    def _scoped_queryset(self):
-        return (
-            self.permission_policy.instances_user_has_any_permission_for(
-                self.request.user, ["change"]
-            )
-            .select_related("course")
-            .order_by()
-        )
-
-    def get_queryset(self):  # edit, delete (SingleObjectMixin)
-        return self._scoped_queryset()
-
-    def get_base_object_queryset(self):  # history, usage (BaseObjectMixin)
-        return self._scoped_queryset()
-
-
-def _percent(value) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+from .. import selectors, services
+from ..admin_forms import AssessmentForm
+from ..models import Assessment
+from .pages import (
+    AssessmentResultsView,
+    AssessmentRetireView,
+    ScopedObjectMixin,
+    _percent,
+)
 
 
 def _pass_rate(assessment) -> str:
@@ -225,117 +199,6 @@ class AssessmentHistoryView(ScopedObjectMixin, generic.HistoryView):
 
 class AssessmentUsageView(ScopedObjectMixin, generic.UsageView):
     pass
-
-
-class AssessmentObjectView(ScopedObjectMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Base of the pages about one assessment beyond the viewset's own."""
-
-    header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.permission_policy.user_has_permission(request.user, "change"):
-            raise Http404
-        self.object = self._scoped_queryset().filter(pk=kwargs["pk"]).first()
-        if self.object is None:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    @cached_property
-    def permission_policy(self):
-        return policy_registry.get_by_type(Assessment)
-
-    def get_page_subtitle(self):
-        return self.object.title
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("assessments:index"), "label": _("Assessments")},
-            {
-                "url": reverse("assessments:edit", args=[self.object.pk]),
-                "label": self.object.title,
-            },
-            {"url": "", "label": self.page_title},
-        ]
-
-
-class AssessmentRetireView(AssessmentObjectView):
-    """GET asks, POST retires (``restore=True``: brings it back)."""
-
-    template_name = "assessments/admin/confirm.html"
-    restore = False
-
-    @property
-    def page_title(self):
-        return _("Restore assessment") if self.restore else _("Retire assessment")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["object"] = self.object
-        context["restore"] = self.restore
-        if self.restore:
-            context["question"] = _(
-                "Restore “%(title)s”? Learners of the course see it again."
-            ) % {"title": self.object.title}
-            context["confirm_label"] = _("Yes, restore it")
-        else:
-            context["question"] = _(
-                "Retire “%(title)s”? Learners no longer see or take it; its attempts "
-                "and grades are kept, and you can restore it later."
-            ) % {"title": self.object.title}
-            context["confirm_label"] = _("Yes, retire it")
-        context["cancel_url"] = reverse("assessments:index")
-        return context
-
-    def post(self, request, *args, **kwargs):
-        service = (
-            services.assessment_restore
-            if self.restore
-            else (services.assessment_retire)
-        )
-        try:
-            assessment = service(actor=request.user, assessment_id=self.object.pk)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            done = (
-                _("“%(title)s” is restored.")
-                if self.restore
-                else _("“%(title)s” is retired.")
-            )
-            messages.success(request, done % {"title": assessment.title})
-        return redirect("assessments:index")
-
-
-class AssessmentResultsView(AssessmentObjectView):
-    template_name = "assessments/admin/results.html"
-    page_title = gettext_lazy("Results")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        results = selectors.assessment_results(assessment=self.object)
-        context.update(
-            {
-                "object": self.object,
-                "results": results,
-                "pass_rate": _percent(results.pass_rate),
-                "average_score": _percent(results.average_score),
-                "rows": [
-                    {
-                        "question": item,
-                        "correct_rate": _percent(item.correct_rate)
-                        if item.auto_graded
-                        else "—",
-                        "average_points": "—"
-                        if item.average_points is None
-                        else f"{item.average_points:.2f}",
-                    }
-                    for item in results.questions
-                ],
-                "grading_url": reverse("assessments_grading_queue"),
-            }
-        )
-        return context
 
 
 class AssessmentViewSet(ModelViewSet):

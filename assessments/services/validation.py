@@ -1,0 +1,127 @@
+"""Checks on an assessment's authored input: its settings and its question list.
+
+Each check raises ``InvalidInput`` naming the field; the authoring services run them
+before saving anything.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.utils.html import strip_tags
+
+from content.models import CoursePage, ModulePage
+from portal.errors import InvalidInput
+
+from ..models import AssessmentType
+from ..questions import FLAG, questions_validate
+
+MAX_TIME_LIMIT = 7 * 24 * 60
+MAX_ATTEMPTS = 100
+MAX_LAB_INSTRUCTIONS = 10_000
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Stands in for a kept flag while the question list is validated; never stored.
+_KEPT_FLAG = "kept-flag"
+
+
+def _plain_text(value: str) -> str:
+    """Lab instructions are plain text: tags and control characters are dropped,
+    line breaks kept (as ``\n``); pages escape the text when showing it."""
+    text = strip_tags(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL_CHARS.sub("", text).strip()
+
+
+def _checked_settings(
+    course: CoursePage,
+    *,
+    title,
+    assessment_type,
+    passing_score,
+    max_attempts,
+    time_limit,
+    module_id,
+    required_for_completion,
+    opens_at,
+    closes_at,
+    proctored,
+    lab_instructions,
+) -> ModulePage | None:
+    """Validate an assessment's settings (everything but the questions); return its
+    module. Raises ``InvalidInput`` naming the field."""
+    if not isinstance(title, str) or not title.strip() or len(title) > 255:
+        raise InvalidInput("Required, at most 255 characters.", field="title")
+    if assessment_type not in AssessmentType.values:
+        raise InvalidInput("Unknown assessment type.", field="assessment_type")
+    if not Decimal("0") <= Decimal(passing_score) <= Decimal("100"):
+        raise InvalidInput("Must be between 0 and 100.", field="passing_score")
+    if not 1 <= max_attempts <= MAX_ATTEMPTS:
+        raise InvalidInput(f"Must be 1 to {MAX_ATTEMPTS}.", field="max_attempts")
+    if time_limit is not None and not 1 <= time_limit <= MAX_TIME_LIMIT:
+        raise InvalidInput(
+            f"Must be 1 to {MAX_TIME_LIMIT} minutes.", field="time_limit"
+        )
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise InvalidInput("Must be after opens_at.", field="closes_at")
+    if proctored and assessment_type != AssessmentType.EXAM:
+        raise InvalidInput("Only exams can be proctored.", field="proctored")
+    if proctored and not (opens_at and closes_at):
+        raise InvalidInput(
+            "A proctored exam needs both opens_at and closes_at.",
+            field="closes_at" if opens_at else "opens_at",
+        )
+    if not isinstance(lab_instructions, str) or (
+        len(lab_instructions) > MAX_LAB_INSTRUCTIONS
+    ):
+        raise InvalidInput(
+            f"At most {MAX_LAB_INSTRUCTIONS} characters.", field="lab_instructions"
+        )
+    module = None
+    if module_id is not None:
+        module = ModulePage.objects.child_of(course).filter(pk=module_id).first()
+        if module is None:
+            raise InvalidInput("Not a module of this course.", field="module_id")
+    if required_for_completion and module is None:
+        raise InvalidInput(
+            "A required assessment needs the module it completes.", field="module_id"
+        )
+    return module
+
+
+def _checked_pool_size(pool_size: int | None, stored: list[dict]) -> None:
+    if pool_size is not None and not 1 <= pool_size <= len(stored):
+        raise InvalidInput(
+            f"Must be 1 to the number of questions ({len(stored)}).", field="pool_size"
+        )
+
+
+def questions_validate_keeping_flags(raw, *, salt: str, current=()) -> list[dict]:
+    """``questions_validate`` for an edit: a flag question given without
+    ``correct`` (or with an empty one) keeps the flag of the current question with
+    the same id, as flags are write-only (only their hash is stored). A new flag
+    question still needs its flag."""
+    hashes = {
+        q["id"]: q["flag_hash"]
+        for q in current or ()
+        if q.get("type") == FLAG and q.get("flag_hash")
+    }
+    kept = {}
+    prepared = raw
+    if isinstance(raw, list):
+        prepared = []
+        for question in raw:
+            if (
+                isinstance(question, dict)
+                and question.get("type") == FLAG
+                and question.get("correct") in (None, "")
+                and isinstance(question.get("id"), str)
+                and question["id"] in hashes
+            ):
+                kept[question["id"]] = hashes[question["id"]]
+                question = {**question, "correct": _KEPT_FLAG}
+            prepared.append(question)
+    stored = questions_validate(prepared, salt=salt)
+    for question in stored:
+        if question["type"] == FLAG and question["id"] in kept:
+            question["flag_hash"] = kept[question["id"]]
+    return stored
