@@ -7,7 +7,7 @@ from wagtail.signals import page_published, page_unpublished
 from .cache import catalog_cache_bump
 from .models import CourseIndexPage, CoursePage, ModulePage
 from .services import course_modules_publish
-from .video_services import video_usages_sync
+from .video_services import video_usages_sync, video_viewer_cache_reset_for_course
 
 
 @receiver(page_published, dispatch_uid="content.purge_on_publish")
@@ -34,3 +34,12 @@ def index_module_videos(sender, instance, **kwargs):
     live."""
     if isinstance(instance, ModulePage):
         video_usages_sync(module=instance)
+
+
+@receiver(page_published, dispatch_uid="content.reset_course_video_access")
+@receiver(page_unpublished, dispatch_uid="content.reset_course_video_access_off")
+def reset_course_video_access(sender, instance, **kwargs):
+    """Publishing or unpublishing a whole course changes who may watch its videos
+    (free previews need a live course): drop the cached answers."""
+    if isinstance(instance, CoursePage):
+        video_viewer_cache_reset_for_course(course_id=instance.pk)

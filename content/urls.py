@@ -1,4 +1,4 @@
-"""Course and module API routes (see content/api.py). Every path works with and
+"""Course and module API routes (see content/api/). Every path works with and
 without a trailing slash."""
 
 from django.urls import re_path

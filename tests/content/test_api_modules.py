@@ -130,7 +130,7 @@ class TestModuleList:
             seen.update(user=user, course=course.pk, count=len(modules))
             return {first.pk: {"completed": True}}
 
-        monkeypatch.setattr(api, "MODULE_STATE_PROVIDERS", [provider])
+        monkeypatch.setattr(api.modules, "MODULE_STATE_PROVIDERS", [provider])
         data = ok(client_as(learner).get(modules_url(course)))
         assert [m.get("completed") for m in data] == [True, None]
         assert seen == {"user": learner, "course": course.pk, "count": 2}

@@ -12,6 +12,7 @@ from unittest import mock
 
 import ffmpeg
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from content import video_services
 from content.media import VideoAsset, VideoStatus
 from content.tasks import transcode_video
+from content.video_services import transcode
 from tests.content.video_clips import m3u8_lines
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +48,11 @@ def transcoded(video: VideoAsset) -> VideoAsset:
 
 
 def hls_dir(video: VideoAsset) -> Path:
-    return Path(video_services.settings.MEDIA_ROOT) / video.hls_path
+    return Path(settings.MEDIA_ROOT) / video.hls_path
 
 
 def asset_dir(video: VideoAsset) -> Path:
-    return Path(video_services.settings.MEDIA_ROOT) / "hls" / str(video.pk)
+    return Path(settings.MEDIA_ROOT) / "hls" / str(video.pk)
 
 
 def stream_info(path: Path) -> dict:
@@ -172,7 +174,7 @@ class TestVideoTranscode:
     def test_ffmpeg_error_fails_readably_and_keeps_no_output(self, uploaded):
         video = uploaded(size="320x240")
         error = ffmpeg.Error("ffmpeg", b"", b"Conversion failed: disk on fire")
-        with mock.patch.object(video_services, "_write_poster", side_effect=error):
+        with mock.patch.object(transcode, "_write_poster", side_effect=error):
             video = transcoded(video)
         assert video.status == VideoStatus.FAILED
         assert "disk on fire" in video.error
@@ -184,9 +186,7 @@ class TestVideoTranscode:
 
         video = uploaded(size="320x240")
         with (
-            mock.patch.object(
-                video_services, "_write_poster", side_effect=WorkerKilled
-            ),
+            mock.patch.object(transcode, "_write_poster", side_effect=WorkerKilled),
             pytest.raises(WorkerKilled),
         ):
             transcode_video(video.pk)
@@ -204,7 +204,7 @@ class TestVideoTranscode:
 
     def test_rerun_on_ready_asset_is_a_noop(self, uploaded):
         video = transcoded(uploaded(size="320x240"))
-        with mock.patch.object(video_services, "_write_hls") as write:
+        with mock.patch.object(transcode, "_write_hls") as write:
             again = transcoded(video)
         write.assert_not_called()
         assert again.hls_path == video.hls_path
@@ -213,7 +213,7 @@ class TestVideoTranscode:
     def test_failed_asset_can_be_run_again(self, uploaded):
         video = uploaded(size="320x240")
         with mock.patch.object(
-            video_services, "_write_hls", side_effect=OSError(28, "No space left")
+            transcode, "_write_hls", side_effect=OSError(28, "No space left")
         ):
             assert transcoded(video).status == VideoStatus.FAILED
         video = transcoded(video)

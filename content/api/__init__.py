@@ -1,0 +1,69 @@
+"""Courses and modules API (API.md: Courses and modules).
+
+Learners read live pages; authors write revisions through ``content.services``. Views
+validate input, call one selector or service and serialize the result. Anonymous
+catalog reads are cached (``content.cache``) and purged whenever what they show
+changes: on publish, unpublish and archive.
+
+Layout: ``serializers`` (input and output shapes), ``permissions``, ``courses`` and
+``modules`` (the views). The names below are the package's public interface;
+``MODULE_STATE_PROVIDERS`` is the one list defined in ``modules``, re-exported as
+the same object.
+"""
+
+from .courses import (
+    CourseDetailView,
+    CourseListView,
+    CoursePublishView,
+    CourseSubmitView,
+)
+from .modules import MODULE_STATE_PROVIDERS, ModuleListView
+from .permissions import CourseChangeMixin, IsCourseManager, PublicReadMixin
+from .serializers import (
+    COURSE_ID,
+    MAX_BODY_BLOCKS,
+    MAX_BODY_CHARS,
+    MAX_ID,
+    MAX_TEXT,
+    TAGS,
+    UNKNOWN_VIDEO,
+    CourseDetailOutput,
+    CourseInput,
+    CourseListQuery,
+    CourseOutput,
+    InstructorOutput,
+    ModuleBodyField,
+    ModuleInput,
+    ModuleListQuery,
+    ModuleOutput,
+    PrerequisiteOutput,
+)
+
+__all__ = [
+    "COURSE_ID",
+    "MAX_BODY_BLOCKS",
+    "MAX_BODY_CHARS",
+    "MAX_ID",
+    "MAX_TEXT",
+    "MODULE_STATE_PROVIDERS",
+    "TAGS",
+    "UNKNOWN_VIDEO",
+    "CourseChangeMixin",
+    "CourseDetailOutput",
+    "CourseDetailView",
+    "CourseInput",
+    "CourseListQuery",
+    "CourseListView",
+    "CourseOutput",
+    "CoursePublishView",
+    "CourseSubmitView",
+    "InstructorOutput",
+    "IsCourseManager",
+    "ModuleBodyField",
+    "ModuleInput",
+    "ModuleListQuery",
+    "ModuleListView",
+    "ModuleOutput",
+    "PrerequisiteOutput",
+    "PublicReadMixin",
+]

@@ -1,0 +1,197 @@
+"""Course endpoints: the catalog (cached for anonymous readers), one course, and
+its submit, publish and archive (DELETE) actions."""
+
+from django.core.cache import cache
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.accounts.permissions import IsAdminRole, MFAEnrolled, RolePermission
+from portal.api.responses import ApiResponse
+
+from .. import selectors, services
+from ..cache import TTL_SECONDS, catalog_response_key
+from .permissions import CourseChangeMixin, IsCourseManager, PublicReadMixin
+from .serializers import (
+    COURSE_ID,
+    TAGS,
+    CourseDetailOutput,
+    CourseInput,
+    CourseListQuery,
+    CourseOutput,
+    _validated,
+)
+
+
+def _filters(query: dict) -> selectors.CourseFilters:
+    return selectors.CourseFilters(
+        category=query.get("category", ""),
+        difficulty_level=query.get("difficulty_level", ""),
+        q=query.get("q", ""),
+        ordering=query.get("ordering", ""),
+        instructor=query.get("instructor"),
+    )
+
+
+def _anonymous_cached(request, name: str, build) -> ApiResponse:
+    """``build() -> (data, meta)``. Anonymous answers are kept in the catalog cache
+    under a key with every query parameter; signed-in readers always get fresh data.
+    The key is taken before reading, so a purge during the read retires the entry."""
+    if request.user.is_authenticated:
+        data, meta = build()
+        return ApiResponse(data, meta=meta)
+    key = catalog_response_key(name, request.query_params)
+    entry = cache.get(key)
+    if entry is None:
+        data, meta = build()
+        entry = {"data": data, "meta": meta}
+        cache.set(key, entry, TTL_SECONDS)
+    return ApiResponse(entry["data"], meta=entry["meta"])
+
+
+def _course_data(request, course_id: int) -> dict:
+    read = selectors.course_get(actor=request.user, course_id=course_id)
+    context = {"request": request, "author_view": read.author_view}
+    return dict(CourseDetailOutput(read.course, context=context).data)
+
+
+class CourseListView(PublicReadMixin, GenericAPIView):
+    permission_classes = [RolePermission.require("course:create"), MFAEnrolled]
+    serializer_class = CourseInput  # what OPTIONS describes
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[CourseListQuery],
+        responses=CourseOutput(many=True),
+        tags=TAGS,
+        description="Published courses (live, not archived). Anonymous answers are "
+        "cached until a course is published, unpublished or archived.",
+    )
+    def get(self, request, *args, **kwargs):
+        query = _validated(CourseListQuery, request.query_params)
+        if query["mine"]:
+            if not request.user.is_authenticated:
+                raise exceptions.NotAuthenticated()
+            courses = selectors.course_list_authored(
+                actor=request.user, filters=_filters(query)
+            )
+            data, meta = self._page(courses, author_view=True)
+            return ApiResponse(data, meta=meta)
+        return _anonymous_cached(
+            request,
+            "courses",
+            lambda: self._page(selectors.course_list(filters=_filters(query))),
+        )
+
+    def _page(self, courses, *, author_view: bool = False):
+        page = self.paginate_queryset(courses)
+        context = {"request": self.request, "author_view": author_view}
+        data = CourseOutput(page, many=True, context=context).data
+        return [dict(item) for item in data], self.paginator.get_meta()
+
+    @extend_schema(
+        request=CourseInput,
+        responses={201: CourseDetailOutput},
+        tags=TAGS,
+        description="Creates a draft course taught by the caller (instructors, "
+        "admins).",
+    )
+    def post(self, request, *args, **kwargs):
+        data = _validated(CourseInput, request.data)
+        course = services.course_create(actor=request.user, data=data)
+        return Response(
+            _course_data(request, course.pk), status=status.HTTP_201_CREATED
+        )
+
+
+class CourseDetailView(PublicReadMixin, CourseChangeMixin, APIView):
+    permission_classes = [IsAuthenticated, IsCourseManager, MFAEnrolled]
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        responses=CourseDetailOutput,
+        tags=TAGS,
+        description="Anyone reads a live course (archived ones too, by id); its "
+        "instructor and admins read drafts, the latest revision and the real status.",
+    )
+    def get(self, request, course_id, *args, **kwargs):
+        return _anonymous_cached(
+            request,
+            f"course:{int(course_id)}",
+            lambda: (_course_data(request, int(course_id)), None),
+        )
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request=CourseInput(partial=True),
+        responses=CourseDetailOutput,
+        tags=TAGS,
+        description="Saves a new revision with the fields sent; the live version is "
+        "unchanged until the course is published. PATCH is a synonym.",
+    )
+    def put(self, request, course_id, *args, **kwargs):
+        course = self.changeable_course(request, course_id)
+        data = _validated(CourseInput, request.data, partial=True)
+        services.course_update(actor=request.user, course=course, data=data)
+        return Response(_course_data(request, course.pk))
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request=CourseInput(partial=True),
+        responses=CourseDetailOutput,
+        tags=TAGS,
+        description="The same as PUT.",
+    )
+    def patch(self, request, course_id, *args, **kwargs):
+        return self.put(request, course_id, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        responses={200: CourseDetailOutput},
+        tags=TAGS,
+        description="Archives the course (idempotent): it leaves the catalog and "
+        "takes no new enrollments; pages and learner records stay.",
+    )
+    def delete(self, request, course_id, *args, **kwargs):
+        course = self.changeable_course(request, course_id)
+        services.course_archive(actor=request.user, course=course)
+        return Response(_course_data(request, course.pk))
+
+
+class CourseSubmitView(CourseChangeMixin, APIView):
+    permission_classes = [IsAuthenticated, IsCourseManager, MFAEnrolled]
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request=None,
+        responses=CourseDetailOutput,
+        tags=TAGS,
+        description="Submits the latest revision for review (status `in_review`); "
+        "already in review: 409 `CONFLICT`.",
+    )
+    def post(self, request, course_id, *args, **kwargs):
+        course = self.changeable_course(request, course_id)
+        services.course_submit(actor=request.user, course=course)
+        return Response(_course_data(request, course.pk))
+
+
+class CoursePublishView(APIView):
+    permission_classes = [IsAdminRole, MFAEnrolled]
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request=None,
+        responses=CourseDetailOutput,
+        tags=TAGS,
+        description="Admins (moderators): approves the review, or publishes directly, "
+        "so the latest revision and the course's draft modules go live.",
+    )
+    def post(self, request, course_id, *args, **kwargs):
+        course = selectors.course_get_visible(
+            actor=request.user, course_id=int(course_id)
+        )
+        services.course_publish(actor=request.user, course=course)
+        return Response(_course_data(request, course.pk))

@@ -1,0 +1,85 @@
+"""Module endpoints: a course's modules (with per-learner state from registered
+providers) and adding a draft module."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from portal.accounts.permissions import MFAEnrolled
+
+from .. import selectors, services
+from .permissions import CourseChangeMixin, IsCourseManager, PublicReadMixin
+from .serializers import (
+    COURSE_ID,
+    TAGS,
+    ModuleInput,
+    ModuleListQuery,
+    ModuleOutput,
+    _validated,
+)
+
+# Per-learner module state (the learning app's completion) joins the module list
+# without ``content`` importing ``learning``: a provider registered here from an
+# AppConfig.ready() is called as ``provider(user=, course=, modules=)`` for each page
+# of modules and returns ``{module_id: {extra fields}}``.
+MODULE_STATE_PROVIDERS: list = []
+
+
+class ModuleListView(PublicReadMixin, CourseChangeMixin, GenericAPIView):
+    permission_classes = [IsAuthenticated, IsCourseManager, MFAEnrolled]
+    serializer_class = ModuleInput  # what OPTIONS describes
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[COURSE_ID, ModuleListQuery],
+        responses=ModuleOutput(many=True),
+        tags=TAGS,
+        description="A course's live modules in order. Drafts of a course are "
+        "visible to its instructor and admins only.",
+    )
+    def get(self, request, course_id, *args, **kwargs):
+        course = selectors.course_get_visible(
+            actor=request.user, course_id=int(course_id)
+        )
+        query = _validated(ModuleListQuery, request.query_params)
+        if query["include_drafts"] and not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        modules = selectors.module_list(
+            actor=request.user, course=course, include_drafts=query["include_drafts"]
+        )
+        page = self.paginate_queryset(modules)
+        context = self.module_context(course, page)
+        return self.get_paginated_response(
+            ModuleOutput(page, many=True, context=context).data
+        )
+
+    def module_context(self, course, modules) -> dict:
+        state: dict = {}
+        for provider in MODULE_STATE_PROVIDERS:
+            for module_id, extra in provider(
+                user=self.request.user, course=course, modules=modules
+            ).items():
+                state.setdefault(module_id, {}).update(extra)
+        return {"request": self.request, "module_state": state}
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request=ModuleInput,
+        responses={201: ModuleOutput},
+        tags=TAGS,
+        description="Appends a draft module; it goes live when the course is next "
+        "published. `video_id` (a video of the caller's) is stored as a `video` "
+        "block.",
+    )
+    def post(self, request, course_id, *args, **kwargs):
+        course = self.changeable_course(request, course_id)
+        data = _validated(ModuleInput, request.data, context={"request": request})
+        data["kind"] = data.pop("content_type")
+        module = services.module_create(actor=request.user, course=course, data=data)
+        module = selectors.module_get(
+            course=course, module_id=module.pk, include_drafts=True
+        )
+        output = ModuleOutput(module, context=self.module_context(course, [module]))
+        return Response(output.data, status=status.HTTP_201_CREATED)

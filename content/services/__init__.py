@@ -1,0 +1,51 @@
+"""Writes to courses and modules. The API and the demo data go through these, and they
+use Wagtail's own machinery (revisions, workflows, publishing) so the editor and the
+API show one truth.
+
+Layout: ``catalog`` (site set-up), ``rules`` (who may change a course), ``courses``,
+``modules`` and ``pages`` (helpers both share). Callers import from here
+(``from content.services import course_publish``).
+"""
+
+from .catalog import (
+    INSTRUCTORS,
+    MODERATORS,
+    WORKFLOW_NAME,
+    catalog_get,
+    catalog_setup,
+)
+from .courses import (
+    COURSE_FIELDS,
+    course_archive,
+    course_create,
+    course_modules_publish,
+    course_publish,
+    course_submit,
+    course_unarchive,
+    course_update,
+)
+from .modules import MODULE_FIELDS, module_body_stream, module_create
+from .pages import TREE_FIELDS
+from .rules import is_course_manager, is_moderator
+
+__all__ = [
+    "COURSE_FIELDS",
+    "INSTRUCTORS",
+    "MODERATORS",
+    "MODULE_FIELDS",
+    "TREE_FIELDS",
+    "WORKFLOW_NAME",
+    "catalog_get",
+    "catalog_setup",
+    "course_archive",
+    "course_create",
+    "course_modules_publish",
+    "course_publish",
+    "course_submit",
+    "course_unarchive",
+    "course_update",
+    "is_course_manager",
+    "is_moderator",
+    "module_body_stream",
+    "module_create",
+]
