@@ -845,7 +845,7 @@ def _course_seed(
             "prerequisites": [prerequisites[title] for title in spec.prerequisites],
         },
     )
-    for module in spec.modules:
+    for position, module in enumerate(spec.modules):
         module_create(
             actor=instructor,
             course=course,
@@ -855,6 +855,9 @@ def _course_seed(
                 "kind": module.kind,
                 "duration": module.duration,
                 "is_mandatory": module.mandatory,
+                # The first module of every course is a free preview: anyone may
+                # read it (and watch its video) before enrolling.
+                "is_free_preview": position == 0,
                 "body": module.body(video_id),
             },
         )

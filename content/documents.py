@@ -26,10 +26,10 @@ from wagtail.models import Page, ReferenceIndex
 from portal.accounts.permissions import is_admin
 from portal.files import ATTACHMENT, INLINE, protected_file_response
 
-from .models import CoursePage, ModulePage
+from .models import COURSE_MEMBER_CHECKS, CoursePage, ModulePage
 
-# Checks other apps register: (user, live course ids) -> bool.
-DOCUMENT_VIEWER_CHECKS: list = []
+# The same registry as module bodies: (user, live course ids) -> bool.
+DOCUMENT_VIEWER_CHECKS = COURSE_MEMBER_CHECKS
 # Never shown inline whatever the settings say: SVG and XML can carry script.
 NEVER_INLINE = {
     "image/svg+xml",

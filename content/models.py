@@ -335,6 +335,12 @@ class CoursePage(Page):
         return obj
 
 
+# Checks other apps register: (user, live course ids) -> bool. ``learning`` adds
+# "enrolled in one of them" (``content`` must not import ``learning``); module
+# bodies and documents are opened to whoever a check admits.
+COURSE_MEMBER_CHECKS: list = []
+
+
 class ModulePermissionTester(PagePermissionTester):
     """A course's instructor may edit all its modules, even those an editor added."""
 
@@ -398,11 +404,29 @@ class ModulePage(Page):
     def permissions_for_user(self, user):
         return ModulePermissionTester(user, self)
 
+    def body_readable_by(self, user, course: CoursePage) -> bool:
+        """Whether ``user`` (possibly anonymous) may read this module's body: anyone
+        for a free preview; admins and the course's instructor; whoever a check in
+        ``COURSE_MEMBER_CHECKS`` admits (enrolled learners). Titles, descriptions
+        and the outline stay public, as in the catalog."""
+        if self.is_free_preview:
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if is_admin(user) or course.instructor_id == user.pk:
+            return True
+        return any(check(user, [course.pk]) for check in COURSE_MEMBER_CHECKS)
+
     def get_context(self, request, *args, **kwargs):
-        """The course, its catalog (for breadcrumbs) and the live modules around
-        this one (for previous/next navigation)."""
+        """The course, its catalog (for breadcrumbs), the live modules around this
+        one (for previous/next navigation) and whether the body may be shown (an
+        editor's preview always shows it)."""
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific
+        context["body_locked"] = not (
+            getattr(request, "is_preview", False)
+            or self.body_readable_by(request.user, course)
+        )
         modules = list(
             ModulePage.objects.live()
             .child_of(course)

@@ -7,7 +7,7 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from content.api import MODULE_STATE_PROVIDERS
-        from content.documents import DOCUMENT_VIEWER_CHECKS
+        from content.models import COURSE_MEMBER_CHECKS
         from content.video_services import VIDEO_VIEWER_CHECKS
 
         from .selectors import (
@@ -20,5 +20,5 @@ class LearningConfig(AppConfig):
             MODULE_STATE_PROVIDERS.append(module_completion_state)
         if is_enrolled_viewer not in VIDEO_VIEWER_CHECKS:
             VIDEO_VIEWER_CHECKS.append(is_enrolled_viewer)
-        if is_enrolled_in_any not in DOCUMENT_VIEWER_CHECKS:
-            DOCUMENT_VIEWER_CHECKS.append(is_enrolled_in_any)
+        if is_enrolled_in_any not in COURSE_MEMBER_CHECKS:
+            COURSE_MEMBER_CHECKS.append(is_enrolled_in_any)

@@ -174,8 +174,9 @@ def module_completion_state(*, user, course, modules) -> dict[int, dict]:
 
 
 def is_enrolled_in_any(user, course_ids) -> bool:
-    """A learner may download the documents of live modules of the courses they are
-    enrolled in (registered in ``content.documents.DOCUMENT_VIEWER_CHECKS``)."""
+    """A learner may read the modules and download the documents of the live
+    courses they are enrolled in (registered in
+    ``content.models.COURSE_MEMBER_CHECKS``)."""
     return (
         Enrollment.objects.filter(user=user, course_id__in=course_ids)
         .exclude(status=EnrollmentStatus.CANCELLED)

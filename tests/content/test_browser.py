@@ -157,17 +157,25 @@ class TestDemoCatalogInTheBrowser:
         expect(page.get_by_role("link", name="Sign in to enroll")).to_be_visible()
         page.screenshot(path=SHOTS / "course.png", full_page=True)
 
-        page.get_by_role("link", name="Collecting evidence on Windows").click()
+        # The first module is a free preview: anyone may read it ...
+        page.get_by_role("link", name="The incident response lifecycle").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Collecting evidence on Windows"
+            "The incident response lifecycle"
         )
-        expect(page.locator("pre code.language-powershell")).to_be_visible()
-        expect(page.get_by_role("note")).to_contain_text("Hash every artifact")
+        expect(page.get_by_role("note")).to_contain_text("after-action review")
         page.screenshot(path=SHOTS / "module.png", full_page=True)
+        # ... the others are for enrolled learners.
         page.get_by_role("link", name=re.compile("Next module")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Containment and eradication"
+            "Triage: the first hour"
         )
+        expect(
+            page.get_by_role("heading", name="This module is for enrolled learners")
+        ).to_be_visible()
+        expect(page.locator("pre code")).to_have_count(0)
+        expect(
+            page.get_by_role("link", name="Sign in", exact=True).last
+        ).to_be_visible()
 
         # Narrow screens: nothing scrolls sideways.
         page.set_viewport_size({"width": 375, "height": 800})

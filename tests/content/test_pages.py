@@ -455,6 +455,7 @@ class TestModulePage:
             ],
         )
         module = ModulePage.objects.child_of(course).get()
+        client.force_login(instructor)
 
         html = html_of(client.get(module.url))
 

@@ -144,9 +144,12 @@ class TestPlayerMarkup:
         assert "<video" in html
         assert "data-progress-url" not in html
 
-    def test_video_not_ready_yet_shows_a_placeholder(self, client, ready_video, module):
+    def test_video_not_ready_yet_shows_a_placeholder(
+        self, client, ready_video, module, course_instructor
+    ):
         ready_video.status = "processing"
         ready_video.save()
+        client.force_login(course_instructor)
         html = client.get(module.url).content.decode()
         assert "<video" not in html
         assert "Video coming soon" in html

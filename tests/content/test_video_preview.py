@@ -164,9 +164,11 @@ class TestPreviewPage:
         module = ModulePage.objects.child_of(course_with_video).get()
         html = client.get(module.url).content.decode()
         assert "<video" not in html
-        assert "Sign in and enroll in this course to watch this video." in html
+        assert "This module is for enrolled learners" in html
+        assert "Sign in and enroll in the course to open this module." in html
 
         client.force_login(UserFactory())
         html = client.get(module.url).content.decode()
         assert "<video" not in html
-        assert "Enroll in this course to watch this video." in html
+        assert "This module is for enrolled learners" in html
+        assert "See the course and enroll" in html
