@@ -123,6 +123,7 @@ class ModuleOutput(serializers.Serializer):
     content_type = serializers.ChoiceField(choices=ModuleKind.choices, source="kind")
     duration = serializers.IntegerField(help_text="Minutes.")
     is_mandatory = serializers.BooleanField()
+    is_free_preview = serializers.BooleanField()
     order = serializers.IntegerField(
         source="position", help_text="1-based place among the listed modules."
     )
@@ -299,6 +300,11 @@ class ModuleInput(serializers.Serializer):
         min_value=0, max_value=MAX_MINUTES, help_text="Minutes."
     )
     is_mandatory = serializers.BooleanField(required=False, default=True)
+    is_free_preview = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Anyone may read this module and watch its videos without enrolling.",
+    )
     body = ModuleBodyField(required=False)
     video_id = serializers.IntegerField(
         min_value=1,

@@ -14,7 +14,15 @@ from ..models import CoursePage, ModulePage
 from .pages import _clean_page, _rich_text, _unique_slug
 from .rules import _require_manager
 
-MODULE_FIELDS = ("title", "description", "kind", "duration", "is_mandatory", "body")
+MODULE_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "duration",
+    "is_mandatory",
+    "is_free_preview",
+    "body",
+)
 
 
 def module_body_stream(body, *, video_id: int | None = None) -> list:

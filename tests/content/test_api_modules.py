@@ -147,6 +147,7 @@ class TestModuleCreate:
         assert first["is_published"] is False
         assert first["content_type"] == "lab"
         assert first["is_mandatory"] is True
+        assert first["is_free_preview"] is False
         second = ok(
             author.post(
                 modules_url(course) + "/",
@@ -163,6 +164,21 @@ class TestModuleCreate:
         titles = [m["title"] for m in ok(client_as().get(modules_url(course)))]
         assert titles == ["Existing", "Packet capture", "Wrap-up"]
         assert ok(client_as().get(url(course)))["total_duration"] == 65
+
+    def test_free_preview_flag(self, client_as, course_factory, course_instructor):
+        course = course_factory()
+        data = ok(
+            client_as(course_instructor).post(
+                modules_url(course), module_body(is_free_preview=True), format="json"
+            ),
+            201,
+        )
+        assert data["is_free_preview"] is True
+        assert ModulePage.objects.get(pk=data["id"]).is_free_preview is True
+        response = client_as(course_instructor).post(
+            modules_url(course), module_body(is_free_preview="maybe"), format="json"
+        )
+        error(response, 400, "VALIDATION_ERROR", "is_free_preview")
 
     def test_text_body_becomes_paragraphs(
         self, client_as, course_factory, course_instructor
