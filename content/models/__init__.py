@@ -1,0 +1,42 @@
+"""Wagtail pages: the site root, the course catalog, courses and their modules.
+
+Pages hold content and presentation, never learner state: enrollment, progress,
+attempts and certificates live in their own apps and point at these pages.
+
+The pages live in the modules of this package; everything public is imported here,
+so ``from content.models import ...`` is the one way in. The media models (videos)
+are in ``content/media.py``, imported here so Django registers them with the app.
+"""
+
+from ..media import VideoAsset, VideoStatus, VideoUsage
+from .catalog import (
+    CATALOG_PAGE_SIZE,
+    CATALOG_SEARCH_MAX_LENGTH,
+    THUMBNAIL_SPEC,
+    CourseIndexPage,
+    HomePage,
+)
+from .choices import MAX_MINUTES, CourseStatus, Difficulty, ModuleKind
+from .courses import CoursePage, CoursePageForm, CoursePermissionTester
+from .modules import COURSE_MEMBER_CHECKS, ModulePage, ModulePermissionTester
+
+__all__ = [
+    "CATALOG_PAGE_SIZE",
+    "CATALOG_SEARCH_MAX_LENGTH",
+    "COURSE_MEMBER_CHECKS",
+    "MAX_MINUTES",
+    "THUMBNAIL_SPEC",
+    "CourseIndexPage",
+    "CoursePage",
+    "CoursePageForm",
+    "CoursePermissionTester",
+    "CourseStatus",
+    "Difficulty",
+    "HomePage",
+    "ModuleKind",
+    "ModulePage",
+    "ModulePermissionTester",
+    "VideoAsset",
+    "VideoStatus",
+    "VideoUsage",
+]

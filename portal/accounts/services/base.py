@@ -1,0 +1,32 @@
+"""What the accounts services share: where a call came from (for the audit log), the
+error for a failed sign-in, and the audit record every write leaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.audit.services import audit_log_record
+from portal.errors import DomainError
+
+
+class AuthenticationFailed(DomainError):
+    code = "AUTHENTICATION_FAILED"
+    status = 401
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a request came from, for the audit log."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def _audit(action: str, *, user=None, client: Client, **kwargs) -> None:
+    audit_log_record(
+        action=action,
+        user=user,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+        **kwargs,
+    )

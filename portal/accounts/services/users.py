@@ -1,0 +1,75 @@
+"""Profile, role and active-flag changes, by the user or an administrator."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portal.errors import DomainError, PermissionDenied
+
+from ..models import Profile, Role, User
+from ..permissions import is_admin
+from .base import Client, _audit
+from .roles import user_role_privileges_sync
+from .sessions import user_sessions_revoke
+
+PROFILE_FIELDS = ("bio", "phone", "organization_name")
+USER_FIELDS = ("first_name", "last_name")
+ADMIN_FIELDS = ("role", "is_active")
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User, user: User, data: dict, client: Client = Client()
+) -> User:
+    """Update names and profile fields; admins may also change ``role`` and
+    ``is_active``. A non-admin sending an admin field is refused whole (nothing is
+    saved). A role change or deactivation ends the user's sessions."""
+    by_admin = is_admin(actor)
+    if not by_admin and actor.pk != user.pk:
+        raise PermissionDenied("You may only edit your own profile.")
+    sent_admin_fields = [f for f in ADMIN_FIELDS if f in data]
+    if sent_admin_fields and not by_admin:
+        raise PermissionDenied(
+            f"Only administrators may change {', '.join(sent_admin_fields)}."
+        )
+    old_role, old_active = user.role, user.is_active
+    for field in (*USER_FIELDS, *(ADMIN_FIELDS if by_admin else ())):
+        if field in data:
+            setattr(user, field, data[field])
+    demotes_self = data.get("role", old_role) != Role.ADMIN or not data.get(
+        "is_active", True
+    )
+    if by_admin and actor.pk == user.pk and demotes_self:
+        raise DomainError("Administrators cannot demote or deactivate themselves.")
+    user.save()
+    try:
+        profile = user.profile
+    except Profile.DoesNotExist:
+        profile = Profile.objects.create(user=user)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(profile, field, data[field])
+    profile.save()
+
+    if user.role != old_role:
+        _audit(
+            "user.role_changed",
+            user=actor,
+            client=client,
+            resource_type="user",
+            resource_id=user.pk,
+            details={"from": old_role, "to": user.role},
+        )
+    if user.is_active != old_active:
+        _audit(
+            "user.activated" if user.is_active else "user.deactivated",
+            user=actor,
+            client=client,
+            resource_type="user",
+            resource_id=user.pk,
+        )
+    if user.role != old_role:
+        user_role_privileges_sync(user=user)
+    if user.role != old_role or (old_active and not user.is_active):
+        user_sessions_revoke(user=user)
+    return user
