@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import (
     Avg,
     Count,
@@ -374,7 +375,14 @@ def assessment_results(*, assessment: Assessment) -> AssessmentResults:
 
 
 def assessment_has_flags(*, assessment_id: int) -> bool:
-    """Whether the assessment has a flag question (one jsonb containment query)."""
-    return Assessment.objects.filter(
-        pk=assessment_id, questions__contains=[{"type": "flag"}]
-    ).exists()
+    """Whether the assessment has a flag question: one query, a jsonb containment
+    test on PostgreSQL; on the embedded SQLite default (no JSON containment) the
+    question types are read and checked here."""
+    assessments = Assessment.objects.filter(pk=assessment_id)
+    if connections[assessments.db].vendor == "postgresql":
+        return assessments.filter(questions__contains=[{"type": "flag"}]).exists()
+    questions = assessments.values_list("questions", flat=True).first() or []
+    return any(
+        isinstance(question, dict) and question.get("type") == "flag"
+        for question in questions
+    )
