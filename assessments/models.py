@@ -278,6 +278,7 @@ class ProctorEventKind(models.TextChoices):
     IP_CHANGED = "ip_changed", _("IP address changed")
     USER_AGENT_CHANGED = "user_agent_changed", _("Browser changed")
     SECOND_SESSION_REFUSED = "second_session_refused", _("Second session refused")
+    SESSION_RESET = "session_reset", _("Session reset by staff")
 
 
 class ProctorEvent(models.Model):

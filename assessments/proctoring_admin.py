@@ -1,9 +1,11 @@
 """The proctoring review screen in the Wagtail admin ("Proctoring" menu item).
 
 Instructors see the flagged attempts of the courses they teach, admins every
-flagged attempt; each attempt opens on its event timeline with an "Invalidate" form.
-The views only read through the selectors and write through ``attempt_invalidate``,
-the same service as the API. Registered by ``assessments/wagtail_hooks.py``.
+flagged attempt; each attempt opens on its event timeline with an "Invalidate" form
+and, while it is in progress, a "Reset session" form (a confirmation page comes
+first). The views only read through the selectors and write through
+``attempt_invalidate`` and ``proctor_session_reset``, the same services as the API.
+Registered by ``assessments/wagtail_hooks.py``.
 """
 
 from django.contrib import messages
@@ -120,6 +122,8 @@ def proctoring_attempt(request, attempt_id: int):
             "sessions": sessions,
             "page_obj": events,
             "may_invalidate": attempt.status != AttemptStatus.INVALIDATED,
+            "may_reset": attempt.status == AttemptStatus.IN_PROGRESS
+            and attempt.assessment.proctored,
             "max_reason_length": proctoring.MAX_REASON_LENGTH,
             "index_url": reverse("assessments_proctoring"),
         },
@@ -133,7 +137,7 @@ def proctoring_invalidate(request, attempt_id: int):
         return refusal
     meta = request_metadata(request)
     try:
-        proctoring.attempt_invalidate(
+        result = proctoring.attempt_invalidate(
             actor=request.user,
             attempt_id=attempt.pk,
             reason=request.POST.get("reason", ""),
@@ -144,9 +148,69 @@ def proctoring_invalidate(request, attempt_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
+        message = _("Attempt #%(number)s of %(learner)s is invalidated.") % {
+            "number": attempt.attempt_number,
+            "learner": attempt.user.email,
+        }
+        if result.certificate_revoked:
+            message += " " + _(
+                "The module and course completion it earned are taken back and the "
+                "certificate is revoked."
+            )
+        elif result.revoked.enrollment_reopened:
+            message += " " + _(
+                "The module and course completion it earned are taken back."
+            )
+        elif result.completion_revoked:
+            message += " " + _("The module completion it earned is taken back.")
+        messages.success(request, message)
+    return redirect("assessments_proctoring_attempt", attempt_id=attempt.pk)
+
+
+@require_POST
+def proctoring_reset(request, attempt_id: int):
+    """First POST (from the attempt screen, with the reason): the confirmation page.
+    Second POST (``confirm``): reset the session."""
+    attempt, refusal = _attempt_or_refuse(request, attempt_id)
+    if refusal is not None:
+        return refusal
+    reason = request.POST.get("reason", "")
+    if not request.POST.get("confirm"):
+        return TemplateResponse(
+            request,
+            "assessments/admin/proctoring_reset_confirm.html",
+            {
+                "page_title": _("Reset the proctoring session"),
+                "page_subtitle": f"{attempt.assessment.title}: {attempt.user.email} "
+                f"#{attempt.attempt_number}",
+                "header_icon": "warning",
+                "attempt": attempt,
+                "reason": reason,
+                "max_reason_length": proctoring.MAX_REASON_LENGTH,
+                "cancel_url": reverse(
+                    "assessments_proctoring_attempt", args=[attempt.pk]
+                ),
+            },
+        )
+    meta = request_metadata(request)
+    try:
+        proctoring.proctor_session_reset(
+            actor=request.user,
+            attempt_id=attempt.pk,
+            reason=reason,
+            client=proctoring.ClientInfo.of(meta["ip_address"], meta["user_agent"]),
+        )
+    except ServicePermissionDenied as exc:
+        return _denied(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
         messages.success(
             request,
-            _("Attempt #%(number)s of %(learner)s is invalidated.")
+            _(
+                "The proctoring session of attempt #%(number)s of %(learner)s is "
+                "reset: the learner can resume the exam in a new browser."
+            )
             % {"number": attempt.attempt_number, "learner": attempt.user.email},
         )
     return redirect("assessments_proctoring_attempt", attempt_id=attempt.pk)
@@ -164,6 +228,11 @@ def admin_urls():
             "proctoring/attempts/<int:attempt_id>/invalidate/",
             proctoring_invalidate,
             name="assessments_proctoring_invalidate",
+        ),
+        path(
+            "proctoring/attempts/<int:attempt_id>/reset/",
+            proctoring_reset,
+            name="assessments_proctoring_reset",
         ),
     ]
 

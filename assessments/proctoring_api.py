@@ -5,6 +5,11 @@ returns ``proctor_token`` once, when it creates the attempt; the client keeps it
 (sessionStorage) and sends it as the ``X-Proctor-Session`` header with every later
 call for the attempt (resume, autosave, submit, events). Without it those calls get
 409 ``PROCTOR_SESSION_ACTIVE``.
+
+A learner who lost the token (browser crash) asks staff for a reset
+(``POST /attempts/{id}/proctor-session/reset``); the learner's next resume (start,
+without a token) then opens a new session and its 200 response carries the new
+``proctor_token``.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -125,6 +130,7 @@ class EventCountsOutput(serializers.Serializer):
     ip_changed = serializers.IntegerField()
     user_agent_changed = serializers.IntegerField()
     second_session_refused = serializers.IntegerField()
+    session_reset = serializers.IntegerField(help_text="Sessions reset by staff.")
 
 
 class ProctoredAttemptOutput(serializers.Serializer):
@@ -142,6 +148,10 @@ class ProctoredAttemptOutput(serializers.Serializer):
     )
     user_agent = serializers.CharField(help_text="The browser it started in.")
     sessions_count = serializers.IntegerField()
+    session_active = serializers.BooleanField(
+        help_text="Whether a session is open now (false after a submit, an "
+        "invalidation, or a staff reset until the learner resumes)."
+    )
     events_count = serializers.IntegerField()
     event_counts = EventCountsOutput(help_text="Events by kind.")
     invalidated_at = serializers.DateTimeField(allow_null=True)
@@ -162,6 +172,26 @@ class InvalidatedOutput(serializers.Serializer):
     invalidated_at = serializers.DateTimeField()
     invalidated_by = serializers.IntegerField()
     invalidation_reason = serializers.CharField()
+    completion_revoked = serializers.BooleanField(
+        help_text="The attempt's pass had completed its module (a required "
+        "assessment) and no other passed attempt stands: the module is no longer "
+        "completed."
+    )
+    course_completion_revoked = serializers.BooleanField(
+        help_text="The course was completed and no longer is: the enrollment is "
+        "active again."
+    )
+    certificate_revoked = serializers.BooleanField(
+        help_text="The course's certificate was revoked (verification reports it "
+        "revoked)."
+    )
+
+
+class SessionResetInput(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=proctoring.MAX_REASON_LENGTH,
+        help_text="Why (kept on the attempt's timeline and in the audit log).",
+    )
 
 
 def attempt_rows(attempts) -> list[dict]:
@@ -184,6 +214,7 @@ def attempt_rows(attempts) -> list[dict]:
             "ip_address": a.ip_address,
             "user_agent": a.user_agent,
             "sessions_count": a.sessions_count,
+            "session_active": a.session_active,
             "events_count": a.events_count,
             "event_counts": counts[a.pk],
             "invalidated_at": a.invalidated_at,
@@ -295,19 +326,26 @@ class AttemptInvalidateView(APIView):
         tags=["proctoring"],
         description="Invalidate an attempt: status `invalidated`, not passed, its "
         "proctoring session ended, an audit log entry written; it still counts "
-        "against the attempt limit. The course's instructor and admins; the "
-        "attempt's learner 403; anyone else 404. `reason` required (400). Already "
-        "invalidated: 409 `CONFLICT`.",
+        "against the attempt limit. A passed attempt at a required assessment (one "
+        "that completes its module) also loses what the pass earned, unless the "
+        "learner has another passed attempt at the same assessment: the module's "
+        "completion and, if the course is then no longer complete, the course "
+        "completion and the certificate (revoked with the reason); "
+        "`completion_revoked`, `course_completion_revoked` and "
+        "`certificate_revoked` say what was undone. The course's instructor and "
+        "admins; the attempt's learner 403; anyone else 404. `reason` required "
+        "(400). Already invalidated: 409 `CONFLICT`.",
     )
     def post(self, request, attempt_id, *args, **kwargs):
         data = InvalidateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        attempt = proctoring.attempt_invalidate(
+        result = proctoring.attempt_invalidate(
             actor=request.user,
             attempt_id=int(attempt_id),
             reason=data.validated_data["reason"],
             client=client_info(request),
         )
+        attempt = result.attempt
         return Response(
             InvalidatedOutput(
                 {
@@ -317,6 +355,39 @@ class AttemptInvalidateView(APIView):
                     "invalidated_at": attempt.invalidated_at,
                     "invalidated_by": attempt.invalidated_by_id,
                     "invalidation_reason": attempt.invalidation_reason,
+                    "completion_revoked": result.revoked.module_revoked,
+                    "course_completion_revoked": result.revoked.enrollment_reopened,
+                    "certificate_revoked": result.revoked.certificate_revoked,
                 }
             ).data
         )
+
+
+class AttemptProctorSessionResetView(APIView):
+    @extend_schema(
+        request=SessionResetInput,
+        responses={200: ProctoredAttemptOutput},
+        tags=["proctoring"],
+        description="Reset the proctoring session of an attempt in progress whose "
+        "learner lost the session token (a browser crash): the active session "
+        "ends (the old token stops working), a `session_reset` event (who, why) "
+        "joins the timeline, the attempt is flagged for review and the reset is "
+        "audit logged. The learner's next `POST /assessments/{id}/start` (resume, "
+        "without a token) opens a new session: its 200 response carries the new "
+        "`proctor_token`. Answers, deadline and attempts used are unchanged. "
+        "Returns the attempt's proctoring summary. The course's instructor and "
+        "admins; the attempt's learner 403; anyone else 404. `reason` required "
+        "(400). An attempt not in progress: 409 `ATTEMPT_NOT_IN_PROGRESS`; not "
+        "proctored: 409 `CONFLICT`.",
+    )
+    def post(self, request, attempt_id, *args, **kwargs):
+        data = SessionResetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attempt = proctoring.proctor_session_reset(
+            actor=request.user,
+            attempt_id=int(attempt_id),
+            reason=data.validated_data["reason"],
+            client=client_info(request),
+        )
+        summary = proctoring.proctoring_attempt_summary(attempt_id=attempt.pk)
+        return Response(ProctoredAttemptOutput(attempt_rows([summary])[0]).data)

@@ -46,4 +46,8 @@ urlpatterns = [
         rf"^attempts/(?P<attempt_id>{ID})/invalidate/?$",
         proctoring_api.AttemptInvalidateView.as_view(),
     ),
+    re_path(
+        rf"^attempts/(?P<attempt_id>{ID})/proctor-session/reset/?$",
+        proctoring_api.AttemptProctorSessionResetView.as_view(),
+    ),
 ]

@@ -43,8 +43,9 @@ class AttemptStartOutput(serializers.Serializer):
     proctor_token = serializers.CharField(
         required=False,
         help_text="Proctored exams only, and only in the response that opened the "
-        "proctoring session (a new attempt): send it back as the "
-        "`X-Proctor-Session` header with every later call for this attempt.",
+        "proctoring session (a new attempt, or a resume after staff reset the "
+        "session): send it back as the `X-Proctor-Session` header with every later "
+        "call for this attempt.",
     )
 
 
@@ -190,7 +191,10 @@ class AttemptStartView(APIView):
         description="201 with a new attempt; 200 with the attempt already in "
         "progress (resume). 409 `MAX_ATTEMPTS_REACHED` when none is left. "
         "Proctored exams: the 201 carries `proctor_token`; resuming without it in "
-        "the `X-Proctor-Session` header is 409 `PROCTOR_SESSION_ACTIVE`.",
+        "the `X-Proctor-Session` header is 409 `PROCTOR_SESSION_ACTIVE`, except "
+        "after staff reset the session (`POST /attempts/{id}/proctor-session/"
+        "reset`): the next resume opens a new session and its 200 carries the new "
+        "`proctor_token`.",
         parameters=[PROCTOR_HEADER],
     )
     def post(self, request, assessment_id, *args, **kwargs):

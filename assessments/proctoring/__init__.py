@@ -11,19 +11,27 @@ event flags the attempt for review; the course's instructor or an admin may then
 invalidate it.
 
 ``sessions`` holds the session rules the attempt services call, ``events`` the
-client's reports, ``review`` the staff selectors and invalidation; this package
-exports their public names.
+client's reports, ``review`` the staff selectors, invalidation and session reset;
+this package exports their public names.
+
+A learner whose browser lost the token (a crash) is not locked out: the course's
+instructor or an admin resets the session (``proctor_session_reset``), and the
+learner's next resume (start) opens a new one and returns its token.
 """
 
 from .events import details_problem, proctor_events_record
 from .review import (
+    ATTEMPT_NOT_IN_PROGRESS_CODE,
+    Invalidation,
     attempt_events,
     attempt_invalidate,
     flagged_attempt_list,
     proctor_event_counts,
     proctor_event_list,
+    proctor_session_reset,
     proctoring_attempt_get,
     proctoring_attempt_list,
+    proctoring_attempt_summary,
 )
 from .sessions import (
     CLIENT_EVENT_KINDS,
@@ -48,6 +56,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "ATTEMPT_NOT_IN_PROGRESS_CODE",
     "CLIENT_EVENT_KINDS",
     "MAX_CLOCK_SKEW",
     "MAX_DETAILS_BYTES",
@@ -59,6 +68,7 @@ __all__ = [
     "TOKEN_HEADER",
     "USER_AGENT_MAX_LENGTH",
     "ClientInfo",
+    "Invalidation",
     "SessionRefused",
     "attempt_events",
     "attempt_flag",
@@ -70,10 +80,12 @@ __all__ = [
     "proctor_events_record",
     "proctor_session_guard",
     "proctor_session_open",
+    "proctor_session_reset",
     "proctor_sessions_end",
     "proctor_window_check",
     "proctoring_attempt_get",
     "proctoring_attempt_list",
+    "proctoring_attempt_summary",
     "records_refusals",
     "token_hash",
 ]

@@ -1,18 +1,30 @@
-"""Staff review of proctored attempts, and invalidation."""
+"""Staff review of proctored attempts: selectors, invalidation, session reset."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from content.services import is_course_manager
+from learning.models import Enrollment
+from learning.services import CompletionRevoked
 from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, PermissionDenied
 
+from ..completion import attempt_pass_withdraw
 from ..models import (
     Assessment,
     Attempt,
@@ -22,7 +34,14 @@ from ..models import (
     ProctorSession,
 )
 from ..selectors import assessment_get, attempt_get
-from .sessions import MAX_REASON_LENGTH, ClientInfo, proctor_sessions_end
+from .sessions import (
+    MAX_REASON_LENGTH,
+    ClientInfo,
+    attempt_flag,
+    proctor_sessions_end,
+)
+
+ATTEMPT_NOT_IN_PROGRESS_CODE = "ATTEMPT_NOT_IN_PROGRESS"
 
 
 def _require_manager(actor: User, assessment: Assessment) -> None:
@@ -47,9 +66,13 @@ def _with_counts(attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    active = ProctorSession.objects.filter(
+        attempt=OuterRef("pk"), ended_at__isnull=True
+    )
     return attempts.annotate(
         sessions_count=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
         events_count=Coalesce(Subquery(events, output_field=IntegerField()), 0),
+        session_active=Exists(active),
     )
 
 
@@ -96,6 +119,14 @@ def proctor_event_counts(attempt_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
+def proctoring_attempt_summary(*, attempt_id: int) -> Attempt:
+    """One attempt already checked as visible, with the list's annotations
+    (``sessions_count``, ``events_count``, ``session_active``) and its learner."""
+    return _with_counts(
+        Attempt.objects.filter(pk=attempt_id).select_related("user")
+    ).get()
+
+
 def proctoring_attempt_get(*, actor: User, attempt_id: int) -> Attempt:
     """An attempt for review by its course's managers.
 
@@ -123,6 +154,48 @@ def attempt_events(attempt: Attempt) -> QuerySet[ProctorEvent]:
 # --- Invalidation ------------------------------------------------------------------
 
 
+def _checked_reason(reason, missing: str) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput(missing, field="reason")
+    reason = reason.strip()
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(f"At most {MAX_REASON_LENGTH} characters.", field="reason")
+    if "\x00" in reason:  # PostgreSQL text and jsonb cannot store NUL
+        raise InvalidInput("Must not contain NUL characters.", field="reason")
+    return reason
+
+
+def _lock_learner(attempt: Attempt) -> Attempt:
+    """Lock the learner's enrollment, then the attempt row (the attempt services'
+    lock order, so staff writes never deadlock with the learner's), and return the
+    locked attempt with its assessment and learner."""
+    list(
+        Enrollment.objects.select_for_update()
+        .filter(user_id=attempt.user_id, course_id=attempt.assessment.course_id)
+        .values_list("pk", flat=True)
+    )
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked.assessment = attempt.assessment
+    locked.user = attempt.user
+    return locked
+
+
+@dataclass(frozen=True)
+class Invalidation:
+    """An invalidated attempt and what its withdrawn pass undid."""
+
+    attempt: Attempt
+    revoked: CompletionRevoked
+
+    @property
+    def completion_revoked(self) -> bool:
+        return self.revoked.module_revoked
+
+    @property
+    def certificate_revoked(self) -> bool:
+        return self.revoked.certificate_revoked
+
+
 @transaction.atomic
 def attempt_invalidate(
     *,
@@ -130,22 +203,24 @@ def attempt_invalidate(
     attempt_id: int,
     reason: str,
     client: ClientInfo | None = None,
-) -> Attempt:
+) -> Invalidation:
     """Invalidate an attempt (cheating, a proctoring breach): status
     ``invalidated``, not passed, its session ended, an audit log entry written. The
     attempt still counts against the learner's ``max_attempts``.
+
+    A *passed* attempt at a required assessment (one that completes its module)
+    also loses what its pass earned, unless the learner has another passed attempt
+    at the same assessment: the module's completion, and if the course is then no
+    longer complete, the enrollment's completion and its certificate (revoked with
+    the reason); see ``assessments.completion``. The result says what was undone.
 
     Only the course's instructor or an admin. Errors: 400 empty or over-long
     ``reason``; 404 an attempt the actor may not see; 403 its own learner; 409 an
     attempt already invalidated.
     """
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("Say why the attempt is invalidated.", field="reason")
-    reason = reason.strip()
-    if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput(f"At most {MAX_REASON_LENGTH} characters.", field="reason")
+    reason = _checked_reason(reason, "Say why the attempt is invalidated.")
     attempt = proctoring_attempt_get(actor=actor, attempt_id=attempt_id)
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = _lock_learner(attempt)
     if locked.status == AttemptStatus.INVALIDATED:
         raise Conflict("This attempt is already invalidated.")
     now = timezone.now()
@@ -165,6 +240,14 @@ def attempt_invalidate(
         ]
     )
     proctor_sessions_end(attempt=locked, now=now)
+    revoked = CompletionRevoked()
+    if previous["passed"] is True:
+        revoked = attempt_pass_withdraw(
+            attempt=locked,
+            actor=actor,
+            reason=f"Attempt #{locked.attempt_number} at "
+            f"\u201c{attempt.assessment.title}\u201d was invalidated: {reason}",
+        )
     client = client or ClientInfo()
     audit_log_record(
         action="assessment.attempt_invalidated",
@@ -180,8 +263,88 @@ def attempt_invalidate(
             "reason": reason,
             "previous_status": previous["status"],
             "previous_passed": previous["passed"],
+            "completion_revoked": revoked.module_revoked,
+            "enrollment_reopened": revoked.enrollment_reopened,
+            "certificate_revoked": revoked.certificate_revoked,
+            "certificate_id": revoked.certificate_id,
         },
     )
-    locked.assessment = attempt.assessment
-    locked.user = attempt.user
+    return Invalidation(attempt=locked, revoked=revoked)
+
+
+# --- Session reset -----------------------------------------------------------------
+
+
+@transaction.atomic
+def proctor_session_reset(
+    *,
+    actor: User,
+    attempt_id: int,
+    reason: str,
+    client: ClientInfo | None = None,
+) -> Attempt:
+    """End a proctored attempt's active session on the learner's behalf (their
+    browser crashed and its token is lost), so the learner can carry on.
+
+    The learner's next ``attempt_start`` (``POST /assessments/{id}/start``, the
+    resume call, without a token) finds no active session and opens a new one: the
+    200 response carries the new ``proctor_token``. Until then any browser of the
+    learner's may claim it, so reset only once the learner asks for it. The old
+    token stops working at once. A ``session_reset`` event (who, why, how many
+    sessions ended) is added to the attempt's timeline, the attempt is flagged (a
+    new browser takes over: it belongs on the review screen) and
+    ``assessment.proctor_session_reset`` is written to the audit log. Nothing else
+    changes: answers, deadline and attempt count stay.
+
+    Only the course's instructor or an admin. Errors: 400 empty or over-long
+    ``reason``; 404 an attempt the actor may not see; 403 its own learner; 409
+    ``ATTEMPT_NOT_IN_PROGRESS`` for a submitted, graded or invalidated attempt; 409
+    ``CONFLICT`` for an attempt at an assessment that is not proctored.
+    """
+    reason = _checked_reason(reason, "Say why the session is reset.")
+    attempt = proctoring_attempt_get(actor=actor, attempt_id=attempt_id)
+    locked = _lock_learner(attempt)
+    if locked.status != AttemptStatus.IN_PROGRESS:
+        raise Conflict(
+            "Only an attempt in progress has a session to reset.",
+            code=ATTEMPT_NOT_IN_PROGRESS_CODE,
+        )
+    if not attempt.assessment.proctored:
+        raise Conflict("This attempt is not proctored: it has no session to reset.")
+    now = timezone.now()
+    active = list(
+        ProctorSession.objects.select_for_update()
+        .filter(attempt=locked, ended_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    ended = proctor_sessions_end(attempt=locked, now=now)
+    ProctorEvent.objects.create(
+        attempt=locked,
+        session_id=active[0] if active else None,
+        kind=ProctorEventKind.SESSION_RESET,
+        occurred_at=now,
+        details={
+            "actor_id": actor.pk,
+            "actor_email": actor.email,
+            "reason": reason,
+            "sessions_ended": ended,
+        },
+    )
+    attempt_flag(locked)
+    client = client or ClientInfo()
+    audit_log_record(
+        action="assessment.proctor_session_reset",
+        user=actor,
+        resource_type="attempt",
+        resource_id=locked.pk,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+        details={
+            "assessment_id": attempt.assessment_id,
+            "learner_id": locked.user_id,
+            "attempt_number": locked.attempt_number,
+            "reason": reason,
+            "sessions_ended": ended,
+        },
+    )
     return locked

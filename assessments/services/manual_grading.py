@@ -1,5 +1,6 @@
 """Manual grading: staff grade (or regrade) the essay questions of a submitted
-attempt; the score, the pass and the module's completion follow."""
+attempt; the score, the pass and the module's completion follow (a regrade below the
+passing score takes the completion back)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from django.utils import timezone
 
 from content.services import is_course_manager
 from learning.models import Enrollment
-from learning.services import module_complete
+from learning.services import CompletionRevoked, module_complete
 from portal.accounts.models import User
 from portal.accounts.permissions import has_permission
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from .. import grading
+from ..completion import attempt_pass_withdraw
 from ..models import Attempt, AttemptStatus
 from ..questions import ESSAY, is_number
 
@@ -98,10 +100,14 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
     The score is recomputed from all results (automatic ones unchanged), ``passed``
     is score >= the assessment's passing score, the attempt becomes ``graded`` with
     ``graded_at``/``graded_by``. A pass of a required assessment completes its module
-    (and through ``learning`` the course and certificate). A regrade never takes a
-    completed module back. Runs in one transaction holding the learner's enrollment
-    and the attempt row; writes ``assessment.attempt_graded`` to the audit log with
-    the previous outcome.
+    (and through ``learning`` the course and certificate). A regrade that turns a
+    pass into a fail takes back what the pass earned, as invalidation does
+    (``assessments.completion``): the module's completion and, if the course is then
+    no longer complete, the enrollment's completion and certificate, unless the
+    learner has another passed attempt at the assessment. Runs in one transaction
+    holding the learner's enrollment and the attempt row; writes
+    ``assessment.attempt_graded`` to the audit log with the previous outcome (and
+    what a withdrawn pass undid).
 
     Errors: 404 unknown attempt or an actor who does not grade; 403 an instructor of
     another course; 400 invalid grades (``field`` ``grades.<qid>[.points]``);
@@ -158,6 +164,7 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
                 )
             )
         score = (earned * grading.HUNDRED / total) if total else Decimal("0")
+        revoked = CompletionRevoked()
         now = timezone.now()
         attempt.results = results
         attempt.score = score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -181,6 +188,14 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
             and assessment.module_id
         ):
             module_complete(user=learner, module=assessment.module)
+        elif previous["passed"] is True and not attempt.passed:
+            revoked = attempt_pass_withdraw(
+                attempt=attempt,
+                actor=actor,
+                reason=f"Attempt #{attempt.attempt_number} at "
+                f"\u201c{assessment.title}\u201d was regraded below the passing "
+                "score.",
+            )
         audit_log_record(
             action="assessment.attempt_graded",
             user=actor,
@@ -194,6 +209,8 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
                 "score": attempt.score,
                 "passed": attempt.passed,
                 "points": {qid: g["points"] for qid, g in checked.items()},
+                "completion_revoked": revoked.module_revoked,
+                "certificate_revoked": revoked.certificate_revoked,
             },
         )
     return attempt

@@ -1,9 +1,6 @@
-"""Writes on the learner's side: enrollment, progress and completion, mentorship.
-
-Certificates are in ``learning.certificates``. Services lock what two requests could
-race for (the course row for capacity, the enrollment row for progress) and enqueue
-slow work (certificate PDFs) only after commit.
-"""
+"""Progress and completion: a learner's activity on modules, the course percentage,
+completing the enrollment (and through it the certificate), and taking a completion
+back when what earned it no longer counts."""
 
 from __future__ import annotations
 
@@ -12,32 +9,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from content.models import CoursePage, ModulePage
-from content.video_services import video_viewer_cache_reset
-from portal.accounts.models import Role, User
-from portal.accounts.permissions import is_admin
-from portal.accounts.services import user_view_grant, user_view_revoke
+from portal.accounts.models import User
 from portal.audit.services import audit_log_record
-from portal.errors import (
-    Conflict,
-    DomainError,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-)
+from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-from .models import (
+from ..certificates import certificate_revoke
+from ..models import (
+    Certificate,
     Enrollment,
-    EnrollmentSource,
     EnrollmentStatus,
     LearningSession,
-    MentorAssignment,
     ModuleProgress,
 )
-from .tasks import issue_certificate
+from ..tasks import issue_certificate
 
 SESSION_IDLE = timedelta(minutes=30)
 MAX_SECONDS_PER_UPDATE = 24 * 60 * 60
@@ -49,138 +37,6 @@ HUNDRED = Decimal("100")
 # by hand (e.g. "pass the required assessment"), or None.
 CompletionGuard = Callable[[User, ModulePage], str | None]
 completion_guards: list[CompletionGuard] = []
-
-
-class PaymentRequired(DomainError):
-    code = "PAYMENT_REQUIRED"
-    status = 402
-
-
-def _live_course_for_update(course_id: int) -> CoursePage:
-    course = (
-        CoursePage.objects.select_for_update(of=("self",))
-        .filter(pk=course_id, live=True, archived_at__isnull=True)
-        .first()
-    )
-    if course is None:
-        raise NotFound("Course not found.")
-    return course
-
-
-def _seats_taken(course: CoursePage) -> int:
-    return (
-        Enrollment.objects.filter(course=course)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .count()
-    )
-
-
-def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
-    completed = set(
-        Enrollment.objects.filter(
-            user=user, status=EnrollmentStatus.COMPLETED
-        ).values_list("course_id", flat=True)
-    )
-    return [p for p in course.prerequisites.all() if p.pk not in completed]
-
-
-# --- Enrollment --------------------------------------------------------------------
-
-
-@transaction.atomic
-def enrollment_create(
-    *,
-    user: User,
-    course_id: int,
-    source: str = EnrollmentSource.SELF,
-    actor: User | None = None,
-) -> Enrollment:
-    """Enroll ``user`` in a live, non-archived course.
-
-    Errors: ``NotFound`` (missing, draft or archived course), ``ALREADY_ENROLLED``,
-    ``COURSE_FULL`` (capacity reached; the course row is locked so racing requests
-    cannot over-fill it), ``PREREQUISITES_NOT_MET`` (admins may override),
-    ``PAYMENT_REQUIRED`` (a paid course needs a payment, corporate or admin source).
-    ``actor`` is who asked: the learner, or an admin enrolling someone.
-    """
-    actor = actor or user
-    by_admin = is_admin(actor)
-    if source == EnrollmentSource.ADMIN and not by_admin:
-        raise PermissionDenied("Only administrators may enroll others.")
-    course = _live_course_for_update(course_id)
-    enrollment = Enrollment.objects.filter(user=user, course=course).first()
-    if enrollment is not None and enrollment.is_active:
-        raise Conflict(
-            "You are already enrolled in this course.", code="ALREADY_ENROLLED"
-        )
-    if not by_admin:
-        missing = _missing_prerequisites(user, course)
-        if missing:
-            raise Conflict(
-                "Complete the prerequisite courses first: "
-                + ", ".join(p.title for p in missing)
-                + ".",
-                code="PREREQUISITES_NOT_MET",
-            )
-    free_sources = (
-        EnrollmentSource.PAYMENT,
-        EnrollmentSource.CORPORATE,
-        EnrollmentSource.ADMIN,
-    )
-    if course.price > 0 and source not in free_sources:
-        raise PaymentRequired("This course requires payment before enrollment.")
-    if course.capacity is not None and _seats_taken(course) >= course.capacity:
-        raise Conflict("This course is full.", code="COURSE_FULL")
-
-    now = timezone.now()
-    if enrollment is None:
-        enrollment = Enrollment.objects.create(
-            user=user, course=course, source=source, enrolled_at=now
-        )
-    else:  # re-enrolling after cancelling: the same row, progress kept
-        enrollment.status = (
-            EnrollmentStatus.COMPLETED
-            if enrollment.completed_at
-            else EnrollmentStatus.ACTIVE
-        )
-        enrollment.cancelled_at = None
-        enrollment.source = source
-        enrollment.save(update_fields=["status", "cancelled_at", "source"])
-    audit_log_record(
-        action="enrollment.created",
-        user=actor,
-        resource_type="course",
-        resource_id=course.pk,
-        details={"learner_id": user.pk, "source": source},
-    )
-    # Cached "may not watch" answers for the course's videos must not outlive this.
-    video_viewer_cache_reset(user_id=user.pk)
-    return enrollment
-
-
-@transaction.atomic
-def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
-    """Unenroll; the enrollment, its progress and any certificate are kept."""
-    if actor.pk != enrollment.user_id and not is_admin(actor):
-        raise PermissionDenied("You may only leave your own courses.")
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if enrollment.status != EnrollmentStatus.CANCELLED:
-        enrollment.status = EnrollmentStatus.CANCELLED
-        enrollment.cancelled_at = timezone.now()
-        enrollment.save(update_fields=["status", "cancelled_at"])
-        audit_log_record(
-            action="enrollment.cancelled",
-            user=actor,
-            resource_type="course",
-            resource_id=enrollment.course_id,
-            details={"learner_id": enrollment.user_id},
-        )
-        # Cached "may watch" answers for the course's videos must end now.
-        video_viewer_cache_reset(user_id=enrollment.user_id)
-    return enrollment
-
-
-# --- Progress and completion -------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -372,52 +228,100 @@ def module_complete(*, user: User, module: ModulePage) -> ProgressResult | None:
     return _after_progress(enrollment, progress, module, 0, now)
 
 
-# --- Mentorship --------------------------------------------------------------------
+@dataclass(frozen=True)
+class CompletionRevoked:
+    """What ``module_completion_revoke`` took back (all False: nothing to undo)."""
+
+    module_revoked: bool = False
+    enrollment_reopened: bool = False
+    certificate_revoked: bool = False
+    certificate_id: int | None = None
 
 
 @transaction.atomic
-def mentor_assign(
-    *, mentor: User, mentee: User, assigned_by: User | None = None
-) -> MentorAssignment:
-    """Pair a mentor with a learner and let the mentor see the learner."""
-    if mentor.role != Role.MENTOR:
-        raise InvalidInput(
-            "Only users with the mentor role can mentor.", field="mentor"
+def module_completion_revoke(
+    *, user: User, module: ModulePage, reason: str, actor: User | None = None
+) -> CompletionRevoked:
+    """Take back a learner's completion of ``module`` on another app's behalf (the
+    passed required assessment that completed it was invalidated or regraded to a
+    fail).
+
+    Clears the module's ``completed_at`` and recomputes the course percentage. If the
+    course is then no longer complete, a completed enrollment becomes active again
+    (``completed_at`` cleared; a cancelled one keeps its status but loses
+    ``completed_at``, so enrolling again does not restore the completion) and its
+    certificate is revoked with ``reason`` (``certificate_revoke``). The learner's
+    time spent and video position are kept. Writes ``module.completion_revoked`` to
+    the audit log (with what was undone) when there was anything to undo; ``actor``
+    is who asked. Locks the enrollment row first, as the other progress services do.
+
+    Errors: 400 empty ``reason``. A learner never enrolled, or a module not
+    completed, changes nothing.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the completion is taken back.", field="reason")
+    course = module.get_parent().specific
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(user=user, course=course)
+        .first()
+    )
+    if enrollment is None:
+        return CompletionRevoked()
+    progress = (
+        ModuleProgress.objects.select_for_update()
+        .filter(user=user, module=module, completed_at__isnull=False)
+        .first()
+    )
+    if progress is None:
+        return CompletionRevoked()
+    progress.completed_at = None
+    progress.save(update_fields=["completed_at", "updated_at"])
+
+    previous = {
+        "status": enrollment.status,
+        "progress_percentage": enrollment.progress_percentage,
+        "completed_at": enrollment.completed_at,
+    }
+    enrollment.progress_percentage = _recompute(enrollment)
+    reopened = False
+    if enrollment.progress_percentage < HUNDRED and enrollment.completed_at:
+        reopened = True
+        enrollment.completed_at = None
+        if enrollment.status == EnrollmentStatus.COMPLETED:
+            enrollment.status = EnrollmentStatus.ACTIVE
+    enrollment.save(update_fields=["progress_percentage", "status", "completed_at"])
+
+    certificate = None
+    if reopened:
+        certificate = (
+            Certificate.objects.filter(enrollment=enrollment, revoked_at__isnull=True)
+            .only("pk")
+            .first()
         )
-    if mentor.pk == mentee.pk:
-        raise InvalidInput("A mentor cannot mentor themselves.", field="mentee")
-    try:
-        with transaction.atomic():
-            assignment = MentorAssignment.objects.create(
-                mentor=mentor, mentee=mentee, assigned_by=assigned_by
-            )
-    except IntegrityError:
-        raise Conflict("This mentor is already assigned to this learner.") from None
-    user_view_grant(viewer=mentor, user=mentee)
-    audit_log_record(
-        action="mentorship.assigned",
-        user=assigned_by,
-        resource_type="user",
-        resource_id=mentee.pk,
-        details={"mentor_id": mentor.pk},
+        if certificate is not None:
+            certificate_revoke(certificate=certificate, actor=actor, reason=reason)
+    result = CompletionRevoked(
+        module_revoked=True,
+        enrollment_reopened=reopened,
+        certificate_revoked=certificate is not None,
+        certificate_id=certificate.pk if certificate is not None else None,
     )
-    return assignment
-
-
-@transaction.atomic
-def mentor_unassign(
-    *, assignment: MentorAssignment, ended_by: User | None = None
-) -> None:
-    """End an assignment; the mentor stops seeing the learner."""
-    if assignment.ended_at is not None:
-        return
-    assignment.ended_at = timezone.now()
-    assignment.save(update_fields=["ended_at"])
-    user_view_revoke(viewer=assignment.mentor, user=assignment.mentee)
     audit_log_record(
-        action="mentorship.ended",
-        user=ended_by,
-        resource_type="user",
-        resource_id=assignment.mentee_id,
-        details={"mentor_id": assignment.mentor_id},
+        action="module.completion_revoked",
+        user=actor,
+        resource_type="module",
+        resource_id=module.pk,
+        details={
+            "learner_id": user.pk,
+            "course_id": course.pk,
+            "reason": reason[:2000],
+            "previous_enrollment": previous,
+            "progress_percentage": enrollment.progress_percentage,
+            "enrollment_reopened": reopened,
+            "certificate_id": result.certificate_id,
+        },
     )
+    return result
