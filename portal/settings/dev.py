@@ -5,7 +5,7 @@ from .base import env, require_secret_key
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="") or (
-    "django-insecure-dev-only-key" if DEBUG else ""
+    "django-insecure-dev-only-key-for-make-run-never-for-production" if DEBUG else ""
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
