@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 run: install
 	@scripts/ensure_runtime.sh
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

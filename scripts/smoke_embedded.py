@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -321,6 +322,49 @@ def run() -> int:
         **headers,
     )
     smoke.data(owner, "get", f"/api/v1/assessments/{exam['id']}/proctoring")
+
+    # --- Concurrent writers on SQLite: waits, never "database is locked" -------
+    racers = [
+        smoke.api_client(student_email, passwords[student_email]) for _ in range(6)
+    ]
+    quiz = smoke.data(
+        owner,
+        "post",
+        f"/api/v1/courses/{security.pk}/assessments",
+        201,
+        data={
+            "title": "Racing quiz",
+            "assessment_type": "quiz",
+            "questions": questions[:1],
+            "passing_score": 50,
+            "max_attempts": 1,
+        },
+    )
+
+    def race(index: int) -> int:
+        client = racers[index]
+        if index % 2:
+            return client.post(
+                f"/api/v1/assessments/{quiz['id']}/start",
+                content_type="application/json",
+            ).status_code
+        return client.post(
+            f"/api/v1/courses/{security.pk}/modules/{modules_of_security[index]}/progress",
+            data={"time_spent": 30},
+            content_type="application/json",
+        ).status_code
+
+    modules_of_security = (
+        list(ModulePage.objects.live().child_of(security).values_list("pk", flat=True))
+        * 6
+    )
+    with ThreadPoolExecutor(max_workers=len(racers)) as pool:
+        statuses = list(pool.map(race, range(len(racers))))
+    smoke.checked += len(statuses)
+    starts = statuses[1::2]
+    expect(statuses[0::2] == [200, 200, 200], f"racing progress writes: {statuses}")
+    expect(starts.count(201) == 1, f"racing starts: {statuses}")
+    expect(set(starts) <= {200, 201, 409}, f"racing starts: {statuses}")
 
     # --- Video, analytics ---------------------------------------------------------
     from content.media import VideoAsset

@@ -6,6 +6,13 @@ from portal.demo import run_seeders
 class Command(BaseCommand):
     help = "Create the demo catalog and accounts (idempotent) and print how to sign in."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Where the portal will be served (printed for the reader).",
+        )
+
     def handle(self, *args, **options):
         report = run_seeders()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
@@ -14,6 +21,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (email / password):")
         for role, email, password in report.accounts:
             self.stdout.write(f"  {role:<26} {email:<26} {password}")
+        url = options["url"].rstrip("/")
         self.stdout.write(
-            "Portal: http://127.0.0.1:8000/   Editor: /cms/   API docs: /api/v1/docs/"
+            f"Portal: {url}/   Editor: {url}/cms/   API docs: {url}/api/v1/docs/"
         )
