@@ -1,5 +1,6 @@
-"""Certificates: issue (exactly once per completed enrollment), render the PDF,
-revoke, and verify by number or hash."""
+"""Certificates: issue (once per completion of an enrollment: a revoked certificate
+is replaced only after the course is completed again), render the PDF, revoke, and
+verify by number or hash."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -53,18 +55,45 @@ def verification_url(certificate: Certificate) -> str:
     return f"{settings.WAGTAILADMIN_BASE_URL}/certificates/verify/{certificate.number}/"
 
 
+def _needs_new_certificate(enrollment: Enrollment, latest: Certificate) -> bool:
+    """A revoked certificate is replaced only when the enrollment was completed again
+    after the revocation. An administrator revoking the certificate of a course that
+    stays completed (or a retried issuing task) must not bring a valid one back."""
+    return (
+        latest.revoked_at is not None
+        and enrollment.completed_at is not None
+        and enrollment.completed_at > latest.revoked_at
+    )
+
+
 @transaction.atomic
 def certificate_issue(*, enrollment_id: int) -> Certificate:
-    """Issue the certificate of a completed enrollment; a second call returns the
-    same certificate (the enrollment row is locked and the relation is unique)."""
+    """Issue the certificate of a completed enrollment.
+
+    Idempotent: the enrollment row is locked, and a second call returns the same
+    certificate (the valid one, or the latest revoked one while the course has not
+    been completed again since). A new certificate (new number, hash and, through the
+    task, PDF) replaces a revoked one only when the enrollment was completed after the
+    revocation; the old one stays and keeps verifying as revoked. The database allows
+    one non-revoked certificate per enrollment.
+
+    Errors: 409 when the enrollment is not completed and a certificate is due.
+    Side effects: ``certificate.issued`` in the audit log (with ``replaces``, the
+    revoked number, on a re-issue).
+    """
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("user", "course")
         .get(pk=enrollment_id)
     )
-    existing = Certificate.objects.filter(enrollment=enrollment).first()
-    if existing is not None:
-        return existing
+    # The valid certificate if there is one, else the most recently revoked.
+    latest = (
+        Certificate.objects.filter(enrollment=enrollment)
+        .order_by(F("revoked_at").desc(nulls_first=True), "-issued_at", "-pk")
+        .first()
+    )
+    if latest is not None and not _needs_new_certificate(enrollment, latest):
+        return latest
     if enrollment.status != EnrollmentStatus.COMPLETED:
         raise Conflict("The course is not completed yet.")
     user, course = enrollment.user, enrollment.course
@@ -89,14 +118,22 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
                 )
             break
         except IntegrityError:
-            if Certificate.objects.filter(enrollment=enrollment).exists():
-                return Certificate.objects.get(enrollment=enrollment)
+            valid = Certificate.objects.filter(
+                enrollment=enrollment, revoked_at__isnull=True
+            ).first()
+            if valid is not None:
+                return valid
+    else:
+        raise Conflict("Could not issue the certificate; try again.")
+    details = {"number": certificate.number, "course_id": course.pk}
+    if latest is not None:
+        details["replaces"] = latest.number
     audit_log_record(
         action="certificate.issued",
         user=user,
         resource_type="certificate",
         resource_id=certificate.pk,
-        details={"number": certificate.number, "course_id": course.pk},
+        details=details,
     )
     return certificate
 

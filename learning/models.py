@@ -140,10 +140,14 @@ class LearningSession(models.Model):
 
 class Certificate(models.Model):
     """Proof that a learner completed a course. Holder name and course title are frozen
-    at issue; the verification hash is an HMAC, so it cannot be guessed from ids."""
+    at issue; the verification hash is an HMAC, so it cannot be guessed from ids.
 
-    enrollment = models.OneToOneField(
-        Enrollment, on_delete=models.PROTECT, related_name="certificate"
+    An enrollment holds at most one certificate that is not revoked. A revoked one
+    stays (it still verifies, as revoked); when the enrollment is completed again
+    after the revocation a new certificate is issued next to it."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="certificates_issued"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +177,13 @@ class Certificate(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "-issued_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="learning_certificate_one_valid_per_enrollment",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
