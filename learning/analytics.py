@@ -30,7 +30,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, Round, RowNumber
+from django.db.models.functions import Cast, Coalesce, Round, RowNumber
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -206,7 +206,7 @@ def _course_for_analytics(*, actor: User, course_id: int) -> CoursePage:
     raise PermissionDenied("Only the course's instructor or an admin sees analytics.")
 
 
-def _module_rows(course: CoursePage, learners: QuerySet, enrolled: int) -> QuerySet:
+def _module_rows(course: CoursePage, learners: QuerySet, enrolled: int) -> list[dict]:
     """The live modules in tree order, each with its completions and average time
     among the course's current learners: one grouped query."""
     of_learners = Q(progress_records__user_id__in=learners)
@@ -215,18 +215,13 @@ def _module_rows(course: CoursePage, learners: QuerySet, enrolled: int) -> Query
         filter=of_learners & Q(progress_records__completed_at__isnull=False),
     )
     average_time = Avg("progress_records__time_spent", filter=of_learners)
-    rate = Round(
-        Cast(F("completions"), _RATIO) / NullIf(Value(enrolled), Value(0)),
-        RATE_PLACES,
-    )
-    return (
+    rows = list(
         ModulePage.objects.child_of(course)
         .live()
         .annotate(completions=completions)
         .annotate(
             module_id=F("pk"),
             order=Window(RowNumber(), order_by=F("path").asc()),
-            completion_rate=Coalesce(rate, Value(Decimal(0)), output_field=_RATIO),
             average_time_spent=Coalesce(
                 Round(Cast(average_time, _RATIO), AVERAGE_PLACES),
                 Value(Decimal(0)),
@@ -240,10 +235,13 @@ def _module_rows(course: CoursePage, learners: QuerySet, enrolled: int) -> Query
             "order",
             "is_mandatory",
             "completions",
-            "completion_rate",
             "average_time_spent",
         )
     )
+    # The rate in Python: SQL division of integers truncates on SQLite.
+    return [
+        {**row, "completion_rate": _ratio(row["completions"], enrolled)} for row in rows
+    ]
 
 
 def course_analytics_get(*, actor: User, course_id: int) -> dict:
