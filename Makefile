@@ -13,7 +13,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test test-browser install lint format check worker clean
+.PHONY: test-sqlite run test test-browser install lint format check worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@scripts/bootstrap_python.sh "$(PYTHON)" "$(VENV)"
@@ -33,8 +33,18 @@ test: install
 		scripts/ensure_services.sh
 	@scripts/ensure_runtime.sh
 	@scripts/ensure_browser.sh
+	@$(MAKE) --no-print-directory test-sqlite
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest
+
+# The suite (without the browser tests) on the embedded default's SQLite: what
+# `make run` users meet. Tests marked `postgres` (racing requests, full-text search)
+# and `worker` are skipped there.
+test-sqlite: install
+	@echo "--- the suite on SQLite (the embedded default) ---"
+	@DATABASE_URL="sqlite:///$(CURDIR)/var/test-sqlite.db" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -m "not browser" \
+		--ignore=tests/portal/test_embedded_default.py
 
 test-browser: install
 	@scripts/ensure_browser.sh

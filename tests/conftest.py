@@ -1,5 +1,18 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+
+
+def pytest_collection_modifyitems(config, items):
+    """``make test-sqlite`` runs the suite on the embedded default: there, tests that
+    need PostgreSQL or a real worker (a separate process cannot see the test
+    database) are skipped, with the reason."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (this run is on SQLite)")
+    for item in items:
+        if item.get_closest_marker("postgres") or item.get_closest_marker("worker"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,7 @@ def together(target) -> None:
         assert not thread.is_alive()
 
 
+@pytest.mark.postgres  # racing requests need PostgreSQL row locks
 @pytest.mark.django_db(transaction=True)
 class TestRacingSessions:
     def test_racing_starts_open_one_session(self, make_assessment, learner):

@@ -55,6 +55,7 @@ def start_then_submit(assessment):
     return steps
 
 
+@pytest.mark.postgres  # racing requests need PostgreSQL row locks
 @pytest.mark.django_db(transaction=True)
 class TestRace:
     def test_one_attempt_allowed_racing_start_and_submit(

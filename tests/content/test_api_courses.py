@@ -122,6 +122,7 @@ class TestCatalogList:
         by_instructor = {"instructor": other_instructor.pk}
         assert titles(client.get(LIST, by_instructor)) == ["Net basics"]
 
+    @pytest.mark.postgres  # ranked full-text search; SQLite falls back to icontains
     def test_full_text_search_of_title_and_description(self, client_as, course_factory):
         course_factory(title="Malware analysis", description="Reverse engineering.")
         course_factory(

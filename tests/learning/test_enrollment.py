@@ -131,6 +131,7 @@ class TestUnenroll:
         )
 
 
+@pytest.mark.postgres  # racing requests need PostgreSQL row locks
 @pytest.mark.django_db(transaction=True)
 class TestRace:
     def test_many_learners_race_for_the_last_seat(self, make_course):

@@ -10,7 +10,10 @@ from portal.accounts.models import User
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,  # racing requests need PostgreSQL row locks
+]
 
 
 def race(n: int, request) -> list[int]:

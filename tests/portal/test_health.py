@@ -61,8 +61,9 @@ class TestUnhealthy:
         assert body["status"] == "unhealthy"
         assert body["checks"]["database"]["status"] == "error"
         assert body["checks"]["cache"]["status"] == "ok"
-        assert result["elapsed"] < 3
+        assert result["elapsed"] < 6
 
+    @pytest.mark.postgres  # the probe runs in a process of its own: a shared database
     def test_redis_unreachable(self, settings):
         result = probe(
             DATABASE_URL=subprocess_database_url(),
@@ -89,7 +90,10 @@ class TestUnhealthy:
             silent.close()
         assert result["status"] == 503
         assert result["body"]["checks"]["broker"]["status"] == "error"
-        assert result["elapsed"] < 2.5
+        # Unbounded, the PING would wait forever; the probe keeps to its budget
+        # (HEALTH_CHECK_TIMEOUT_SECONDS, 1.5 s) plus start-up, with room for a busy
+        # CI machine (a timing guard, not a benchmark).
+        assert result["elapsed"] < 6
 
     def test_disk_over_threshold(self, client):
         with override_settings(HEALTH_DISK_MAX_USAGE_PERCENT=0.001):

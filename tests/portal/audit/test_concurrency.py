@@ -12,6 +12,7 @@ THREADS = 4
 APPENDS_PER_THREAD = 10
 
 
+@pytest.mark.postgres  # racing requests need PostgreSQL row locks
 @pytest.mark.django_db(transaction=True)
 class TestConcurrentAppends:
     def test_racing_appends_leave_a_gapless_valid_chain(self):
