@@ -6,7 +6,9 @@ Only the course's managers (its instructor, admins) author; the input checks are
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +25,69 @@ from .validation import (
     _checked_settings,
     _plain_text,
     questions_validate_keeping_flags,
+)
+
+
+class AuthoredFields(TypedDict, total=False):
+    """What an author sets on an assessment (create and update take the same)."""
+
+    title: Required[str]
+    assessment_type: Required[str]
+    questions: Required[Any]
+    passing_score: Required[Decimal]
+    max_attempts: int
+    time_limit: int | None
+    module_id: int | None
+    required_for_completion: bool
+    shuffle_questions: bool
+    pool_size: int | None
+    opens_at: datetime | None
+    closes_at: datetime | None
+    show_answers_after_submit: bool
+    proctored: bool
+    lab_instructions: str
+
+
+AUTHORED_DEFAULTS: AuthoredFields = {
+    "max_attempts": 1,
+    "time_limit": None,
+    "module_id": None,
+    "required_for_completion": False,
+    "shuffle_questions": False,
+    "pool_size": None,
+    "opens_at": None,
+    "closes_at": None,
+    "show_answers_after_submit": False,
+    "proctored": False,
+    "lab_instructions": "",
+}
+
+# The fields ``_checked_settings`` validates, and those stored as they were given.
+_CHECKED_SETTINGS = (
+    "title",
+    "assessment_type",
+    "passing_score",
+    "max_attempts",
+    "time_limit",
+    "module_id",
+    "required_for_completion",
+    "opens_at",
+    "closes_at",
+    "proctored",
+    "lab_instructions",
+)
+_STORED_AS_GIVEN = (
+    "assessment_type",
+    "passing_score",
+    "max_attempts",
+    "time_limit",
+    "required_for_completion",
+    "shuffle_questions",
+    "pool_size",
+    "opens_at",
+    "closes_at",
+    "show_answers_after_submit",
+    "proctored",
 )
 
 
@@ -43,21 +108,7 @@ def _assessment_save(
     *,
     actor: User,
     action: str,
-    title: str,
-    assessment_type: str,
-    questions,
-    passing_score: Decimal,
-    max_attempts: int,
-    time_limit: int | None,
-    module_id: int | None,
-    required_for_completion: bool,
-    shuffle_questions: bool,
-    pool_size: int | None,
-    opens_at,
-    closes_at,
-    show_answers_after_submit: bool,
-    proctored: bool,
-    lab_instructions: str,
+    fields: AuthoredFields,
 ) -> None:
     """Validate and store the authored fields of ``assessment`` in ``course``, then
     audit ``action``; shared by ``assessment_create`` and ``assessment_update``.
@@ -66,41 +117,20 @@ def _assessment_save(
     flag keeps the one stored under its id), then the pool size; nothing is saved
     before all pass. Raises ``InvalidInput`` naming the field.
     """
-    module = _checked_settings(
-        course,
-        title=title,
-        assessment_type=assessment_type,
-        passing_score=passing_score,
-        max_attempts=max_attempts,
-        time_limit=time_limit,
-        module_id=module_id,
-        required_for_completion=required_for_completion,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        proctored=proctored,
-        lab_instructions=lab_instructions,
-    )
+    f = {**AUTHORED_DEFAULTS, **fields}
+    module = _checked_settings(course, **{name: f[name] for name in _CHECKED_SETTINGS})
     stored = questions_validate_keeping_flags(
-        questions, salt=assessment.flag_salt, current=assessment.questions
+        f["questions"], salt=assessment.flag_salt, current=assessment.questions
     )
-    _checked_pool_size(pool_size, stored)
+    _checked_pool_size(f["pool_size"], stored)
     assessment.course = course
     assessment.module = module
-    assessment.title = title.strip()
-    assessment.assessment_type = assessment_type
+    for name in _STORED_AS_GIVEN:
+        setattr(assessment, name, f[name])
+    assessment.title = f["title"].strip()
     assessment.questions = stored
     assessment.schema_version = QUESTION_SCHEMA_VERSION
-    assessment.passing_score = passing_score
-    assessment.max_attempts = max_attempts
-    assessment.time_limit = time_limit
-    assessment.required_for_completion = required_for_completion
-    assessment.shuffle_questions = shuffle_questions
-    assessment.pool_size = pool_size
-    assessment.opens_at = opens_at
-    assessment.closes_at = closes_at
-    assessment.show_answers_after_submit = show_answers_after_submit
-    assessment.proctored = proctored
-    assessment.lab_instructions = _plain_text(lab_instructions)
+    assessment.lab_instructions = _plain_text(f["lab_instructions"])
     assessment.save()
     audit_log_record(
         action=action,
@@ -113,24 +143,7 @@ def _assessment_save(
 
 @transaction.atomic
 def assessment_create(
-    *,
-    actor: User,
-    course_id: int,
-    title: str,
-    assessment_type: str,
-    questions,
-    passing_score: Decimal,
-    max_attempts: int = 1,
-    time_limit: int | None = None,
-    module_id: int | None = None,
-    required_for_completion: bool = False,
-    shuffle_questions: bool = False,
-    pool_size: int | None = None,
-    opens_at=None,
-    closes_at=None,
-    show_answers_after_submit: bool = False,
-    proctored: bool = False,
-    lab_instructions: str = "",
+    *, actor: User, course_id: int, **fields: Unpack[AuthoredFields]
 ) -> Assessment:
     """Create an assessment in a course the actor manages (its instructor, admins).
 
@@ -141,25 +154,7 @@ def assessment_create(
     course = _managed_course(actor, course_id)
     assessment = Assessment(course=course, created_by=actor)
     _assessment_save(
-        assessment,
-        course,
-        actor=actor,
-        action="assessment.created",
-        title=title,
-        assessment_type=assessment_type,
-        questions=questions,
-        passing_score=passing_score,
-        max_attempts=max_attempts,
-        time_limit=time_limit,
-        module_id=module_id,
-        required_for_completion=required_for_completion,
-        shuffle_questions=shuffle_questions,
-        pool_size=pool_size,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        show_answers_after_submit=show_answers_after_submit,
-        proctored=proctored,
-        lab_instructions=lab_instructions,
+        assessment, course, actor=actor, action="assessment.created", fields=fields
     )
     return assessment
 
@@ -183,22 +178,8 @@ def assessment_update(
     *,
     actor: User,
     assessment_id: int,
-    title: str,
-    assessment_type: str,
-    questions,
-    passing_score: Decimal,
     course_id: int | None = None,
-    max_attempts: int = 1,
-    time_limit: int | None = None,
-    module_id: int | None = None,
-    required_for_completion: bool = False,
-    shuffle_questions: bool = False,
-    pool_size: int | None = None,
-    opens_at=None,
-    closes_at=None,
-    show_answers_after_submit: bool = False,
-    proctored: bool = False,
-    lab_instructions: str = "",
+    **fields: Unpack[AuthoredFields],
 ) -> Assessment:
     """Replace an assessment's settings and questions (the course's instructor,
     admins), with the validation of ``assessment_create``.
@@ -221,25 +202,7 @@ def assessment_update(
             )
         course = _managed_course(actor, course_id)
     _assessment_save(
-        assessment,
-        course,
-        actor=actor,
-        action="assessment.updated",
-        title=title,
-        assessment_type=assessment_type,
-        questions=questions,
-        passing_score=passing_score,
-        max_attempts=max_attempts,
-        time_limit=time_limit,
-        module_id=module_id,
-        required_for_completion=required_for_completion,
-        shuffle_questions=shuffle_questions,
-        pool_size=pool_size,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        show_answers_after_submit=show_answers_after_submit,
-        proctored=proctored,
-        lab_instructions=lab_instructions,
+        assessment, course, actor=actor, action="assessment.updated", fields=fields
     )
     return assessment
 
