@@ -196,6 +196,34 @@ class Invalidation:
         return self.revoked.certificate_revoked
 
 
+def _audit_staff_action(
+    action: str,
+    attempt: Attempt,
+    *,
+    actor: User,
+    client: ClientInfo | None,
+    reason: str,
+    details: dict,
+) -> None:
+    """Audit a staff action on a learner's attempt, with who, from where and why."""
+    client = client or ClientInfo()
+    audit_log_record(
+        action=action,
+        user=actor,
+        resource_type="attempt",
+        resource_id=attempt.pk,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+        details={
+            "assessment_id": attempt.assessment_id,
+            "learner_id": attempt.user_id,
+            "attempt_number": attempt.attempt_number,
+            "reason": reason,
+            **details,
+        },
+    )
+
+
 @transaction.atomic
 def attempt_invalidate(
     *,
@@ -248,19 +276,13 @@ def attempt_invalidate(
             reason=f"Attempt #{locked.attempt_number} at "
             f"\u201c{attempt.assessment.title}\u201d was invalidated: {reason}",
         )
-    client = client or ClientInfo()
-    audit_log_record(
-        action="assessment.attempt_invalidated",
-        user=actor,
-        resource_type="attempt",
-        resource_id=locked.pk,
-        ip_address=client.ip_address,
-        user_agent=client.user_agent,
+    _audit_staff_action(
+        "assessment.attempt_invalidated",
+        locked,
+        actor=actor,
+        client=client,
+        reason=reason,
         details={
-            "assessment_id": attempt.assessment_id,
-            "learner_id": locked.user_id,
-            "attempt_number": locked.attempt_number,
-            "reason": reason,
             "previous_status": previous["status"],
             "previous_passed": previous["passed"],
             "completion_revoked": revoked.module_revoked,
@@ -331,20 +353,12 @@ def proctor_session_reset(
         },
     )
     attempt_flag(locked)
-    client = client or ClientInfo()
-    audit_log_record(
-        action="assessment.proctor_session_reset",
-        user=actor,
-        resource_type="attempt",
-        resource_id=locked.pk,
-        ip_address=client.ip_address,
-        user_agent=client.user_agent,
-        details={
-            "assessment_id": attempt.assessment_id,
-            "learner_id": locked.user_id,
-            "attempt_number": locked.attempt_number,
-            "reason": reason,
-            "sessions_ended": ended,
-        },
+    _audit_staff_action(
+        "assessment.proctor_session_reset",
+        locked,
+        actor=actor,
+        client=client,
+        reason=reason,
+        details={"sessions_ended": ended},
     )
     return locked
