@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.throttles import CountingThrottle
+from portal.api.fields import QUERY_BOOLEAN_SCHEMA, query_boolean
 from portal.api.pagination import PagePagination
 from portal.audit.services import request_metadata
 
@@ -225,14 +226,7 @@ def attempt_rows(attempts) -> list[dict]:
 
 
 def _flagged_param(request) -> bool | None:
-    raw = request.query_params.get("flagged")
-    if raw in (None, ""):
-        return None
-    if raw.lower() in ("true", "1"):
-        return True
-    if raw.lower() in ("false", "0"):
-        return False
-    raise serializers.ValidationError({"flagged": ["Must be true or false."]})
+    return query_boolean(request.query_params.get("flagged"), field="flagged")
 
 
 # --- Views -------------------------------------------------------------------------
@@ -296,7 +290,7 @@ class AssessmentProctoringView(APIView):
         parameters=[
             OpenApiParameter(
                 "flagged",
-                OpenApiTypes.BOOL,
+                QUERY_BOOLEAN_SCHEMA,
                 description="true: only flagged attempts; false: only unflagged.",
             )
         ],

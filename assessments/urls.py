@@ -2,7 +2,7 @@ from django.urls import re_path
 
 from . import api, proctoring_api
 
-ID = r"[0-9]{1,18}"
+ID = r"[1-9][0-9]{0,17}"  # a positive id of at most 18 digits
 
 urlpatterns = [
     re_path(

@@ -5,8 +5,8 @@ from django.urls import re_path
 
 from . import api, video_api
 
-COURSE = r"^courses/(?P<course_id>[0-9]{1,18})"
-VIDEO = r"^videos/(?P<video_id>[0-9]{1,18})"
+COURSE = r"^courses/(?P<course_id>[1-9][0-9]{0,17})"
+VIDEO = r"^videos/(?P<video_id>[1-9][0-9]{0,17})"
 
 urlpatterns = [
     re_path(r"^courses/?$", api.CourseListView.as_view(), name="course-list"),

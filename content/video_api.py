@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -157,8 +158,14 @@ class VideoDetailView(APIView):
 
 
 class CaptionUploadInput(serializers.Serializer):
-    language = serializers.CharField(
+    # The documented pattern is the one the service checks.
+    language = serializers.RegexField(
+        rf"^(?:{video_services.LANGUAGE_TAG.pattern})$",
         max_length=video_services.LANGUAGE_TAG_MAX,
+        trim_whitespace=False,
+        error_messages={
+            "invalid": _("Use a language tag such as en, pt-BR or zh-Hant.")
+        },
         help_text="BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`).",
     )
     label = serializers.CharField(
@@ -177,7 +184,11 @@ class CaptionDeletedOutput(serializers.Serializer):
 
 
 LANGUAGE = OpenApiParameter(
-    "language", OpenApiTypes.STR, OpenApiParameter.PATH, description="Language tag."
+    "language",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Language tag.",
+    pattern=r"^[A-Za-z0-9-]{1,35}$",
 )
 
 
@@ -254,6 +265,7 @@ class VideoFileView(APIView):
                 "`poster.jpg`, a caption track `captions/<language>.vtt`, or its "
                 "HLS subtitle playlist `captions/<language>.m3u8` and segment "
                 "`captions/<language>.webvtt`.",
+                pattern=rf"^(?:{FILE_PATTERN})$",
             ),
         ],
         responses={

@@ -10,7 +10,9 @@ from rest_framework.views import APIView
 
 from portal.accounts.api import resolve_user_id
 from portal.accounts.permissions import IsAdminRole, MFAEnrolled
+from portal.api.fields import StrictBooleanField, StrictCharField
 from portal.api.pagination import PagePagination
+from portal.api.schema import OneOfEnvelopes
 
 from . import selectors, services
 from .certificates import (
@@ -47,7 +49,7 @@ class EnrollmentOutput(serializers.Serializer):
 
 
 class ProgressInput(serializers.Serializer):
-    completed = serializers.BooleanField(required=False)
+    completed = StrictBooleanField(required=False)
     time_spent = serializers.IntegerField(required=False, min_value=0, max_value=86_400)
     last_position = serializers.IntegerField(
         required=False, min_value=0, max_value=services.MAX_POSITION_SECONDS
@@ -84,14 +86,14 @@ class CourseProgressOutput(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
 
 
-class LearnerRef(serializers.Serializer):
+class ProgressLearnerRef(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     name = serializers.CharField(source="get_full_name")
 
 
 class LearnerProgressOutput(serializers.Serializer):
-    learner = LearnerRef(source="user")
+    learner = ProgressLearnerRef(source="user")
     status = serializers.CharField()
     progress_percentage = serializers.FloatField()
     enrolled_at = serializers.DateTimeField()
@@ -124,11 +126,25 @@ class CertificateOutput(serializers.Serializer):
 
 
 class VerifyInput(serializers.Serializer):
-    verification_hash = serializers.CharField(required=False, max_length=128)
-    certificate_number = serializers.CharField(required=False, max_length=64)
+    """One of the two is required; any value, even blank, is looked up, and an
+    unknown one is simply not valid (200 ``{valid: false}``)."""
+
+    schema_extra = {
+        "anyOf": [
+            {"required": ["verification_hash"]},
+            {"required": ["certificate_number"]},
+        ]
+    }
+
+    verification_hash = StrictCharField(
+        required=False, allow_blank=True, max_length=128
+    )
+    certificate_number = StrictCharField(
+        required=False, allow_blank=True, max_length=64
+    )
 
     def validate(self, attrs):
-        if not attrs.get("verification_hash") and not attrs.get("certificate_number"):
+        if "verification_hash" not in attrs and "certificate_number" not in attrs:
             raise serializers.ValidationError(
                 _("Send verification_hash or certificate_number.")
             )
@@ -184,11 +200,19 @@ class EnrollView(APIView):
 
 class CourseProgressView(APIView):
     @extend_schema(
-        responses={200: CourseProgressOutput},
+        responses={
+            200: OneOfEnvelopes(
+                CourseProgressOutput,
+                paginated=[LearnerProgressOutput],
+                description="The learner's own progress (an object), or for the "
+                "course's instructor and admins one row per learner (a paginated "
+                "list).",
+            )
+        },
         tags=["learning"],
         description=(
             "A learner gets their own progress. The course's instructor and admins get "
-            "one row per learner (paginated, `LearnerProgress` items)."
+            "one row per learner (paginated, `LearnerProgressOutput` items)."
         ),
     )
     def get(self, request, course_id, *args, **kwargs):

@@ -7,11 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from content.services import is_course_manager
+from portal.api.fields import JSONListField, StrictBooleanField, StrictDecimalField
 from portal.api.pagination import PagePagination
 
 from .. import selectors, services
 from ..models import AssessmentType
-from ..questions import public_question
+from ..questions import MAX_QUESTIONS, public_question
 
 # --- Serializers -------------------------------------------------------------------
 
@@ -19,10 +20,12 @@ from ..questions import public_question
 class AssessmentInput(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     assessment_type = serializers.ChoiceField(choices=AssessmentType.choices)
-    questions = serializers.JSONField(
-        help_text="List of questions in the schema of API.md."
+    questions = JSONListField(
+        min_items=1,
+        max_items=MAX_QUESTIONS,
+        help_text="List of questions in the schema of API.md.",
     )
-    passing_score = serializers.DecimalField(
+    passing_score = StrictDecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
     max_attempts = serializers.IntegerField(
@@ -34,15 +37,15 @@ class AssessmentInput(serializers.Serializer):
     module_id = serializers.IntegerField(
         min_value=1, max_value=2**63 - 1, required=False, allow_null=True
     )
-    required_for_completion = serializers.BooleanField(default=False)
-    shuffle_questions = serializers.BooleanField(default=False)
+    required_for_completion = StrictBooleanField(default=False)
+    shuffle_questions = StrictBooleanField(default=False)
     pool_size = serializers.IntegerField(
         min_value=1, max_value=1000, required=False, allow_null=True
     )
     opens_at = serializers.DateTimeField(required=False, allow_null=True)
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
-    show_answers_after_submit = serializers.BooleanField(default=False)
-    proctored = serializers.BooleanField(
+    show_answers_after_submit = StrictBooleanField(default=False)
+    proctored = StrictBooleanField(
         default=False,
         help_text="Exams only (400 `proctored` otherwise); needs both `opens_at` "
         "and `closes_at`.",

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.fields import JSONObjectField
 from portal.api.pagination import PagePagination
 
 from .. import grading, selectors, services
@@ -102,7 +103,9 @@ class AttemptResultOutput(serializers.Serializer):
 
 
 class AnswersInput(serializers.Serializer):
-    answers = serializers.JSONField(
+    partial_patch = False  # PATCH replaces the saved set like PUT (the schema says)
+
+    answers = JSONObjectField(
         help_text="Every answer so far ({question id: answer}); replaces the "
         "saved set. Validated like a submission."
     )
@@ -115,7 +118,7 @@ class AutosaveOutput(serializers.Serializer):
 
 
 class SubmitInput(serializers.Serializer):
-    answers = serializers.JSONField(help_text='{"q1": 1, "q2": [0, 2], …}')
+    answers = JSONObjectField(help_text='{"q1": 1, "q2": [0, 2], …}')
 
 
 # --- Output helpers ----------------------------------------------------------------

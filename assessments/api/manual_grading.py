@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.fields import ID_SCHEMA, JSONObjectField
 from portal.api.pagination import PagePagination
 from portal.errors import InvalidInput
 
@@ -16,7 +17,7 @@ from .attempts import AttemptResultOutput, _attempt_result
 
 
 class GradeInput(serializers.Serializer):
-    grades = serializers.JSONField(
+    grades = JSONObjectField(
         help_text='{"e1": {"points": 2.5, "feedback": "Good."}, …}: every essay '
         "question of the attempt, points 0 to the question's points, feedback "
         "optional (at most 5000 characters)."
@@ -93,7 +94,9 @@ def _essays(attempt) -> list[dict]:
 class GradingQueueView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("course", int, description="Only this course's attempts.")
+            OpenApiParameter(
+                "course", ID_SCHEMA, description="Only this course's attempts."
+            )
         ],
         responses={200: GradingQueueOutput(many=True)},
         tags=["grading"],
@@ -104,10 +107,12 @@ class GradingQueueView(APIView):
     def get(self, request, *args, **kwargs):
         course_id = None
         raw = request.query_params.get("course")
-        if raw not in (None, ""):
-            if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        if raw is not None:
+            if not (raw.isascii() and raw.isdigit()) or not 0 < len(raw) <= 18:
                 raise InvalidInput("Must be a course id.", field="course")
             course_id = int(raw)
+            if course_id < 1:
+                raise InvalidInput("Must be a course id.", field="course")
         attempts = selectors.grading_queue(actor=request.user, course_id=course_id)
         paginator = PagePagination()
         page = paginator.paginate_queryset(attempts, request, self)

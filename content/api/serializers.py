@@ -11,6 +11,12 @@ from rest_framework import serializers
 from wagtail.images.models import SourceImageIOError
 from wagtail.rich_text import expand_db_html
 
+from portal.api.fields import (
+    QueryBooleanField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDecimalField,
+)
 from portal.errors import NotFound
 
 from .. import selectors, video_services
@@ -167,7 +173,7 @@ class CourseListQuery(serializers.Serializer):
     instructor = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, help_text="Instructor's user id."
     )
-    mine = serializers.BooleanField(
+    mine = QueryBooleanField(
         required=False,
         default=False,
         help_text="Instructors and admins: the caller's courses in every status "
@@ -177,7 +183,7 @@ class CourseListQuery(serializers.Serializer):
 
 
 class ModuleListQuery(serializers.Serializer):
-    include_drafts = serializers.BooleanField(
+    include_drafts = QueryBooleanField(
         required=False,
         default=False,
         help_text="The course's instructor and admins: list draft modules too.",
@@ -185,16 +191,16 @@ class ModuleListQuery(serializers.Serializer):
 
 
 class CourseInput(serializers.Serializer):
-    title = serializers.CharField(max_length=255)
-    description = serializers.CharField(
+    title = StrictCharField(max_length=255)
+    description = StrictCharField(
         max_length=MAX_TEXT, help_text="Plain text; blank lines separate paragraphs."
     )
-    category = serializers.CharField(max_length=100)
+    category = StrictCharField(max_length=100)
     difficulty_level = serializers.ChoiceField(choices=Difficulty.choices)
     estimated_duration = serializers.IntegerField(
         min_value=0, max_value=MAX_MINUTES, help_text="Minutes."
     )
-    price = serializers.DecimalField(
+    price = StrictDecimalField(
         max_digits=10,
         decimal_places=2,
         min_value=Decimal(0),
@@ -204,7 +210,7 @@ class CourseInput(serializers.Serializer):
         min_value=1, max_value=1_000_000, allow_null=True, required=False
     )
     learning_outcomes = serializers.ListField(
-        child=serializers.CharField(max_length=300), max_length=50, required=False
+        child=StrictCharField(max_length=300), max_length=50, required=False
     )
     prerequisites = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
@@ -274,7 +280,7 @@ class ModuleBodyField(serializers.Field):
                 value = item["value"]
                 video_id = value.get("video_id") if isinstance(value, dict) else None
                 _check_video(self.parent.context, video_id)
-            if item.get("type") not in known:
+            if not isinstance(item.get("type"), str) or item["type"] not in known:
                 raise serializers.ValidationError(
                     _("Block %(i)d: unknown type.") % {"i": index}
                 )
@@ -291,16 +297,14 @@ class ModuleBodyField(serializers.Field):
 
 
 class ModuleInput(serializers.Serializer):
-    title = serializers.CharField(max_length=255)
-    description = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True
-    )
+    title = StrictCharField(max_length=255)
+    description = StrictCharField(max_length=5000, required=False, allow_blank=True)
     content_type = serializers.ChoiceField(choices=ModuleKind.choices)
     duration = serializers.IntegerField(
         min_value=0, max_value=MAX_MINUTES, help_text="Minutes."
     )
-    is_mandatory = serializers.BooleanField(required=False, default=True)
-    is_free_preview = serializers.BooleanField(
+    is_mandatory = StrictBooleanField(required=False, default=True)
+    is_free_preview = StrictBooleanField(
         required=False,
         default=False,
         help_text="Anyone may read this module and watch its videos without enrolling.",

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.fields import StrictBooleanField, StrictCharField, StrictRegexField
 from portal.audit.services import request_metadata
 from portal.errors import DomainError, NotFound
 
@@ -103,21 +104,17 @@ class CodeInput(serializers.Serializer):
 
 
 class UserUpdateInput(serializers.Serializer):
-    first_name = serializers.CharField(
-        max_length=NAME_MAX, required=False, allow_blank=True
-    )
-    last_name = serializers.CharField(
-        max_length=NAME_MAX, required=False, allow_blank=True
-    )
-    bio = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    phone = serializers.RegexField(
+    first_name = StrictCharField(max_length=NAME_MAX, required=False, allow_blank=True)
+    last_name = StrictCharField(max_length=NAME_MAX, required=False, allow_blank=True)
+    bio = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    phone = StrictRegexField(
         r"^\+?[0-9 ()\-.]{3,31}$", max_length=32, required=False, allow_blank=True
     )
-    organization_name = serializers.CharField(
+    organization_name = StrictCharField(
         max_length=255, required=False, allow_blank=True
     )
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
 
 MessageOutput = inline_serializer("Message", {"detail": serializers.CharField()})

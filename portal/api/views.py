@@ -24,6 +24,13 @@ class UnknownEndpointView(APIView):
 
     get = post = put = patch = delete = options = _not_found
 
+    @property
+    def default_response_headers(self):
+        # Nothing lives here, so no method is allowed: DRF would advertise them all.
+        headers = super().default_response_headers
+        headers.pop("Allow", None)
+        return headers
+
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")

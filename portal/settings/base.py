@@ -388,6 +388,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.envelope_responses",
+        "portal.api.schema.path_parameters",
     ],
 }
 
