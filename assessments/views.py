@@ -26,7 +26,7 @@ from portal.web import domain_errors_as_http
 
 from . import grading, selectors
 from . import questions as q
-from .api.attempts import _feedback as attempt_feedback
+from .api.attempts import attempt_feedback
 from .models import AssessmentType, Attempt, AttemptStatus
 
 

@@ -40,7 +40,7 @@ class ScopedObjectMixin:
         return self._scoped_queryset()
 
 
-def _percent(value) -> str:
+def percent(value) -> str:
     return "—" if value is None else f"{value:.0f}%"
 
 
@@ -135,12 +135,12 @@ class AssessmentResultsView(AssessmentObjectView):
             {
                 "object": self.object,
                 "results": results,
-                "pass_rate": _percent(results.pass_rate),
-                "average_score": _percent(results.average_score),
+                "pass_rate": percent(results.pass_rate),
+                "average_score": percent(results.average_score),
                 "rows": [
                     {
                         "question": item,
-                        "correct_rate": _percent(item.correct_rate)
+                        "correct_rate": percent(item.correct_rate)
                         if item.auto_graded
                         else "—",
                         "average_points": "—"

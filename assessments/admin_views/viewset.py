@@ -26,13 +26,13 @@ from .pages import (
     AssessmentResultsView,
     AssessmentRetireView,
     ScopedObjectMixin,
-    _percent,
+    percent,
 )
 
 
 def _pass_rate(assessment) -> str:
     decided = assessment.decided_count
-    return _percent(100 * assessment.passed_count / decided if decided else None)
+    return percent(100 * assessment.passed_count / decided if decided else None)
 
 
 class AssessmentIndexView(generic.IndexView):

@@ -124,7 +124,7 @@ class SubmitInput(serializers.Serializer):
 # --- Output helpers ----------------------------------------------------------------
 
 
-def _feedback(attempt) -> list[dict]:
+def attempt_feedback(attempt) -> list[dict]:
     if attempt.status == AttemptStatus.IN_PROGRESS:
         return []
     review = attempt.assessment.show_answers_after_submit
@@ -160,7 +160,7 @@ def _answers(attempt) -> dict:
     return {qid: a for qid, a in attempt.answers.items() if qid not in flags}
 
 
-def _attempt_result(attempt) -> dict:
+def attempt_result(attempt) -> dict:
     return AttemptResultOutput(
         {
             "id": attempt.pk,
@@ -175,7 +175,7 @@ def _attempt_result(attempt) -> dict:
             "deadline": attempt.deadline,
             "submitted_at": attempt.submitted_at,
             "graded_at": attempt.graded_at,
-            "feedback": _feedback(attempt),
+            "feedback": attempt_feedback(attempt),
             "questions": attempt.questions,
             "answers": _answers(attempt),
             "saved_at": attempt.saved_at,
@@ -254,7 +254,7 @@ class AttemptSubmitView(APIView):
             proctor_token=proctor_token(request),
             client=client_info(request),
         )
-        return Response(_attempt_result(attempt), status=status.HTTP_201_CREATED)
+        return Response(attempt_result(attempt), status=status.HTTP_201_CREATED)
 
 
 class AssessmentResultsView(APIView):
@@ -273,14 +273,14 @@ class AssessmentResultsView(APIView):
         page = paginator.paginate_queryset(attempts, request, self)
         for attempt in page:
             attempt.assessment = assessment
-        return paginator.get_paginated_response([_attempt_result(a) for a in page])
+        return paginator.get_paginated_response([attempt_result(a) for a in page])
 
 
 class AttemptDetailView(APIView):
     @extend_schema(responses={200: AttemptResultOutput}, tags=["assessments"])
     def get(self, request, attempt_id, *args, **kwargs):
         attempt = selectors.attempt_get(actor=request.user, attempt_id=int(attempt_id))
-        return Response(_attempt_result(attempt))
+        return Response(attempt_result(attempt))
 
 
 class AttemptAnswersView(APIView):

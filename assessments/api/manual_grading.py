@@ -11,7 +11,7 @@ from portal.errors import InvalidInput
 
 from .. import selectors, services
 from ..questions import ESSAY
-from .attempts import AttemptResultOutput, _attempt_result
+from .attempts import AttemptResultOutput, attempt_result
 
 # --- Serializers -------------------------------------------------------------------
 
@@ -75,7 +75,7 @@ class AttemptGradeView(APIView):
             attempt_id=int(attempt_id),
             grades=data.validated_data["grades"],
         )
-        return Response(_attempt_result(attempt))
+        return Response(attempt_result(attempt))
 
 
 def _essays(attempt) -> list[dict]:

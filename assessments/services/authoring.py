@@ -21,9 +21,9 @@ from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from ..models import QUESTION_SCHEMA_VERSION, Assessment
 from .validation import (
-    _checked_pool_size,
-    _checked_settings,
-    _plain_text,
+    assessment_settings_check,
+    plain_text,
+    pool_size_check,
     questions_validate_keeping_flags,
 )
 
@@ -62,7 +62,7 @@ AUTHORED_DEFAULTS: AuthoredFields = {
     "lab_instructions": "",
 }
 
-# The fields ``_checked_settings`` validates, and those stored as they were given.
+# What ``assessment_settings_check`` validates; what is stored as given.
 _CHECKED_SETTINGS = (
     "title",
     "assessment_type",
@@ -118,11 +118,13 @@ def _assessment_save(
     before all pass. Raises ``InvalidInput`` naming the field.
     """
     f = {**AUTHORED_DEFAULTS, **fields}
-    module = _checked_settings(course, **{name: f[name] for name in _CHECKED_SETTINGS})
+    module = assessment_settings_check(
+        course, **{name: f[name] for name in _CHECKED_SETTINGS}
+    )
     stored = questions_validate_keeping_flags(
         f["questions"], salt=assessment.flag_salt, current=assessment.questions
     )
-    _checked_pool_size(f["pool_size"], stored)
+    pool_size_check(f["pool_size"], stored)
     assessment.course = course
     assessment.module = module
     for name in _STORED_AS_GIVEN:
@@ -130,7 +132,7 @@ def _assessment_save(
     assessment.title = f["title"].strip()
     assessment.questions = stored
     assessment.schema_version = QUESTION_SCHEMA_VERSION
-    assessment.lab_instructions = _plain_text(f["lab_instructions"])
+    assessment.lab_instructions = plain_text(f["lab_instructions"])
     assessment.save()
     audit_log_record(
         action=action,

@@ -25,14 +25,14 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KEPT_FLAG = "kept-flag"
 
 
-def _plain_text(value: str) -> str:
+def plain_text(value: str) -> str:
     """Lab instructions are plain text: tags and control characters are dropped,
     line breaks kept (as ``\n``); pages escape the text when showing it."""
     text = strip_tags(value.replace("\r\n", "\n").replace("\r", "\n"))
     return _CONTROL_CHARS.sub("", text).strip()
 
 
-def _checked_settings(
+def assessment_settings_check(
     course: CoursePage,
     *,
     title,
@@ -88,7 +88,7 @@ def _checked_settings(
     return module
 
 
-def _checked_pool_size(pool_size: int | None, stored: list[dict]) -> None:
+def pool_size_check(pool_size: int | None, stored: list[dict]) -> None:
     if pool_size is not None and not 1 <= pool_size <= len(stored):
         raise InvalidInput(
             f"Must be 1 to the number of questions ({len(stored)}).", field="pool_size"

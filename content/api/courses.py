@@ -22,7 +22,7 @@ from .serializers import (
     CourseInput,
     CourseListQuery,
     CourseOutput,
-    _validated,
+    validated,
 )
 
 
@@ -71,7 +71,7 @@ class CourseListView(PublicReadMixin, GenericAPIView):
         "cached until a course is published, unpublished or archived.",
     )
     def get(self, request, *args, **kwargs):
-        query = _validated(CourseListQuery, request.query_params)
+        query = validated(CourseListQuery, request.query_params)
         if query["mine"]:
             if not request.user.is_authenticated:
                 raise exceptions.NotAuthenticated()
@@ -100,7 +100,7 @@ class CourseListView(PublicReadMixin, GenericAPIView):
         "admins).",
     )
     def post(self, request, *args, **kwargs):
-        data = _validated(CourseInput, request.data)
+        data = validated(CourseInput, request.data)
         course = services.course_create(actor=request.user, data=data)
         return Response(
             _course_data(request, course.pk), status=status.HTTP_201_CREATED
@@ -134,7 +134,7 @@ class CourseDetailView(PublicReadMixin, CourseChangeMixin, APIView):
     )
     def put(self, request, course_id, *args, **kwargs):
         course = self.changeable_course(request, course_id)
-        data = _validated(CourseInput, request.data, partial=True)
+        data = validated(CourseInput, request.data, partial=True)
         services.course_update(actor=request.user, course=course, data=data)
         return Response(_course_data(request, course.pk))
 

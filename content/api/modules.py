@@ -17,7 +17,7 @@ from .serializers import (
     ModuleInput,
     ModuleListQuery,
     ModuleOutput,
-    _validated,
+    validated,
 )
 
 # Per-learner module state (the learning app's completion) joins the module list
@@ -43,7 +43,7 @@ class ModuleListView(PublicReadMixin, CourseChangeMixin, GenericAPIView):
         course = selectors.course_get_visible(
             actor=request.user, course_id=int(course_id)
         )
-        query = _validated(ModuleListQuery, request.query_params)
+        query = validated(ModuleListQuery, request.query_params)
         if query["include_drafts"] and not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
         modules = selectors.module_list(
@@ -75,7 +75,7 @@ class ModuleListView(PublicReadMixin, CourseChangeMixin, GenericAPIView):
     )
     def post(self, request, course_id, *args, **kwargs):
         course = self.changeable_course(request, course_id)
-        data = _validated(ModuleInput, request.data, context={"request": request})
+        data = validated(ModuleInput, request.data, context={"request": request})
         data["kind"] = data.pop("content_type")
         module = services.module_create(actor=request.user, course=course, data=data)
         module = selectors.module_get(

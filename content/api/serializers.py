@@ -335,7 +335,7 @@ def _check_video(context: dict, video_id) -> None:
         raise serializers.ValidationError(UNKNOWN_VIDEO) from None
 
 
-def _validated(serializer_class, data, **kwargs) -> dict:
+def validated(serializer_class, data, **kwargs) -> dict:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from ..media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus
 from .playlists import master_playlist_text
-from .probe import NotAVideo, ProbeResult, _stderr_tail, video_probe
+from .probe import NotAVideo, ProbeResult, stderr_tail, video_probe
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ def _describe(error: Exception) -> str:
     if isinstance(error, NotAVideo):
         return _("The source is not a readable video (%(why)s).") % {"why": error}
     if isinstance(error, ffmpeg.Error):
-        return _("ffmpeg failed: %(why)s") % {"why": _stderr_tail(error)}
+        return _("ffmpeg failed: %(why)s") % {"why": stderr_tail(error)}
     if isinstance(error, OSError):
         return _("Could not write the video files: %(why)s") % {
             "why": error.strerror or error
@@ -254,11 +254,11 @@ def videos_requeue_stuck(*, older_than_minutes: int, include_failed: bool) -> li
         ).values_list("pk", flat=True)
     )
     for video_id in ids:
-        _enqueue_transcode(video_id)
+        transcode_enqueue(video_id)
     return ids
 
 
-def _enqueue_transcode(video_id: int) -> None:
+def transcode_enqueue(video_id: int) -> None:
     from ..tasks import MEDIA_QUEUE, transcode_video
 
     transcode_video.apply_async((video_id,), queue=MEDIA_QUEUE)

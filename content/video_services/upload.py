@@ -16,7 +16,7 @@ from portal.errors import InvalidInput
 
 from ..media import VideoAsset
 from .probe import NotAVideo, video_probe
-from .transcode import _enqueue_transcode
+from .transcode import transcode_enqueue
 
 
 def video_upload(*, owner, title: str, file) -> VideoAsset:
@@ -54,7 +54,7 @@ def video_upload(*, owner, title: str, file) -> VideoAsset:
     try:
         with transaction.atomic():
             asset.save()
-            transaction.on_commit(lambda: _enqueue_transcode(asset.pk))
+            transaction.on_commit(lambda: transcode_enqueue(asset.pk))
     except BaseException:
         asset.original.delete(save=False)
         raise

@@ -22,7 +22,7 @@ class Client:
     user_agent: str = ""
 
 
-def _audit(action: str, *, user=None, client: Client, **kwargs) -> None:
+def account_audit(action: str, *, user=None, client: Client, **kwargs) -> None:
     audit_log_record(
         action=action,
         user=user,

@@ -12,7 +12,7 @@ from portal.errors import InvalidInput
 from .. import tokens
 from ..models import User, normalize_email
 from ..tasks import send_password_reset_email
-from .base import Client, _audit
+from .base import Client, account_audit
 from .sessions import user_sessions_revoke
 
 
@@ -59,7 +59,7 @@ def user_register(
         raise InvalidInput(
             "A user is already registered with this email address.", field="email"
         ) from None
-    _audit(
+    account_audit(
         "auth.registered",
         user=user,
         client=client,
@@ -76,7 +76,7 @@ def password_reset_request(*, email: str, client: Client = Client()) -> None:
     """Email a reset key if an active account uses this email; say nothing either
     way."""
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
-    _audit(
+    account_audit(
         "auth.password_reset_requested",
         user=user,
         client=client,
@@ -116,7 +116,7 @@ def password_reset_confirm(
     user.set_password(password)
     user.save(update_fields=["password"])
     user_sessions_revoke(user=user)
-    _audit(
+    account_audit(
         "auth.password_reset",
         user=user,
         client=client,

@@ -19,7 +19,7 @@ from portal.errors import InvalidInput
 
 from .. import mfa, tokens
 from ..models import User, normalize_email
-from .base import AuthenticationFailed, Client, _audit
+from .base import AuthenticationFailed, Client, account_audit
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,14 @@ def auth_login(*, email: str, password: str, client: Client = Client()) -> Login
     email = normalize_email(email)
     user = ModelBackend().authenticate(None, username=email, password=password)
     if user is None:
-        _audit("auth.login_failed", client=client, details={"email": email})
+        account_audit("auth.login_failed", client=client, details={"email": email})
         raise AuthenticationFailed("Invalid email or password.")
     if mfa.totp_enabled(user):
-        _audit("auth.mfa_challenged", user=user, client=client)
+        account_audit("auth.mfa_challenged", user=user, client=client)
         return LoginResult(user=user, mfa_token=tokens.make_mfa_token(user))
     with transaction.atomic():
         result = auth_tokens_issue(user=user)
-        _audit("auth.login_succeeded", user=user, client=client)
+        account_audit("auth.login_succeeded", user=user, client=client)
     return result
 
 
@@ -90,13 +90,13 @@ def auth_mfa_verify(
         raise AuthenticationFailed("Invalid or expired MFA token.")
     factor = _check_second_factor(user, code)
     if factor is None:
-        _audit("auth.mfa_failed", user=user, client=client)
+        account_audit("auth.mfa_failed", user=user, client=client)
         raise AuthenticationFailed("Invalid authentication code.")
     if not tokens.consume_mfa_token(payload):
         raise AuthenticationFailed("Invalid or expired MFA token.")
     with transaction.atomic():
         result = auth_tokens_issue(user=user)
-        _audit(
+        account_audit(
             "auth.login_succeeded", user=user, client=client, details={"mfa": factor}
         )
     return result
@@ -148,7 +148,7 @@ def auth_logout(
         outstanding = OutstandingToken.objects.filter(jti=token["jti"]).first()
         if outstanding is not None:
             BlacklistedToken.objects.get_or_create(token=outstanding)
-    _audit("auth.logout", user=user, client=client)
+    account_audit("auth.logout", user=user, client=client)
 
 
 def user_sessions_revoke(*, user: User) -> None:

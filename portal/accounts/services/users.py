@@ -8,7 +8,7 @@ from portal.errors import DomainError, PermissionDenied
 
 from ..models import Profile, Role, User
 from ..permissions import is_admin
-from .base import Client, _audit
+from .base import Client, account_audit
 from .roles import user_role_privileges_sync
 from .sessions import user_sessions_revoke
 
@@ -52,7 +52,7 @@ def user_update(
     profile.save()
 
     if user.role != old_role:
-        _audit(
+        account_audit(
             "user.role_changed",
             user=actor,
             client=client,
@@ -61,7 +61,7 @@ def user_update(
             details={"from": old_role, "to": user.role},
         )
     if user.is_active != old_active:
-        _audit(
+        account_audit(
             "user.activated" if user.is_active else "user.deactivated",
             user=actor,
             client=client,
