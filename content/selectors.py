@@ -20,10 +20,9 @@ from wagtail.models import WorkflowState
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
 
-from .models import CoursePage, ModulePage
+from .models import THUMBNAIL_SPEC, CoursePage, ModulePage
 from .services import is_course_manager
 
-THUMBNAIL_SPEC = "fill-640x360"
 SEARCH_CONFIG = "english"
 
 # API ``ordering`` values; the primary key breaks ties so pages never overlap.
