@@ -89,18 +89,22 @@ class ModulePage(Page):
     def permissions_for_user(self, user):
         return ModulePermissionTester(user, self)
 
-    def body_readable_by(self, user, course: CoursePage) -> bool:
-        """Whether ``user`` (possibly anonymous) may read this module's body: anyone
-        for a free preview; admins and the course's instructor; whoever a check in
-        ``COURSE_MEMBER_CHECKS`` admits (enrolled learners). Titles, descriptions
-        and the outline stay public, as in the catalog."""
-        if self.is_free_preview:
-            return True
+    @staticmethod
+    def course_member(user, course: CoursePage) -> bool:
+        """Whether ``user`` (possibly anonymous) may read every module of ``course``:
+        admins, its instructor, and whoever a check in ``COURSE_MEMBER_CHECKS``
+        admits (enrolled learners)."""
         if not getattr(user, "is_authenticated", False):
             return False
         if is_admin(user) or course.instructor_id == user.pk:
             return True
         return any(check(user, [course.pk]) for check in COURSE_MEMBER_CHECKS)
+
+    def body_readable_by(self, user, course: CoursePage) -> bool:
+        """Whether ``user`` may read this module's body: a course member (above), or
+        anyone for a free preview. Titles, descriptions and the outline stay public,
+        as in the catalog."""
+        return self.is_free_preview or self.course_member(user, course)
 
     def get_context(self, request, *args, **kwargs):
         """The course, its catalog (for breadcrumbs), the live modules around this
@@ -108,10 +112,11 @@ class ModulePage(Page):
         editor's preview always shows it)."""
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific
-        context["body_locked"] = not (
-            getattr(request, "is_preview", False)
-            or self.body_readable_by(request.user, course)
+        member = getattr(request, "is_preview", False) or self.course_member(
+            request.user, course
         )
+        context["course_member"] = member
+        context["body_locked"] = not (member or self.is_free_preview)
         modules = list(
             ModulePage.objects.live()
             .child_of(course)

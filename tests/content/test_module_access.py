@@ -82,6 +82,8 @@ class TestModuleBodyAccess:
         assert LOCKED in html
         assert "See the course and enroll" in html
         assert 'class="module-progress"' not in html
+        # The outline says which modules need an enrollment.
+        assert '<span class="toc-note">for enrolled learners</span>' in html
 
     def test_enrolled_learner_reads_the_body(self, client, module, course):
         learner = UserFactory()
@@ -89,6 +91,7 @@ class TestModuleBodyAccess:
         html = page(client, module, learner)
         assert SECRET in html
         assert LOCKED not in html
+        assert "toc-note" not in html
 
     def test_leaving_the_course_locks_the_body_again(self, client, module, course):
         learner = UserFactory()
@@ -111,6 +114,7 @@ class TestModuleBodyAccess:
         html = page(client, module)
         assert SECRET in html
         assert LOCKED not in html
+        assert '<span class="toc-note">free preview</span>' in html
         # The course outline marks the preview.
         course_html = client.get(module.get_parent().url).content.decode()
         assert "Free preview" in course_html
