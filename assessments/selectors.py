@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connections
 from django.db.models import (
     Avg,
     Count,
@@ -375,14 +374,15 @@ def assessment_results(*, assessment: Assessment) -> AssessmentResults:
 
 
 def assessment_has_flags(*, assessment_id: int) -> bool:
-    """Whether the assessment has a flag question: one query, a jsonb containment
-    test on PostgreSQL; on the embedded SQLite default (no JSON containment) the
-    question types are read and checked here."""
-    assessments = Assessment.objects.filter(pk=assessment_id)
-    if connections[assessments.db].vendor == "postgresql":
-        return assessments.filter(questions__contains=[{"type": "flag"}]).exists()
-    questions = assessments.values_list("questions", flat=True).first() or []
+    """Whether the assessment has a flag question: one query reading the question
+    types (the same on PostgreSQL and the embedded SQLite default, which has no
+    JSON containment lookup)."""
+    questions = (
+        Assessment.objects.filter(pk=assessment_id)
+        .values_list("questions", flat=True)
+        .first()
+    )
     return any(
         isinstance(question, dict) and question.get("type") == "flag"
-        for question in questions
+        for question in questions or []
     )
