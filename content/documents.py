@@ -8,10 +8,10 @@ The modules using a document come from Wagtail's reference index, which records 
 references of each page's stored (for a live page: live) content.
 
 Allowed: admins and the uploader; the instructor of a course with a module using
-it; anyone for a live free-preview module of a live course; and whoever a check in
-``DOCUMENT_VIEWER_CHECKS`` admits for the live courses whose live modules use it
-(``learning`` registers "enrolled in one of them": ``content`` must not import
-``learning``).
+it; anyone for a live free-preview module of a live course; and whoever a check
+in ``content.models.COURSE_MEMBER_CHECKS`` (shared with module bodies) admits for
+the live courses whose live modules use it (``learning`` registers "enrolled in
+one of them": ``content`` must not import ``learning``).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from portal.files import ATTACHMENT, INLINE, protected_file_response
 
 from .models import COURSE_MEMBER_CHECKS, CoursePage, ModulePage
 
-# The same registry as module bodies: (user, live course ids) -> bool.
-DOCUMENT_VIEWER_CHECKS = COURSE_MEMBER_CHECKS
 # Never shown inline whatever the settings say: SVG and XML can carry script.
 NEVER_INLINE = {
     "image/svg+xml",
@@ -82,9 +80,7 @@ def document_may_view(*, actor, document) -> bool:
             live_course_ids.add(course["pk"])
     if not authenticated or not live_course_ids:
         return False
-    return any(
-        check(actor, sorted(live_course_ids)) for check in DOCUMENT_VIEWER_CHECKS
-    )
+    return any(check(actor, sorted(live_course_ids)) for check in COURSE_MEMBER_CHECKS)
 
 
 def document_disposition(content_type: str) -> str:
