@@ -70,8 +70,12 @@ def chromium_browser():
 
 
 @pytest.fixture
-def browser_page(chromium_browser):
-    """A page in a fresh browser context (own cookies and storage) for each test."""
+def browser_page(chromium_browser, transactional_db):
+    """A page in a fresh browser context (own cookies and storage) for each test.
+
+    It asks for ``transactional_db`` so that the context closes before the test
+    database is flushed: a player still posting progress to the live server while
+    the flush runs deadlocked the TRUNCATE."""
     from tests.browser import browser_context
 
     with browser_context(chromium_browser) as context:
