@@ -109,30 +109,41 @@ def _courses(*, include_draft_modules: bool):
     )
 
 
-def _search(courses, q: str):
-    """Full-text search of title and description (PostgreSQL), ranked; other
-    databases (the SQLite of ``make run``) match every word case-insensitively."""
-    if connections[courses.db].vendor == "postgresql":
-        from django.contrib.postgres.search import (
-            SearchQuery,
-            SearchRank,
-            SearchVector,
-        )
+def _search_ranked(courses, q: str):
+    """PostgreSQL full-text search of title (weight A) and description (weight B),
+    with stemming, annotated with its ``search_rank``."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "description", weight="B", config=SEARCH_CONFIG
-        )
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            courses.alias(search_document=vector)
-            .filter(search_document=query)
-            .annotate(search_rank=SearchRank(vector, query))
-        )
+    vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "description", weight="B", config=SEARCH_CONFIG
+    )
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        courses.alias(search_document=vector)
+        .filter(search_document=query)
+        .annotate(search_rank=SearchRank(vector, query))
+    )
+
+
+def _search_words(courses, q: str):
+    """The embedded default's fallback (SQLite has no full-text search that Django
+    can query): every word must appear in the title or the description, in any case.
+    Unranked, so results keep the requested or default ordering."""
     for word in q.split():
         courses = courses.filter(
             Q(title__icontains=word) | Q(description__icontains=word)
         )
     return courses
+
+
+def _search(courses, q: str):
+    """The one choice of catalog search backend, by the database the query runs on:
+    ranked full-text search on PostgreSQL (production), the word fallback elsewhere.
+    The catalog page, the catalog API and the authors' list all search through here,
+    so one query finds the same courses on every face."""
+    if connections[courses.db].vendor == "postgresql":
+        return _search_ranked(courses, q)
+    return _search_words(courses, q)
 
 
 def _filtered(courses, filters: CourseFilters):
@@ -150,12 +161,28 @@ def _filtered(courses, filters: CourseFilters):
     return courses.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
 
 
-def course_list(*, filters: CourseFilters):
-    """The public catalog: live courses that are not archived."""
-    courses = _courses(include_draft_modules=False).filter(
-        live=True, archived_at__isnull=True
-    )
+def _in_catalog() -> Q:
+    # Listed in the catalog: published and not archived.
+    return Q(live=True, archived_at__isnull=True)
+
+
+def course_catalog_list(*, filters: CourseFilters):
+    """The public catalog, as both the catalog page and ``GET /api/v1/courses`` list
+    it: live courses that are not archived, filtered, searched and ordered by
+    ``filters``. Without an ``ordering``, a search is ranked by relevance (where the
+    backend ranks) and a plain listing is newest first.
+
+    Takes no actor: the catalog is the same for every reader, which is what lets the
+    API cache the anonymous answer."""
+    courses = _courses(include_draft_modules=False).filter(_in_catalog())
     return _filtered(courses, filters)
+
+
+def course_catalog_categories() -> list[str]:
+    """The categories of the courses in the catalog, sorted: the choices of the
+    catalog page's category filter."""
+    courses = CoursePage.objects.filter(_in_catalog()).order_by("category")
+    return list(courses.values_list("category", flat=True).distinct())
 
 
 def course_list_authored(*, actor, filters: CourseFilters):
@@ -208,9 +235,7 @@ def course_get(*, actor, course_id: int) -> CourseRead:
 def course_list_published(*, course_ids: list[int]) -> list[CoursePage]:
     """The published (live, not archived) courses among ``course_ids``."""
     return list(
-        CoursePage.objects.filter(
-            pk__in=course_ids, live=True, archived_at__isnull=True
-        ).order_by("pk")
+        CoursePage.objects.filter(_in_catalog(), pk__in=course_ids).order_by("pk")
     )
 
 

@@ -83,7 +83,7 @@ class CourseListView(PublicReadMixin, GenericAPIView):
         return _anonymous_cached(
             request,
             "courses",
-            lambda: self._page(selectors.course_list(filters=_filters(query))),
+            lambda: self._page(selectors.course_catalog_list(filters=_filters(query))),
         )
 
     def _page(self, courses, *, author_view: bool = False):

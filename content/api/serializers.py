@@ -21,7 +21,13 @@ from portal.errors import NotFound
 
 from .. import selectors, video_services
 from ..blocks import ModuleBodyBlock, clean_rich_text
-from ..models import MAX_MINUTES, CourseStatus, Difficulty, ModuleKind
+from ..models import (
+    CATALOG_SEARCH_MAX_LENGTH,
+    MAX_MINUTES,
+    CourseStatus,
+    Difficulty,
+    ModuleKind,
+)
 
 MAX_ID = 10**18 - 1  # ids in paths have at most 18 digits
 MAX_BODY_BLOCKS = 200
@@ -158,7 +164,7 @@ class CourseListQuery(serializers.Serializer):
         choices=Difficulty.choices, required=False, allow_blank=True
     )
     q = serializers.CharField(
-        max_length=200,
+        max_length=CATALOG_SEARCH_MAX_LENGTH,
         required=False,
         allow_blank=True,
         help_text="Full-text search of title and description; ranks by relevance "

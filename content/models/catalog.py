@@ -1,18 +1,11 @@
 """The site root and the course catalog."""
 
-import re
-
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .choices import Difficulty
-from .courses import CoursePage
-from .modules import ModulePage
 
 CATALOG_PAGE_SIZE = 12
 CATALOG_SEARCH_MAX_LENGTH = 200
@@ -46,46 +39,34 @@ class CourseIndexPage(Page):
         verbose_name = "course catalog"
 
     def get_context(self, request, *args, **kwargs):
-        """The listed courses (live, not archived), filtered by the GET form
-        (``q``, ``category``, ``difficulty``) and paginated."""
-        context = super().get_context(request, *args, **kwargs)
-        listed = CoursePage.objects.live().child_of(self).filter(archived_at=None)
-        categories = list(
-            listed.order_by("category").values_list("category", flat=True).distinct()
+        """The listed courses, filtered by the GET form (``q``, ``category``,
+        ``difficulty``) and paginated. They come from the selector behind
+        ``GET /api/v1/courses``, so a query finds the same courses in the same order
+        here as there; a listing without a query is sorted by title."""
+        # Imported here: the selectors import these page models.
+        from ..selectors import (
+            CourseFilters,
+            course_catalog_categories,
+            course_catalog_list,
         )
+
+        context = super().get_context(request, *args, **kwargs)
+        categories = course_catalog_categories()
         query = request.GET.get("q", "").strip()[:CATALOG_SEARCH_MAX_LENGTH]
         category = request.GET.get("category", "")
         difficulty = request.GET.get("difficulty", "")
-        courses = listed
-        if category in categories:
-            courses = courses.filter(category=category)
-        else:
+        # Unknown values are ignored rather than emptying the list.
+        if category not in categories:
             category = ""
-        if difficulty in Difficulty.values:
-            courses = courses.filter(difficulty_level=difficulty)
-        else:
+        if difficulty not in Difficulty.values:
             difficulty = ""
-        if query:
-            # Full-text search (Wagtail's database backend: PostgreSQL or SQLite
-            # FTS) picks the matches; the listing query below stays the same.
-            # Only words go to the backend: SQLite's FTS syntax rejects stray quotes.
-            words = " ".join(re.findall(r"\w+", query))
-            matches = (
-                CoursePage.objects.live().search(words, operator="and") if words else []
+        courses = course_catalog_list(
+            filters=CourseFilters(
+                q=query,
+                category=category,
+                difficulty_level=difficulty,
+                ordering="" if query else "title",
             )
-            courses = courses.filter(pk__in=[page.pk for page in matches])
-        courses = (
-            courses.select_related("instructor")
-            .prefetch_related(
-                Prefetch(
-                    "thumbnail",
-                    queryset=get_image_model().objects.prefetch_renditions(
-                        THUMBNAIL_SPEC
-                    ),
-                )
-            )
-            .annotate(module_count=_live_module_count())
-            .order_by("title", "pk")
         )
         paginator = Paginator(courses, CATALOG_PAGE_SIZE)
         page_obj = paginator.get_page(request.GET.get("page"))
@@ -99,16 +80,3 @@ class CourseIndexPage(Page):
             is_filtered=bool(query or category or difficulty),
         )
         return context
-
-
-def _live_module_count():
-    """A subquery counting a course's live modules, for ``annotate``."""
-    modules = (
-        ModulePage.objects.live()
-        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
-        .order_by()
-        .values("depth")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(modules), 0)
