@@ -9,7 +9,7 @@ references of each page's stored (for a live page: live) content.
 
 Allowed: admins and the uploader; the instructor of a course with a module using
 it; anyone for a live free-preview module of a live course; and whoever a check
-in ``content.models.COURSE_MEMBER_CHECKS`` (shared with module bodies) admits for
+in ``portal.hooks.COURSE_MEMBER_CHECK`` (shared with module bodies) admits for
 the live courses whose live modules use it (``learning`` registers "enrolled in
 one of them": ``content`` must not import ``learning``).
 """
@@ -25,8 +25,9 @@ from wagtail.models import Page, ReferenceIndex
 
 from portal.accounts.permissions import is_admin
 from portal.files import ATTACHMENT, INLINE, protected_file_response
+from portal.hooks import course_member_any
 
-from .models import COURSE_MEMBER_CHECKS, CoursePage, ModulePage
+from .models import CoursePage, ModulePage
 
 # Never shown inline whatever the settings say: SVG and XML can carry script.
 NEVER_INLINE = {
@@ -80,7 +81,7 @@ def document_may_view(*, actor, document) -> bool:
             live_course_ids.add(course["pk"])
     if not authenticated or not live_course_ids:
         return False
-    return any(check(actor, sorted(live_course_ids)) for check in COURSE_MEMBER_CHECKS)
+    return course_member_any(user=actor, course_ids=sorted(live_course_ids))
 
 
 def document_disposition(content_type: str) -> str:

@@ -13,17 +13,13 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from portal.accounts.permissions import is_admin
+from portal.hooks import course_member_any
 
 from ..blocks import ModuleBodyBlock
 from .choices import MAX_MINUTES, ModuleKind
 
 if TYPE_CHECKING:
     from .courses import CoursePage
-
-# Checks other apps register: (user, live course ids) -> bool. ``learning`` adds
-# "enrolled in one of them" (``content`` must not import ``learning``); module
-# bodies and documents are opened to whoever a check admits.
-COURSE_MEMBER_CHECKS: list = []
 
 
 class ModulePermissionTester(PagePermissionTester):
@@ -92,13 +88,13 @@ class ModulePage(Page):
     @staticmethod
     def course_member(user, course: CoursePage) -> bool:
         """Whether ``user`` (possibly anonymous) may read every module of ``course``:
-        admins, its instructor, and whoever a check in ``COURSE_MEMBER_CHECKS``
+        admins, its instructor, and whoever a ``portal.hooks.COURSE_MEMBER_CHECK``
         admits (enrolled learners)."""
         if not getattr(user, "is_authenticated", False):
             return False
         if is_admin(user) or course.instructor_id == user.pk:
             return True
-        return any(check(user, [course.pk]) for check in COURSE_MEMBER_CHECKS)
+        return course_member_any(user=user, course_ids=[course.pk])
 
     def body_readable_by(self, user, course: CoursePage) -> bool:
         """Whether ``user`` may read this module's body: a course member (above), or

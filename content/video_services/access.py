@@ -13,13 +13,11 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import Role
 from portal.accounts.permissions import is_admin
 from portal.errors import DomainError, NotFound
+from portal.hooks import video_viewer_any
 
 from ..media import VideoAsset, VideoStatus, VideoUsage
 from ..models import ModulePage
 
-# Who else may watch a video: checks other apps register (learning adds "enrolled in
-# a course with a live module showing it"). Each takes (user, video) -> bool.
-VIDEO_VIEWER_CHECKS: list = []
 VIEWER_CACHE_SECONDS = 60
 # Version keys outlive every answer cached under them (see _viewer_versions).
 VIEWER_VERSION_SECONDS = 2 * VIEWER_CACHE_SECONDS
@@ -139,8 +137,8 @@ def _is_free_preview(video: VideoAsset) -> bool:
 def video_may_watch(*, actor, video: VideoAsset) -> bool:
     """Whether ``actor`` (a user, or anonymous) may play ``video``: its owner and
     admins; anyone, signed in or not, when a live free-preview module of a live
-    course shows it; and whoever a registered check admits (learners enrolled in a
-    course that shows it).
+    course shows it; and whoever a ``portal.hooks.VIDEO_VIEWER_CHECK`` admits
+    (learners enrolled in a course that shows it).
 
     Answers other than the owner's and admins' are cached for
     ``VIEWER_CACHE_SECONDS`` (a player asks for a segment every few seconds) under
@@ -162,7 +160,7 @@ def video_may_watch(*, actor, video: VideoAsset) -> bool:
     allowed = cache.get(key)
     if allowed is None:
         allowed = _is_free_preview(video) or (
-            signed_in and any(check(actor, video) for check in VIDEO_VIEWER_CHECKS)
+            signed_in and video_viewer_any(user=actor, video=video)
         )
         cache.set(key, allowed, VIEWER_CACHE_SECONDS)
     return allowed
