@@ -13,6 +13,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 
 from portal import hooks as portal_hooks
+from portal.accounts.permissions import is_admin
 
 from . import views
 from .demo import seed_courses
@@ -144,6 +145,15 @@ def course_status_message(request, page):
                 "no new enrollments. Edits and publishing keep it archived."
             ),
         )
+
+
+@hooks.register("construct_document_chooser_queryset")
+def own_documents_only(documents, request):
+    """Instructors choose among their own documents (admins: all): a module shows
+    only documents its course's instructor or an admin uploaded (``content.access``)."""
+    if is_admin(request.user):
+        return documents
+    return documents.filter(uploaded_by_user=request.user)
 
 
 # After Wagtail's own collection view restrictions (order 0): access to documents

@@ -10,10 +10,9 @@ from portal import hooks as portal_hooks
 
 from .demo import seed_learning
 from .models import Certificate, Enrollment, ModuleProgress
-from .selectors import is_enrolled_in_any, is_enrolled_viewer, module_completion_state
+from .selectors import is_enrolled_in_any, module_completion_state
 
 hooks.register(portal_hooks.COURSE_MEMBER_CHECK, is_enrolled_in_any)
-hooks.register(portal_hooks.VIDEO_VIEWER_CHECK, is_enrolled_viewer)
 hooks.register(portal_hooks.MODULE_STATE, module_completion_state)
 hooks.register(portal_hooks.DEMO_SEED, seed_learning, order=20)
 

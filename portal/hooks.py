@@ -40,9 +40,9 @@ COURSE_MEMBER_CHECK = "portal_course_member_check"
 
 
 class CourseMemberCheck(Protocol):
-    """Whether a signed-in ``user`` belongs to at least one of ``course_ids`` (live
-    courses) and so may read their modules and documents. Combined with *any*: one
-    ``True`` admits. ``learning`` registers "enrolled in one of them"."""
+    """Whether a signed-in ``user`` belongs to at least one of ``course_ids`` and so
+    may read their modules, documents and videos (``content.access``). Combined with
+    *any*: one ``True`` admits. ``learning`` registers "enrolled in one of them"."""
 
     def __call__(self, *, user: Any, course_ids: Sequence[int]) -> bool: ...
 
@@ -52,26 +52,6 @@ def course_member_any(*, user: Any, course_ids: Sequence[int]) -> bool:
     return any(
         check(user=user, course_ids=course_ids)
         for check in hooks.get_hooks(COURSE_MEMBER_CHECK)
-    )
-
-
-# --- Videos: who else may watch one ------------------------------------------------
-
-VIDEO_VIEWER_CHECK = "portal_video_viewer_check"
-
-
-class VideoViewerCheck(Protocol):
-    """Whether a signed-in ``user`` may watch ``video`` (a ``VideoAsset``) beyond its
-    owner, admins and free previews. Combined with *any*. ``learning`` registers
-    "enrolled in a course with a live module showing it"."""
-
-    def __call__(self, *, user: Any, video: Any) -> bool: ...
-
-
-def video_viewer_any(*, user: Any, video: Any) -> bool:
-    """Whether any registered ``VIDEO_VIEWER_CHECK`` admits ``user``."""
-    return any(
-        check(user=user, video=video) for check in hooks.get_hooks(VIDEO_VIEWER_CHECK)
     )
 
 
@@ -237,7 +217,6 @@ class Notification(Protocol):
 # learners out of their courses.
 REQUIRED_HOOKS = (
     COURSE_MEMBER_CHECK,
-    VIDEO_VIEWER_CHECK,
     MODULE_STATE,
     COMPLETION_GUARD,
     COURSE_ASSESSMENT_ANALYTICS,

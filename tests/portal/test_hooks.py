@@ -12,12 +12,10 @@ from wagtail import hooks
 from assessments.analytics import course_assessment_analytics, user_assessment_history
 from assessments.services import required_assessment_guard
 from content.demo import seed_courses
-from content.media import VideoAsset
 from corporate.demo import seed_organization
 from learning.demo import seed_learning
 from learning.selectors import (
     is_enrolled_in_any,
-    is_enrolled_viewer,
     module_completion_state,
 )
 from portal import hooks as portal_hooks
@@ -30,7 +28,6 @@ class TestRequiredExtensionPoints:
     def test_each_has_its_implementation(self):
         expected = {
             portal_hooks.COURSE_MEMBER_CHECK: [is_enrolled_in_any],
-            portal_hooks.VIDEO_VIEWER_CHECK: [is_enrolled_viewer],
             portal_hooks.MODULE_STATE: [module_completion_state],
             portal_hooks.COMPLETION_GUARD: [required_assessment_guard],
             portal_hooks.COURSE_ASSESSMENT_ANALYTICS: [course_assessment_analytics],
@@ -87,17 +84,6 @@ class TestAnyCombination:
             assert portal_hooks.course_member_any(user=user, course_ids=[7]) is True
             assert portal_hooks.course_member_any(user=user, course_ids=[8]) is False
         assert portal_hooks.course_member_any(user=user, course_ids=[7]) is False
-
-    def test_one_video_viewer_check_is_enough(self):
-        user = UserFactory()
-        video = VideoAsset(pk=0)
-
-        def admit(*, user, video):
-            return True
-
-        assert portal_hooks.video_viewer_any(user=user, video=video) is False
-        with hooks.register_temporarily(portal_hooks.VIDEO_VIEWER_CHECK, admit):
-            assert portal_hooks.video_viewer_any(user=user, video=video) is True
 
 
 @pytest.fixture
