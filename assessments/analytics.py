@@ -1,5 +1,6 @@
-"""Assessment figures for ``learning.analytics`` (its ``AssessmentAnalyticsProvider``),
-registered from ``AssessmentsConfig.ready()``: learning never imports this app.
+"""Assessment figures for ``learning.analytics``: the answers to
+``portal.hooks.COURSE_ASSESSMENT_ANALYTICS`` and ``USER_ASSESSMENT_HISTORY``,
+registered in ``wagtail_hooks.py``; learning never imports this app.
 
 One grouped query per call, whatever the number of assessments or attempts.
 """
@@ -23,131 +24,124 @@ def _score(value) -> float | None:
     return None if value is None else round(float(value), SCORE_PLACES)
 
 
-class AssessmentAnalytics:
-    """Implements ``learning.analytics.AssessmentAnalyticsProvider``."""
-
-    def course_assessments(self, *, course: CoursePage, learners: QuerySet) -> list:
-        """Per assessment of the course (retired ones included, ``archived``):
-        ``attempts`` handed in by current learners (not in progress, not
-        invalidated), distinct ``learners`` among them, ``passed`` learners and
-        ``pass_rate`` = passed / learners, ``average_score`` of graded attempts on
-        time (null without any) and attempts ``pending_review``."""
-        done = Q(attempts__user_id__in=learners, attempts__status__in=_DONE)
-        rows = (
-            Assessment.objects.filter(course=course)
-            .annotate(
-                attempt_count=Count("attempts", filter=done),
-                learner_count=Count("attempts__user", filter=done, distinct=True),
-                passed_count=Count(
-                    "attempts__user",
-                    filter=done & Q(attempts__passed=True),
-                    distinct=True,
-                ),
-                average=Avg(
-                    "attempts__score",
-                    filter=done
-                    & Q(attempts__status=AttemptStatus.GRADED, attempts__late=False),
-                ),
-                pending=Count(
-                    "attempts",
-                    filter=done & Q(attempts__status=AttemptStatus.PENDING_REVIEW),
-                ),
-            )
-            .order_by("pk")
-            .values(
-                "pk",
-                "title",
-                "assessment_type",
-                "archived_at",
-                "attempt_count",
-                "learner_count",
-                "passed_count",
-                "average",
-                "pending",
-            )
+def course_assessment_analytics(*, course: CoursePage, learners: QuerySet) -> list:
+    """Per assessment of the course (retired ones included, ``archived``):
+    ``attempts`` handed in by current learners (not in progress, not
+    invalidated), distinct ``learners`` among them, ``passed`` learners and
+    ``pass_rate`` = passed / learners, ``average_score`` of graded attempts on
+    time (null without any) and attempts ``pending_review``."""
+    done = Q(attempts__user_id__in=learners, attempts__status__in=_DONE)
+    rows = (
+        Assessment.objects.filter(course=course)
+        .annotate(
+            attempt_count=Count("attempts", filter=done),
+            learner_count=Count("attempts__user", filter=done, distinct=True),
+            passed_count=Count(
+                "attempts__user",
+                filter=done & Q(attempts__passed=True),
+                distinct=True,
+            ),
+            average=Avg(
+                "attempts__score",
+                filter=done
+                & Q(attempts__status=AttemptStatus.GRADED, attempts__late=False),
+            ),
+            pending=Count(
+                "attempts",
+                filter=done & Q(attempts__status=AttemptStatus.PENDING_REVIEW),
+            ),
         )
-        return [
+        .order_by("pk")
+        .values(
+            "pk",
+            "title",
+            "assessment_type",
+            "archived_at",
+            "attempt_count",
+            "learner_count",
+            "passed_count",
+            "average",
+            "pending",
+        )
+    )
+    return [
+        {
+            "id": row["pk"],
+            "title": row["title"],
+            "type": row["assessment_type"],
+            "archived": row["archived_at"] is not None,
+            "attempts": row["attempt_count"],
+            "learners": row["learner_count"],
+            "passed": row["passed_count"],
+            "pass_rate": round(row["passed_count"] / row["learner_count"], 4)
+            if row["learner_count"]
+            else 0.0,
+            "average_score": _score(row["average"]),
+            "pending_review": row["pending"],
+        }
+        for row in rows
+    ]
+
+
+def user_assessment_history(*, user: User) -> list:
+    """The user's assessments with at least one attempt, grouped per course
+    (courses and assessments in id order): ``attempts`` started (any status),
+    ``best_score`` of graded attempts on time (null without any), ``passed``
+    (any attempt passed), ``pending_review`` and ``last_submitted_at``."""
+    # Filtering on the attempts before annotating makes every aggregate count
+    # only this user's attempts (the same join).
+    rows = (
+        Assessment.objects.filter(attempts__user=user)
+        .annotate(
+            attempt_count=Count("attempts"),
+            best=Max(
+                "attempts__score",
+                filter=Q(attempts__status=AttemptStatus.GRADED, attempts__late=False),
+            ),
+            passed_count=Count("attempts", filter=Q(attempts__passed=True)),
+            pending=Count(
+                "attempts",
+                filter=Q(attempts__status=AttemptStatus.PENDING_REVIEW),
+            ),
+            last_submitted_at=Max("attempts__submitted_at"),
+            course_title=F("course__title"),
+        )
+        .order_by("course_id", "pk")
+        .values(
+            "pk",
+            "title",
+            "assessment_type",
+            "archived_at",
+            "course_id",
+            "course_title",
+            "attempt_count",
+            "best",
+            "passed_count",
+            "pending",
+            "last_submitted_at",
+        )
+    )
+    courses: dict[int, dict] = {}
+    for row in rows:
+        course = courses.setdefault(
+            row["course_id"],
             {
-                "id": row["pk"],
+                "course_id": row["course_id"],
+                "course_title": row["course_title"],
+                "assessments": [],
+            },
+        )
+        course["assessments"].append(
+            {
+                "assessment_id": row["pk"],
                 "title": row["title"],
                 "type": row["assessment_type"],
                 "archived": row["archived_at"] is not None,
                 "attempts": row["attempt_count"],
-                "learners": row["learner_count"],
-                "passed": row["passed_count"],
-                "pass_rate": round(row["passed_count"] / row["learner_count"], 4)
-                if row["learner_count"]
-                else 0.0,
-                "average_score": _score(row["average"]),
-                "pending_review": row["pending"],
+                "best_score": _score(row["best"]),
+                "passed": row["passed_count"] > 0,
+                "pending_review": row["pending"] > 0,
+                "last_submitted_at": row["last_submitted_at"],
             }
-            for row in rows
-        ]
-
-    def user_assessment_history(self, *, user: User) -> list:
-        """The user's assessments with at least one attempt, grouped per course
-        (courses and assessments in id order): ``attempts`` started (any status),
-        ``best_score`` of graded attempts on time (null without any), ``passed``
-        (any attempt passed), ``pending_review`` and ``last_submitted_at``."""
-        # Filtering on the attempts before annotating makes every aggregate count
-        # only this user's attempts (the same join).
-        rows = (
-            Assessment.objects.filter(attempts__user=user)
-            .annotate(
-                attempt_count=Count("attempts"),
-                best=Max(
-                    "attempts__score",
-                    filter=Q(
-                        attempts__status=AttemptStatus.GRADED, attempts__late=False
-                    ),
-                ),
-                passed_count=Count("attempts", filter=Q(attempts__passed=True)),
-                pending=Count(
-                    "attempts",
-                    filter=Q(attempts__status=AttemptStatus.PENDING_REVIEW),
-                ),
-                last_submitted_at=Max("attempts__submitted_at"),
-                course_title=F("course__title"),
-            )
-            .order_by("course_id", "pk")
-            .values(
-                "pk",
-                "title",
-                "assessment_type",
-                "archived_at",
-                "course_id",
-                "course_title",
-                "attempt_count",
-                "best",
-                "passed_count",
-                "pending",
-                "last_submitted_at",
-            )
         )
-        courses: dict[int, dict] = {}
-        for row in rows:
-            course = courses.setdefault(
-                row["course_id"],
-                {
-                    "course_id": row["course_id"],
-                    "course_title": row["course_title"],
-                    "assessments": [],
-                },
-            )
-            course["assessments"].append(
-                {
-                    "assessment_id": row["pk"],
-                    "title": row["title"],
-                    "type": row["assessment_type"],
-                    "archived": row["archived_at"] is not None,
-                    "attempts": row["attempt_count"],
-                    "best_score": _score(row["best"]),
-                    "passed": row["passed_count"] > 0,
-                    "pending_review": row["pending"] > 0,
-                    "last_submitted_at": row["last_submitted_at"],
-                }
-            )
-        return list(courses.values())
-
-
-provider = AssessmentAnalytics()
+    return list(courses.values())

@@ -1,5 +1,6 @@
 """Assessments in the Wagtail admin: the "Assessments" viewset (authoring, results,
-retiring) and the "Grading" queue for essays."""
+retiring) and the "Grading" queue for essays; and this app's answers to the portal's
+extension points (``portal.hooks``)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,10 +8,18 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from portal import hooks as portal_hooks
+
 from .admin_grading import GradeAttemptView, GradingQueueView, may_grade
 from .admin_permissions import AssessmentPermissionPolicy
 from .admin_views import AssessmentViewSet
+from .analytics import course_assessment_analytics, user_assessment_history
 from .models import Assessment
+from .services import required_assessment_guard
+
+hooks.register(portal_hooks.COMPLETION_GUARD, required_assessment_guard)
+hooks.register(portal_hooks.COURSE_ASSESSMENT_ANALYTICS, course_assessment_analytics)
+hooks.register(portal_hooks.USER_ASSESSMENT_HISTORY, user_assessment_history)
 
 # Registered before any view asks for the model's policy (Wagtail would otherwise
 # create a Django-permissions fallback).

@@ -7,11 +7,11 @@ every request itself through ``portal.files`` (``X-Accel-Redirect`` behind Nginx
 The modules using a document come from Wagtail's reference index, which records the
 references of each page's stored (for a live page: live) content.
 
-Allowed: admins and the uploader; the instructor of a course with a module using
-it; anyone for a live free-preview module of a live course; and whoever a check
-in ``content.models.COURSE_MEMBER_CHECKS`` (shared with module bodies) admits for
-the live courses whose live modules use it (``learning`` registers "enrolled in
-one of them": ``content`` must not import ``learning``).
+Who may download one is ``content.access``'s rule, as for module bodies and videos:
+admins and the uploader; the instructor of a course with a module using it; anyone
+for a live free-preview module of a live course; members of the live courses whose
+live modules use it. A module shows a document only if its course's instructor or an
+admin uploaded it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from wagtail.models import Page, ReferenceIndex
 from portal.accounts.permissions import is_admin
 from portal.files import ATTACHMENT, INLINE, protected_file_response
 
-from .models import COURSE_MEMBER_CHECKS, CoursePage, ModulePage
+from .access import Showing, content_readable
+from .models import CoursePage, ModulePage
 
 # Never shown inline whatever the settings say: SVG and XML can carry script.
 NEVER_INLINE = {
@@ -47,14 +48,23 @@ def document_module_ids(document) -> list[int]:
 
 
 def document_may_view(*, actor, document) -> bool:
-    """Whether ``actor`` (possibly anonymous) may download ``document``; at most four
-    queries whatever the number of modules using it."""
-    authenticated = getattr(actor, "is_authenticated", False)
-    if authenticated and (is_admin(actor) or document.uploaded_by_user_id == actor.pk):
-        return True
+    """Whether ``actor`` (possibly anonymous) may download ``document``
+    (``content.access``); at most five queries whatever the number of modules
+    using it."""
+    return content_readable(
+        user=actor,
+        owner_id=document.uploaded_by_user_id,
+        showings=_document_showings(document),
+    )
+
+
+def _document_showings(document):
+    """The courses whose modules show ``document`` (read lazily by the rule):
+    members read it in live modules of live courses, anyone in a free preview.
+    Only courses whose instructor (or an admin) uploaded it show it."""
     module_ids = document_module_ids(document)
     if not module_ids:
-        return False
+        return
     modules = list(
         ModulePage.objects.filter(pk__in=module_ids).values(
             "path", "live", "is_free_preview"
@@ -67,20 +77,23 @@ def document_may_view(*, actor, document) -> bool:
             path__in={module["path"][:-steplen] for module in modules}
         ).values("pk", "path", "live", "instructor_id")
     }
-    live_course_ids = set()
+    uploader_is_admin = None
     for module in modules:
         course = courses.get(module["path"][:-steplen])
         if course is None:
             continue
-        if authenticated and course["instructor_id"] == actor.pk:
-            return True
-        if module["live"] and course["live"]:
-            if module["is_free_preview"]:
-                return True
-            live_course_ids.add(course["pk"])
-    if not authenticated or not live_course_ids:
-        return False
-    return any(check(actor, sorted(live_course_ids)) for check in COURSE_MEMBER_CHECKS)
+        if course["instructor_id"] != document.uploaded_by_user_id:
+            if uploader_is_admin is None:
+                uploader_is_admin = is_admin(document.uploaded_by_user)
+            if not uploader_is_admin:
+                continue
+        live = module["live"] and course["live"]
+        yield Showing(
+            course_id=course["pk"],
+            instructor_id=course["instructor_id"],
+            members=live,
+            public=live and module["is_free_preview"],
+        )
 
 
 def document_disposition(content_type: str) -> str:

@@ -1,7 +1,7 @@
 """Course archival in the editor: an "Archive course" / "Restore course" action in
 the page's action menu, header and listing menus, and the course status shown
 while editing. Videos in the admin (``video_admin``) and access-checked document
-downloads (``documents``)."""
+downloads (``documents``). The demo catalog's seeder (``portal.hooks.DEMO_SEED``)."""
 
 from django.contrib import messages
 from django.urls import path, reverse
@@ -12,7 +12,11 @@ from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 
+from portal import hooks as portal_hooks
+from portal.accounts.permissions import is_admin
+
 from . import views
+from .demo import seed_courses
 from .documents import document_serve
 from .media import VideoAsset
 from .models import CoursePage
@@ -27,6 +31,8 @@ from .video_admin import (
 # Before anything asks the registry for VideoAsset's policy (Wagtail would make a
 # fallback one).
 register_permission_policy(VideoAsset, video_permission_policy)
+
+hooks.register(portal_hooks.DEMO_SEED, seed_courses, order=10)
 
 
 def _may_archive(user, page) -> bool:
@@ -139,6 +145,15 @@ def course_status_message(request, page):
                 "no new enrollments. Edits and publishing keep it archived."
             ),
         )
+
+
+@hooks.register("construct_document_chooser_queryset")
+def own_documents_only(documents, request):
+    """Instructors choose among their own documents (admins: all): a module shows
+    only documents its course's instructor or an admin uploaded (``content.access``)."""
+    if is_admin(request.user):
+        return documents
+    return documents.filter(uploaded_by_user=request.user)
 
 
 # After Wagtail's own collection view restrictions (order 0): access to documents

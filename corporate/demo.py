@@ -1,13 +1,12 @@
 """A demo organization: the corporate rep follows the demo student."""
 
 from portal.accounts.models import User
-from portal.demo import DemoReport, seeder
+from portal.demo import DemoReport
 
 from .models import Organization, OrganizationMembership
 from .services import organization_member_add
 
 
-@seeder(order=30)
 def seed_organization(report: DemoReport) -> None:
     organization, _ = Organization.objects.get_or_create(
         slug="veterans-cyber-corps", defaults={"name": "Veterans Cyber Corps"}

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Protocol
 
 from django.db.models import (
     Avg,
@@ -40,6 +39,7 @@ from portal.accounts.models import Role, User
 from portal.accounts.permissions import effective_role
 from portal.accounts.selectors import user_get_visible
 from portal.errors import NotFound, PermissionDenied
+from portal.hooks import course_assessment_rows, user_assessment_rows
 
 from .models import Enrollment, EnrollmentStatus, LearningSession, ModuleProgress
 
@@ -48,30 +48,6 @@ AVERAGE_PLACES = 2
 _RATIO = DecimalField(max_digits=20, decimal_places=6)
 
 ACTIVE_WINDOWS = {"last_24h": timedelta(hours=24), "last_7d": timedelta(days=7)}
-
-
-class AssessmentAnalyticsProvider(Protocol):
-    """Assessment figures for the analytics below. The ``assessments`` app, which
-    this app must not import, implements it and registers an instance from its
-    ``AppConfig.ready()`` (``assessment_analytics_provider_register``). Each method
-    must run a bounded number of queries, whatever the number of rows."""
-
-    def course_assessments(self, *, course: CoursePage, learners: QuerySet) -> list:
-        """One row per assessment of ``course``, counting the attempts of
-        ``learners`` (a ``user_id`` values queryset of its current enrollments)."""
-
-    def user_assessment_history(self, *, user: User) -> list:
-        """The user's assessment results, grouped per course."""
-
-
-ASSESSMENT_ANALYTICS_PROVIDERS: list[AssessmentAnalyticsProvider] = []
-
-
-def assessment_analytics_provider_register(provider: AssessmentAnalyticsProvider):
-    """Add a provider once (``ready()`` may run more than once in tests)."""
-    if provider not in ASSESSMENT_ANALYTICS_PROVIDERS:
-        ASSESSMENT_ANALYTICS_PROVIDERS.append(provider)
-    return provider
 
 
 class Scope:
@@ -282,11 +258,7 @@ def course_analytics_get(*, actor: User, course_id: int) -> dict:
                 total, funnel["enrolled"], AVERAGE_PLACES
             ),
         },
-        "assessments": [
-            row
-            for provider in ASSESSMENT_ANALYTICS_PROVIDERS
-            for row in provider.course_assessments(course=course, learners=learners)
-        ],
+        "assessments": course_assessment_rows(course=course, learners=learners),
     }
 
 
@@ -338,9 +310,5 @@ def user_analytics_get(*, actor: User, user_id: int) -> dict:
         "courses": courses,
         "time_spent_seconds": time_spent,
         "completed_courses": totals["completed_courses"],
-        "assessment_history": [
-            row
-            for provider in ASSESSMENT_ANALYTICS_PROVIDERS
-            for row in provider.user_assessment_history(user=user)
-        ],
+        "assessment_history": user_assessment_rows(user=user),
     }

@@ -3,13 +3,12 @@ mentor and corporate rep have someone to look after."""
 
 from content.models import CoursePage, ModulePage
 from portal.accounts.models import User
-from portal.demo import DemoReport, seeder
+from portal.demo import DemoReport
 
 from .models import Enrollment, MentorAssignment
 from .services import enrollment_create, mentor_assign, module_progress_record
 
 
-@seeder(order=20)
 def seed_learning(report: DemoReport) -> None:
     student = User.objects.filter(email="student@example.org").first()
     mentor = User.objects.filter(email="mentor@example.org").first()

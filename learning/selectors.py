@@ -2,7 +2,6 @@
 
 from django.db.models import F, QuerySet
 
-from content.media import VideoUsage
 from content.models import CoursePage, ModulePage
 from content.services import is_course_manager
 from portal.accounts.models import Role, User
@@ -147,7 +146,7 @@ def dashboard_enrollments(*, user) -> QuerySet[Enrollment]:
 
 def module_completion_state(*, user, course, modules) -> dict[int, dict]:
     """Per-module state of an enrolled learner, merged into the course's module list
-    by the content API (registered in ``LearningConfig.ready``). One query."""
+    by the content API (the ``portal.hooks.MODULE_STATE`` answer). One query."""
     if not getattr(user, "is_authenticated", False):
         return {}
     enrolled = (
@@ -173,25 +172,12 @@ def module_completion_state(*, user, course, modules) -> dict[int, dict]:
     return state
 
 
-def is_enrolled_in_any(user, course_ids) -> bool:
-    """A learner may read the modules and download the documents of the live
-    courses they are enrolled in (registered in
-    ``content.models.COURSE_MEMBER_CHECKS``)."""
+def is_enrolled_in_any(*, user, course_ids) -> bool:
+    """A learner may read the modules, download the documents and watch the videos
+    of the courses they are enrolled in (the ``portal.hooks.COURSE_MEMBER_CHECK``
+    answer)."""
     return (
         Enrollment.objects.filter(user=user, course_id__in=course_ids)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .exists()
-    )
-
-
-def is_enrolled_viewer(user, video) -> bool:
-    """A learner may watch a video shown by a live module of a course they are
-    enrolled in (registered in ``content.video_services.VIDEO_VIEWER_CHECKS``)."""
-    courses = VideoUsage.objects.filter(video=video, module__live=True).values(
-        "course_id"
-    )
-    return (
-        Enrollment.objects.filter(user=user, course_id__in=courses)
         .exclude(status=EnrollmentStatus.CANCELLED)
         .exists()
     )

@@ -1,11 +1,20 @@
-"""Editor rules that depend on learner records (content cannot know about them)."""
+"""Editor rules that depend on learner records (content cannot know about them),
+and this app's answers to the portal's extension points (``portal.hooks``)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from portal import hooks as portal_hooks
+
+from .demo import seed_learning
 from .models import Certificate, Enrollment, ModuleProgress
+from .selectors import is_enrolled_in_any, module_completion_state
+
+hooks.register(portal_hooks.COURSE_MEMBER_CHECK, is_enrolled_in_any)
+hooks.register(portal_hooks.MODULE_STATE, module_completion_state)
+hooks.register(portal_hooks.DEMO_SEED, seed_learning, order=20)
 
 
 def pages_with_learner_records(page_ids) -> bool:

@@ -346,8 +346,8 @@ def attempt_autosave(
     return attempt
 
 
-def required_assessment_guard(user: User, module: ModulePage) -> str | None:
-    """``learning.services.completion_guards`` entry: a module with a required
+def required_assessment_guard(*, user: User, module: ModulePage) -> str | None:
+    """The ``portal.hooks.COMPLETION_GUARD`` answer: a module with a required
     assessment is completed by passing it, not by hand. Retired assessments no
     longer guard."""
     passed = Attempt.objects.filter(assessment=OuterRef("pk"), user=user, passed=True)

@@ -6,9 +6,7 @@ catalog reads are cached (``content.cache``) and purged whenever what they show
 changes: on publish, unpublish and archive.
 
 Layout: ``serializers`` (input and output shapes), ``permissions``, ``courses`` and
-``modules`` (the views). The names below are the package's public interface;
-``MODULE_STATE_PROVIDERS`` is the one list defined in ``modules``, re-exported as
-the same object.
+``modules`` (the views). The names below are the package's public interface.
 """
 
 from .courses import (
@@ -17,7 +15,7 @@ from .courses import (
     CoursePublishView,
     CourseSubmitView,
 )
-from .modules import MODULE_STATE_PROVIDERS, ModuleListView
+from .modules import ModuleListView
 from .permissions import CourseChangeMixin, IsCourseManager, PublicReadMixin
 from .serializers import (
     COURSE_ID,
@@ -45,7 +43,6 @@ __all__ = [
     "MAX_BODY_CHARS",
     "MAX_ID",
     "MAX_TEXT",
-    "MODULE_STATE_PROVIDERS",
     "TAGS",
     "UNKNOWN_VIDEO",
     "CourseChangeMixin",

@@ -1,5 +1,5 @@
-"""Module endpoints: a course's modules (with per-learner state from registered
-providers) and adding a draft module."""
+"""Module endpoints: a course's modules (with per-learner state from the
+``portal.hooks.MODULE_STATE`` extension point) and adding a draft module."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.accounts.permissions import MFAEnrolled
+from portal.hooks import module_state_collect
 
 from .. import selectors, services
 from .permissions import CourseChangeMixin, IsCourseManager, PublicReadMixin
@@ -19,12 +20,6 @@ from .serializers import (
     ModuleOutput,
     validated,
 )
-
-# Per-learner module state (the learning app's completion) joins the module list
-# without ``content`` importing ``learning``: a provider registered here from an
-# AppConfig.ready() is called as ``provider(user=, course=, modules=)`` for each page
-# of modules and returns ``{module_id: {extra fields}}``.
-MODULE_STATE_PROVIDERS: list = []
 
 
 class ModuleListView(PublicReadMixin, CourseChangeMixin, GenericAPIView):
@@ -56,12 +51,11 @@ class ModuleListView(PublicReadMixin, CourseChangeMixin, GenericAPIView):
         )
 
     def module_context(self, course, modules) -> dict:
-        state: dict = {}
-        for provider in MODULE_STATE_PROVIDERS:
-            for module_id, extra in provider(
-                user=self.request.user, course=course, modules=modules
-            ).items():
-                state.setdefault(module_id, {}).update(extra)
+        # Per-learner state (the learning app's completion) joins the module list
+        # without ``content`` importing ``learning``.
+        state = module_state_collect(
+            user=self.request.user, course=course, modules=modules
+        )
         return {"request": self.request, "module_state": state}
 
     @extend_schema(

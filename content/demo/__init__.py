@@ -5,8 +5,8 @@ instructor and approved by the demo admin, through the same services as the API
 Idempotent: a course whose slug is already in the catalog is left as it is.
 
 The catalog is data (``specs``, ``foundations``, ``specialist``, gathered in
-``catalog``); ``seed`` registers the seeder that ``seed_demo`` runs (importing this
-package registers it); ``video`` makes the clip the video modules show.
+``catalog``); ``seed`` holds the seeder that ``seed_demo`` runs (registered in
+``content/wagtail_hooks.py``); ``video`` makes the clip the video modules show.
 """
 
 from .catalog import COURSES

@@ -4,7 +4,7 @@ the demo admin, through the same services as the API."""
 from django.db import transaction
 
 from portal.accounts.models import User
-from portal.demo import DemoReport, seeder
+from portal.demo import DemoReport
 
 from ..models import CoursePage
 from ..services import (
@@ -23,7 +23,6 @@ INSTRUCTOR_EMAIL = "instructor@example.org"
 ADMIN_EMAIL = "admin@example.org"
 
 
-@seeder(order=10)
 def seed_courses(report: DemoReport) -> None:
     instructor = User.objects.get(email=INSTRUCTOR_EMAIL)
     admin = User.objects.get(email=ADMIN_EMAIL)

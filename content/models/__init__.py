@@ -18,12 +18,11 @@ from .catalog import (
 )
 from .choices import MAX_MINUTES, CourseStatus, Difficulty, ModuleKind
 from .courses import CoursePage, CoursePageForm, CoursePermissionTester
-from .modules import COURSE_MEMBER_CHECKS, ModulePage, ModulePermissionTester
+from .modules import ModulePage, ModulePermissionTester
 
 __all__ = [
     "CATALOG_PAGE_SIZE",
     "CATALOG_SEARCH_MAX_LENGTH",
-    "COURSE_MEMBER_CHECKS",
     "MAX_MINUTES",
     "THUMBNAIL_SPEC",
     "CourseIndexPage",

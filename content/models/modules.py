@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
-from portal.accounts.permissions import is_admin
-
+from ..access import course_member, module_documents_refusal
 from ..blocks import ModuleBodyBlock
 from .choices import MAX_MINUTES, ModuleKind
-
-if TYPE_CHECKING:
-    from .courses import CoursePage
-
-# Checks other apps register: (user, live course ids) -> bool. ``learning`` adds
-# "enrolled in one of them" (``content`` must not import ``learning``); module
-# bodies and documents are opened to whoever a check admits.
-COURSE_MEMBER_CHECKS: list = []
 
 
 class ModulePermissionTester(PagePermissionTester):
@@ -36,6 +26,26 @@ class ModulePermissionTester(PagePermissionTester):
             return False
         course = self.page.get_parent().specific
         return getattr(course, "instructor_id", None) == self.user.pk
+
+
+class ModulePageForm(WagtailAdminPageForm):
+    """The editor refuses a body showing documents the course's instructor did not
+    upload (admins' uploads excepted), as the API does."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        course = (
+            self.parent_page if self.instance.pk is None else self.instance.get_parent()
+        )
+        body = cleaned_data.get("body")
+        if body is not None and course is not None:
+            refusal = module_documents_refusal(
+                body=body,
+                instructor_id=getattr(course.specific, "instructor_id", None),
+            )
+            if refusal:
+                self.add_error("body", refusal)
+        return cleaned_data
 
 
 class ModulePage(Page):
@@ -80,6 +90,7 @@ class ModulePage(Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
+    base_form_class = ModulePageForm
     parent_page_types = ["content.CoursePage"]
     subpage_types: list[str] = []
 
@@ -89,33 +100,17 @@ class ModulePage(Page):
     def permissions_for_user(self, user):
         return ModulePermissionTester(user, self)
 
-    @staticmethod
-    def course_member(user, course: CoursePage) -> bool:
-        """Whether ``user`` (possibly anonymous) may read every module of ``course``:
-        admins, its instructor, and whoever a check in ``COURSE_MEMBER_CHECKS``
-        admits (enrolled learners)."""
-        if not getattr(user, "is_authenticated", False):
-            return False
-        if is_admin(user) or course.instructor_id == user.pk:
-            return True
-        return any(check(user, [course.pk]) for check in COURSE_MEMBER_CHECKS)
-
-    def body_readable_by(self, user, course: CoursePage) -> bool:
-        """Whether ``user`` may read this module's body: a course member (above), or
-        anyone for a free preview. Titles, descriptions and the outline stay public,
-        as in the catalog."""
-        return self.is_free_preview or self.course_member(user, course)
-
     def get_context(self, request, *args, **kwargs):
         """The course, its catalog (for breadcrumbs), the live modules around this
         one (for previous/next navigation) and whether the body may be shown (an
         editor's preview always shows it)."""
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific
-        member = getattr(request, "is_preview", False) or self.course_member(
-            request.user, course
+        member = getattr(request, "is_preview", False) or course_member(
+            user=request.user, course=course
         )
         context["course_member"] = member
+        # A free preview's body is open to anyone (``content.access``).
         context["body_locked"] = not (member or self.is_free_preview)
         modules = list(
             ModulePage.objects.live()

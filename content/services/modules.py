@@ -9,6 +9,7 @@ from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput
 
+from ..access import module_documents_refusal
 from ..blocks import ModuleBodyBlock, clean_rich_text
 from ..models import CoursePage, ModulePage
 from .pages import _clean_page, _rich_text, _unique_slug
@@ -86,6 +87,11 @@ def module_create(*, actor: User, course: CoursePage, data: dict) -> ModulePage:
         is_free_preview=data.get("is_free_preview", False),
         body=module_body_stream(data.get("body"), video_id=data.get("video_id")),
     )
+    refusal = module_documents_refusal(
+        body=module.body, instructor_id=course.instructor_id
+    )
+    if refusal:
+        raise InvalidInput(refusal, field="body")
     _clean_page(module)
     course.add_child(instance=module)
     module.save_revision(user=actor, log_action=True)

@@ -8,12 +8,10 @@
 - ``captions``: WebVTT caption tracks.
 
 Callers import from here (``from content.video_services import video_upload``);
-the names below are the package's public interface. ``VIDEO_VIEWER_CHECKS`` is the
-one list defined in ``access``, re-exported as the same object.
+the names below are the package's public interface.
 """
 
 from .access import (
-    VIDEO_VIEWER_CHECKS,
     VIEWER_CACHE_SECONDS,
     VIEWER_VERSION_SECONDS,
     ViewerNotAuthenticated,
@@ -67,7 +65,6 @@ __all__ = [
     "LANGUAGE_TAG_MAX",
     "NOT_VIDEO_FORMATS",
     "TMP_PREFIX",
-    "VIDEO_VIEWER_CHECKS",
     "VIEWER_CACHE_SECONDS",
     "VIEWER_VERSION_SECONDS",
     "WEBVTT_SIGNATURE",

@@ -7,19 +7,15 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import Role
 from portal.accounts.permissions import is_admin
 from portal.errors import DomainError, NotFound
 
+from ..access import Showing, content_readable, trusted_uploader_q
 from ..media import VideoAsset, VideoStatus, VideoUsage
 from ..models import ModulePage
 
-# Who else may watch a video: checks other apps register (learning adds "enrolled in
-# a course with a live module showing it"). Each takes (user, video) -> bool.
-VIDEO_VIEWER_CHECKS: list = []
 VIEWER_CACHE_SECONDS = 60
 # Version keys outlive every answer cached under them (see _viewer_versions).
 VIEWER_VERSION_SECONDS = 2 * VIEWER_CACHE_SECONDS
@@ -56,9 +52,9 @@ def video_usages_sync(*, module) -> None:
         existing = list(
             VideoAsset.objects.filter(pk__in=ids)
             .filter(
-                Q(owner_id=getattr(course, "instructor_id", None))
-                | Q(owner__role=Role.ADMIN)
-                | Q(owner__is_superuser=True)
+                trusted_uploader_q(
+                    field="owner", instructor_id=getattr(course, "instructor_id", None)
+                )
             )
             .values_list("pk", flat=True)
         )
@@ -125,22 +121,31 @@ def _video_version_key(video_id) -> str:
     return f"video:viewer:vv:{video_id}"
 
 
-def _is_free_preview(video: VideoAsset) -> bool:
-    """Shown by a live free-preview module of a live, non-archived course."""
-    return VideoUsage.objects.filter(
-        video=video,
-        free_preview=True,
-        module__live=True,
-        course__live=True,
-        course__archived_at__isnull=True,
-    ).exists()
+def _video_showings(video: VideoAsset):
+    """The courses whose live modules show ``video`` (one query, read lazily by the
+    rule): members watch it there, anyone in a free preview of a live, non-archived
+    course. The index holds only videos the course may show (``video_usages_sync``)."""
+    usages = VideoUsage.objects.filter(video=video, module__live=True).values_list(
+        "course_id",
+        "course__instructor_id",
+        "course__live",
+        "course__archived_at",
+        "free_preview",
+    )
+    for course_id, instructor_id, course_live, archived_at, free_preview in usages:
+        yield Showing(
+            course_id=course_id,
+            instructor_id=instructor_id,
+            members=True,
+            public=free_preview and course_live and archived_at is None,
+        )
 
 
 def video_may_watch(*, actor, video: VideoAsset) -> bool:
-    """Whether ``actor`` (a user, or anonymous) may play ``video``: its owner and
-    admins; anyone, signed in or not, when a live free-preview module of a live
-    course shows it; and whoever a registered check admits (learners enrolled in a
-    course that shows it).
+    """Whether ``actor`` (a user, or anonymous) may play ``video``
+    (``content.access``): its owner and admins; the instructor of a course showing
+    it; anyone, signed in or not, when a live free-preview module of a live course
+    shows it; and members of a course whose live module shows it.
 
     Answers other than the owner's and admins' are cached for
     ``VIEWER_CACHE_SECONDS`` (a player asks for a segment every few seconds) under
@@ -161,9 +166,7 @@ def video_may_watch(*, actor, video: VideoAsset) -> bool:
     )
     allowed = cache.get(key)
     if allowed is None:
-        allowed = _is_free_preview(video) or (
-            signed_in and any(check(actor, video) for check in VIDEO_VIEWER_CHECKS)
-        )
+        allowed = content_readable(user=actor, showings=_video_showings(video))
         cache.set(key, allowed, VIEWER_CACHE_SECONDS)
     return allowed
 

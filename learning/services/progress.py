@@ -4,7 +4,6 @@ back when what earned it no longer counts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,7 @@ from content.models import CoursePage, ModulePage
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from portal.hooks import completion_refusal
 
 from ..certificates import certificate_revoke
 from ..models import (
@@ -31,12 +31,6 @@ SESSION_IDLE = timedelta(minutes=30)
 MAX_SECONDS_PER_UPDATE = 24 * 60 * 60
 MAX_POSITION_SECONDS = 7 * 24 * 60 * 60
 HUNDRED = Decimal("100")
-
-# Rules other apps add without this app importing them: each guard gets
-# (user, module) and returns a reason why the learner may not mark the module complete
-# by hand (e.g. "pass the required assessment"), or None.
-CompletionGuard = Callable[[User, ModulePage], str | None]
-completion_guards: list[CompletionGuard] = []
 
 
 @dataclass(frozen=True)
@@ -147,10 +141,11 @@ def module_progress_record(
     if module is None:
         raise NotFound("Module not found in this course.")
     if completed:
-        for guard in completion_guards:
-            reason = guard(user, module)
-            if reason:
-                raise Conflict(reason, code="COMPLETION_REQUIRES_ASSESSMENT")
+        # Rules other apps add (a required assessment) without this app importing
+        # them.
+        reason = completion_refusal(user=user, module=module)
+        if reason:
+            raise Conflict(reason, code="COMPLETION_REQUIRES_ASSESSMENT")
 
     now = timezone.now()
     progress, _ = ModuleProgress.objects.get_or_create(

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from portal.demo import DemoReport, seeder
+from portal.demo import DemoReport
 
 from .models import Role, User
 from .services import user_role_privileges_sync
@@ -22,7 +22,6 @@ DEMO_ACCOUNTS = [
 ]
 
 
-@seeder(order=0)
 @transaction.atomic
 def seed_accounts(report: DemoReport) -> None:
     for email, first, last, role, password in DEMO_ACCOUNTS:

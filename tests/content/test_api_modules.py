@@ -6,10 +6,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail import hooks
 
-from content import api
 from content.models import ModulePage
 from content.services import course_archive
+from portal.hooks import MODULE_STATE
 
 from .test_api_courses import error, ok, url
 
@@ -119,7 +120,7 @@ class TestModuleList:
             assert len(ok(client.get(modules_url(big), {"per_page": 100}))) == 25
 
     def test_other_apps_can_add_per_learner_state(
-        self, client_as, course_factory, learner, monkeypatch
+        self, client_as, course_factory, learner
     ):
         """The seam the learning app uses for completion state."""
         course = course_factory(modules=[("One", 1), ("Two", 1)])
@@ -130,8 +131,8 @@ class TestModuleList:
             seen.update(user=user, course=course.pk, count=len(modules))
             return {first.pk: {"completed": True}}
 
-        monkeypatch.setattr(api.modules, "MODULE_STATE_PROVIDERS", [provider])
-        data = ok(client_as(learner).get(modules_url(course)))
+        with hooks.register_temporarily(MODULE_STATE, provider):
+            data = ok(client_as(learner).get(modules_url(course)))
         assert [m.get("completed") for m in data] == [True, None]
         assert seen == {"user": learner, "course": course.pk, "count": 2}
 

@@ -130,10 +130,11 @@ class TestWhoMayDownload:
         assert fetch(course_admin, document).status_code == 200
 
     def test_instructor_sees_documents_of_draft_modules_learners_do_not(
-        self, media_root, course_with, course_instructor, other_instructor
+        self, media_root, course_with, course_instructor, course_admin
     ):
-        # Uploaded by someone else, shown only in the instructor's unpublished course.
-        document = make_document(owner=other_instructor)
+        # Uploaded by an admin, shown only in the instructor's unpublished course
+        # (another instructor's upload is never shown: test_content_access.py).
+        document = make_document(owner=course_admin)
         course = course_with(document, publish=False)
         learner = UserFactory(role=Role.STUDENT)
         from learning.models import Enrollment

@@ -411,7 +411,9 @@ class TestModulePage:
     def test_renders_the_body_blocks(self, client, catalog, instructor, admin):
         image = Image.objects.create(title="Topology", file=get_test_image_file())
         document = Document.objects.create(
-            title="Checklist", file=ContentFile(b"1. Patch", name="checklist.txt")
+            title="Checklist",
+            file=ContentFile(b"1. Patch", name="checklist.txt"),
+            uploaded_by_user=instructor,  # a module shows only its instructor's uploads
         )
         # Uploaded but not transcoded yet: the page says it is on its way.
         video = VideoAsset.objects.create(

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from content.access import Showing
 from content.models import ModulePage
 from content.services import course_archive, course_publish, course_unarchive
 from content.video_services import access, video_may_watch
@@ -109,7 +110,13 @@ class TestArchiveResetsCachedAccess:
             course_archive(actor=course_instructor, course=course_with_preview)
         # A request racing the archive read the course before it committed and
         # cached the old answer under the version the archive had just set.
-        with mock.patch.object(access, "_is_free_preview", return_value=True):
+        stale_showing = Showing(
+            course_id=course_with_preview.pk,
+            instructor_id=course_with_preview.instructor_id,
+            members=True,
+            public=True,
+        )
+        with mock.patch.object(access, "_video_showings", return_value=[stale_showing]):
             assert video_may_watch(actor=AnonymousUser(), video=ready_video)
         stale = statuses(watchers, ready_video)
         assert stale["anonymous"] == 200

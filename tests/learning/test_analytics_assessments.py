@@ -1,11 +1,12 @@
 """Assessment figures in the analytics endpoints, supplied by the assessments app
-through learning's provider registry (learning never imports assessments)."""
+through the ``portal.hooks`` extension points (learning never imports assessments)."""
 
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail import hooks
 
 from assessments.models import Attempt
 from assessments.services import (
@@ -14,9 +15,9 @@ from assessments.services import (
     attempt_start,
     attempt_submit,
 )
-from learning import analytics
 from learning.models import Enrollment
 from learning.services import enrollment_cancel, enrollment_create
+from portal.hooks import COURSE_ASSESSMENT_ANALYTICS, USER_ASSESSMENT_HISTORY
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import UserFactory
 
@@ -86,12 +87,16 @@ def world(course, instructor):
 
 
 class TestRegistry:
-    def test_assessments_registers_its_provider_once(self):
-        from assessments.analytics import provider
+    def test_assessments_registers_its_figures_once(self):
+        from assessments.analytics import (
+            course_assessment_analytics,
+            user_assessment_history,
+        )
 
-        assert analytics.ASSESSMENT_ANALYTICS_PROVIDERS.count(provider) == 1
-        analytics.assessment_analytics_provider_register(provider)
-        assert analytics.ASSESSMENT_ANALYTICS_PROVIDERS.count(provider) == 1
+        course_rows = hooks.get_hooks(COURSE_ASSESSMENT_ANALYTICS)
+        assert course_rows.count(course_assessment_analytics) == 1
+        history = hooks.get_hooks(USER_ASSESSMENT_HISTORY)
+        assert history.count(user_assessment_history) == 1
 
     def test_learning_does_not_import_assessments(self):
         import learning.analytics as module

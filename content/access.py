@@ -1,0 +1,112 @@
+"""Who may read a course's content: the one rule that module bodies, documents and
+videos follow.
+
+Content (a module's body, a document, a video) is shown by modules of courses; each
+place that shows it is a ``Showing``. A user may read it when they are an admin, its
+uploader (assets), the instructor of a course showing it, anyone when a showing is a
+free preview, or a member of a course showing it (``portal.hooks.COURSE_MEMBER_CHECK``:
+``learning`` answers "enrolled"; ``content`` must not import ``learning``).
+
+An asset is shown through a course only when the course's instructor or an admin
+uploaded it (``trusted_uploader_q``): an instructor cannot reach someone else's
+private file by naming its id in their own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import Role
+from portal.accounts.permissions import is_admin
+from portal.hooks import course_member_any
+
+
+@dataclass(frozen=True)
+class Showing:
+    """A course showing some content through one of its modules. ``members``: the
+    course's members read it there (e.g. a live module); ``public``: anyone does (a
+    free preview of a live module of a live course)."""
+
+    course_id: int
+    instructor_id: int | None
+    members: bool
+    public: bool = False
+
+
+def content_readable(
+    *, user, showings: Iterable[Showing], owner_id: int | None = None
+) -> bool:
+    """Whether ``user`` (possibly anonymous) may read content shown by ``showings``
+    and uploaded by ``owner_id``. ``showings`` is read lazily, after the checks that
+    need no query, and the member check runs once for all courses (one query)."""
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    if signed_in and (is_admin(user) or (owner_id and owner_id == user.pk)):
+        return True
+    member_course_ids = set()
+    for showing in showings:
+        if signed_in and showing.instructor_id == user.pk:
+            return True
+        if showing.public:
+            return True
+        if showing.members:
+            member_course_ids.add(showing.course_id)
+    if not (signed_in and member_course_ids):
+        return False
+    return course_member_any(user=user, course_ids=sorted(member_course_ids))
+
+
+def course_member(*, user, course) -> bool:
+    """Whether ``user`` may read every module of ``course``: admins, its
+    instructor and its members."""
+    showing = Showing(
+        course_id=course.pk, instructor_id=course.instructor_id, members=True
+    )
+    return content_readable(user=user, showings=[showing])
+
+
+def trusted_uploader_q(*, field: str, instructor_id: int | None) -> Q:
+    """Assets (``field`` names their uploader) a course of ``instructor_id`` may
+    show: uploaded by that instructor or by an admin."""
+    return (
+        Q(**{f"{field}_id": instructor_id})
+        | Q(**{f"{field}__role": Role.ADMIN})
+        | Q(**{f"{field}__is_superuser": True})
+    )
+
+
+def body_document_ids(body) -> set[int]:
+    """Ids of the documents a module body (a StreamField value) shows."""
+    return {
+        getattr(block.value, "pk", block.value)
+        for block in body
+        if block.block_type == "document" and block.value is not None
+    }
+
+
+def module_documents_refusal(*, body, instructor_id: int | None) -> str | None:
+    """Why a module of a course taught by ``instructor_id`` may not show the
+    documents of ``body`` (one query), or ``None``: each must be uploaded by the
+    course's instructor or an admin."""
+    from wagtail.documents import get_document_model
+
+    ids = body_document_ids(body)
+    if not ids:
+        return None
+    trusted = set(
+        get_document_model()
+        .objects.filter(pk__in=ids)
+        .filter(
+            trusted_uploader_q(field="uploaded_by_user", instructor_id=instructor_id)
+        )
+        .values_list("pk", flat=True)
+    )
+    if ids - trusted:
+        return _(
+            "Only documents uploaded by the course's instructor or an admin can be "
+            "shown in its modules: upload the document yourself (documents %(ids)s)."
+        ) % {"ids": ", ".join(str(pk) for pk in sorted(ids - trusted))}
+    return None
