@@ -10,7 +10,12 @@ learners; this package exports their public names, so ``learning.services.<name>
 keeps working for every caller.
 """
 
-from .enrollment import PaymentRequired, enrollment_cancel, enrollment_create
+from .enrollment import (
+    PaymentRequired,
+    enrollment_cancel,
+    enrollment_create,
+    enrollment_lock,
+)
 from .mentorship import mentor_assign, mentor_unassign
 from .progress import (
     HUNDRED,
@@ -40,6 +45,7 @@ __all__ = [
     "course_requirement_ids",
     "enrollment_cancel",
     "enrollment_create",
+    "enrollment_lock",
     "mentor_assign",
     "mentor_unassign",
     "module_complete",
