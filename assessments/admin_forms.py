@@ -23,28 +23,14 @@ from .admin_blocks import (
     stream_validation_error,
 )
 from .models import Assessment, AssessmentType
-from .services import questions_validate_keeping_flags
+from .services import (
+    AUTHORED_DEFAULTS,
+    AUTHORED_FIELDS,
+    questions_validate_keeping_flags,
+)
 
 # Service error fields (API names) -> form fields.
 SERVICE_FIELDS = {"course_id": "course", "module_id": "module"}
-
-SETTINGS_FIELDS = [
-    "course",
-    "module",
-    "title",
-    "assessment_type",
-    "passing_score",
-    "max_attempts",
-    "time_limit",
-    "shuffle_questions",
-    "pool_size",
-    "opens_at",
-    "closes_at",
-    "required_for_completion",
-    "show_answers_after_submit",
-    "proctored",
-    "lab_instructions",
-]
 
 
 def managed_courses(user):
@@ -145,24 +131,13 @@ class AssessmentForm(WagtailAdminModelForm):
         ``assessment_update``."""
         data = self.cleaned_data
         module = data.get("module")
-        return {
-            "course_id": data["course"].pk,
-            "module_id": module.pk if module else None,
-            "title": data["title"],
-            "assessment_type": data["assessment_type"],
-            "questions": self.questions_json,
-            "passing_score": data["passing_score"],
-            "max_attempts": data["max_attempts"],
-            "time_limit": data.get("time_limit"),
-            "shuffle_questions": data.get("shuffle_questions", False),
-            "pool_size": data.get("pool_size"),
-            "opens_at": data.get("opens_at"),
-            "closes_at": data.get("closes_at"),
-            "required_for_completion": data.get("required_for_completion", False),
-            "show_answers_after_submit": data.get("show_answers_after_submit", False),
-            "proctored": data.get("proctored", False),
-            "lab_instructions": data.get("lab_instructions", ""),
+        arguments = {
+            name: data.get(name, AUTHORED_DEFAULTS.get(name))
+            for name in AUTHORED_FIELDS
         }
+        arguments["module_id"] = module.pk if module else None
+        arguments["questions"] = self.questions_json
+        return {"course_id": data["course"].pk, **arguments}
 
     def add_service_error(self, exc) -> None:
         """Put a service's ``DomainError`` on the field it names (else the form)."""

@@ -21,9 +21,15 @@ class AnswerTypeError(ValueError):
     """The answer has the wrong shape for its question (a 400, not a wrong answer)."""
 
 
-def _dec(number) -> Decimal:
-    # Through str so that 0.1 is 0.1: tolerance edges must be exact.
+def exact_decimal(number) -> Decimal:
+    """``number`` as a Decimal, through str so that 0.1 is 0.1 (tolerance edges and
+    points must be exact)."""
     return Decimal(str(number))
+
+
+def question_points(question: dict) -> Decimal:
+    """What a question is worth: its authored ``points``, 1 by default."""
+    return exact_decimal(question.get("points", 1))
 
 
 def answer_check(question: dict, answer) -> None:
@@ -75,9 +81,9 @@ def answer_grade(question: dict, answer, *, salt: str) -> str:
     elif qtype == q.SHORT_ANSWER:
         right = _normalize(answer) in {_normalize(a) for a in question["correct"]}
     elif qtype == q.NUMERIC:
-        right = abs(_dec(answer) - _dec(question["correct"])) <= _dec(
-            question.get("tolerance", 0)
-        )
+        right = abs(
+            exact_decimal(answer) - exact_decimal(question["correct"])
+        ) <= exact_decimal(question.get("tolerance", 0))
     elif qtype == q.FLAG:
         right = q.flag_matches(salt, question["flag_hash"], answer)
     else:  # pragma: no cover - validated at authoring
@@ -95,30 +101,58 @@ class Grade:
 def attempt_grade(answer_key: dict, order: list[str], answers: dict, *, salt) -> Grade:
     """Grade every served question (``order``) against ``answer_key``.
 
-    Score = points earned / total points * 100; an essay counts as 0 until graded.
+    An essay counts as 0 until graded by hand (``essay_result``); the score is
+    ``attempt_score``'s.
     """
     results = {}
-    earned = total = Decimal("0")
     pending = False
     for qid in order:
         question = answer_key[qid]
-        points = _dec(question.get("points", 1))
+        points = question_points(question)
         outcome = answer_grade(question, answers.get(qid), salt=salt)
         awarded = points if outcome == CORRECT else Decimal("0")
         pending = pending or outcome == PENDING
-        earned += awarded
-        total += points
         results[qid] = {
             "outcome": outcome,
             "points_awarded": float(awarded),
             "points": float(points),
         }
-    score = (earned * HUNDRED / total) if total else Decimal("0")
     return Grade(
-        score=score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        score=attempt_score(answer_key=answer_key, order=order, results=results),
         pending=pending,
         results=results,
     )
+
+
+def essay_result(question: dict, *, points: Decimal, feedback: str) -> dict:
+    """The result of an essay graded by hand with ``points`` (0 to the question's
+    points): correct with all of them, incorrect with none, partial in between."""
+    maximum = question_points(question)
+    if points == maximum:
+        outcome = CORRECT
+    elif points == 0:
+        outcome = INCORRECT
+    else:
+        outcome = PARTIAL
+    return {
+        "outcome": outcome,
+        "points_awarded": float(points),
+        "points": float(maximum),
+        "feedback": feedback,
+    }
+
+
+def attempt_score(*, answer_key: dict, order: list[str], results: dict) -> Decimal:
+    """The one scoring rule, for automatic and manual grading alike: points awarded
+    in ``results`` over the points of the served questions (``order``) * 100, to two
+    places (0 when nothing is worth points). A question without a result counts 0.
+    """
+    earned = total = Decimal("0")
+    for qid in order:
+        earned += exact_decimal(results.get(qid, {}).get("points_awarded", 0))
+        total += question_points(answer_key[qid])
+    score = (earned * HUNDRED / total) if total else Decimal("0")
+    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def correct_answer(question: dict):

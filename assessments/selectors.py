@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 
 from content.models import CoursePage
 from content.services import is_course_manager
-from learning.models import Enrollment, EnrollmentStatus
+from learning.models import Enrollment
 from portal.accounts.models import User
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
@@ -30,9 +30,7 @@ from .questions import ESSAY
 
 def enrolled_q(user: User, course_field: str = "course") -> Exists:
     return Exists(
-        Enrollment.objects.filter(user=user, course_id=OuterRef(course_field)).exclude(
-            status=EnrollmentStatus.CANCELLED
-        )
+        Enrollment.objects.filter(user=user, course_id=OuterRef(course_field)).active()
     )
 
 
@@ -147,9 +145,7 @@ def assessment_list(*, actor: User, course_id: int) -> tuple[QuerySet, bool]:
     assessments = Assessment.objects.filter(course=course)
     if not manager:
         enrolled = (
-            Enrollment.objects.filter(user=actor, course=course)
-            .exclude(status=EnrollmentStatus.CANCELLED)
-            .exists()
+            Enrollment.objects.filter(user=actor, course=course).active().exists()
         )
         if not enrolled:
             if course.live:

@@ -16,7 +16,7 @@ from portal import hooks as portal_hooks
 from portal.accounts.permissions import is_admin
 
 from . import views
-from .demo import seed_courses
+from .demo.seed import seed_courses
 from .documents import document_serve
 from .media import VideoAsset
 from .models import CoursePage

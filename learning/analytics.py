@@ -41,7 +41,13 @@ from portal.accounts.selectors import user_get_visible
 from portal.errors import NotFound, PermissionDenied
 from portal.hooks import course_assessment_rows, user_assessment_rows
 
-from .models import Enrollment, EnrollmentStatus, LearningSession, ModuleProgress
+from .models import (
+    ACTIVE_ENROLLMENT,
+    Enrollment,
+    EnrollmentStatus,
+    LearningSession,
+    ModuleProgress,
+)
 
 RATE_PLACES = 4
 AVERAGE_PLACES = 2
@@ -129,7 +135,6 @@ def dashboard_get(*, actor: User) -> dict:
     enrollments and ``average_progress`` the mean percentage of non-cancelled ones.
     """
     scope = analytics_scope(actor=actor)
-    not_cancelled = ~Q(status=EnrollmentStatus.CANCELLED)
     counts = Enrollment.objects.filter(scope.records).aggregate(
         learners=Count("user", distinct=True),
         courses=Count("course", distinct=True),
@@ -137,7 +142,7 @@ def dashboard_get(*, actor: User) -> dict:
         active=Count("pk", filter=Q(status=EnrollmentStatus.ACTIVE)),
         completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
         cancelled=Count("pk", filter=Q(status=EnrollmentStatus.CANCELLED)),
-        average_progress=Avg("progress_percentage", filter=not_cancelled),
+        average_progress=Avg("progress_percentage", filter=ACTIVE_ENROLLMENT),
     )
     time_spent = ModuleProgress.objects.filter(scope.records).aggregate(
         seconds=Coalesce(Sum("time_spent"), 0)
@@ -230,9 +235,7 @@ def course_analytics_get(*, actor: User, course_id: int) -> dict:
     but its instructor and admins.
     """
     course = _course_for_analytics(actor=actor, course_id=course_id)
-    enrollments = Enrollment.objects.filter(course=course).exclude(
-        status=EnrollmentStatus.CANCELLED
-    )
+    enrollments = Enrollment.objects.filter(course=course).active()
     has_progress = Exists(
         ModuleProgress.objects.filter(
             user_id=OuterRef("user_id"), course_id=OuterRef("course_id")

@@ -21,6 +21,18 @@ class EnrollmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# What "an active enrollment" is, for every app: one that is not cancelled (a
+# completed course stays open to its learner). ``Enrollment.objects.active()`` for
+# querysets, this condition inside aggregates, ``Enrollment.is_active`` for a row.
+ACTIVE_ENROLLMENT = ~Q(status=EnrollmentStatus.CANCELLED)
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self) -> "EnrollmentQuerySet":
+        """The enrollments that give the learner the course (``ACTIVE_ENROLLMENT``)."""
+        return self.filter(ACTIVE_ENROLLMENT)
+
+
 class Enrollment(models.Model):
     """A learner's place in a course. Unenrolling cancels it (the row and its progress
     stay); enrolling again reactivates the same row."""
@@ -50,6 +62,8 @@ class Enrollment(models.Model):
         related_name="+",
     )
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -75,6 +89,7 @@ class Enrollment(models.Model):
 
     @property
     def is_active(self) -> bool:
+        """``ACTIVE_ENROLLMENT`` for a loaded row."""
         return self.status != EnrollmentStatus.CANCELLED
 
 

@@ -9,7 +9,7 @@ from portal.accounts.permissions import effective_role, is_admin
 from portal.accounts.selectors import user_get_visible
 from portal.errors import NotFound, PermissionDenied
 
-from .models import Certificate, Enrollment, EnrollmentStatus, ModuleProgress
+from .models import Certificate, Enrollment, ModuleProgress
 
 
 def enrollment_list_for_user(*, actor: User, user_id: int) -> QuerySet[Enrollment]:
@@ -69,11 +69,7 @@ def course_for_progress(*, actor: User, course_id: int) -> tuple[CoursePage, boo
 
 
 def enrollment_get_own(*, actor: User, course: CoursePage) -> Enrollment:
-    enrollment = (
-        Enrollment.objects.filter(user=actor, course=course)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .first()
-    )
+    enrollment = Enrollment.objects.filter(user=actor, course=course).active().first()
     if enrollment is None:
         raise PermissionDenied("You are not enrolled in this course.")
     return enrollment
@@ -106,7 +102,7 @@ def enrollment_for_page(*, user, course) -> Enrollment | None:
         return None
     enrollment = (
         Enrollment.objects.filter(user=user, course=course)
-        .exclude(status=EnrollmentStatus.CANCELLED)
+        .active()
         .select_related("last_module")
         .first()
     )
@@ -125,7 +121,7 @@ def module_progress_for_page(
         return None, None
     enrollment = (
         Enrollment.objects.filter(user=user, course_id=module.get_parent().pk)
-        .exclude(status=EnrollmentStatus.CANCELLED)
+        .active()
         .first()
     )
     if enrollment is None:
@@ -138,7 +134,7 @@ def dashboard_enrollments(*, user) -> QuerySet[Enrollment]:
     """ "My learning": active and completed enrollments, most recent activity first."""
     return (
         Enrollment.objects.filter(user=user)
-        .exclude(status=EnrollmentStatus.CANCELLED)
+        .active()
         .select_related("course", "last_module")
         .order_by(F("last_accessed").desc(nulls_last=True), "-enrolled_at")
     )
@@ -149,11 +145,7 @@ def module_completion_state(*, user, course, modules) -> dict[int, dict]:
     by the content API (the ``portal.hooks.MODULE_STATE`` answer). One query."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    enrolled = (
-        Enrollment.objects.filter(user=user, course=course)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .exists()
-    )
+    enrolled = Enrollment.objects.filter(user=user, course=course).active().exists()
     if not enrolled:
         return {}
     rows = ModuleProgress.objects.filter(
@@ -177,7 +169,5 @@ def is_enrolled_in_any(*, user, course_ids) -> bool:
     of the courses they are enrolled in (the ``portal.hooks.COURSE_MEMBER_CHECK``
     answer)."""
     return (
-        Enrollment.objects.filter(user=user, course_id__in=course_ids)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .exists()
+        Enrollment.objects.filter(user=user, course_id__in=course_ids).active().exists()
     )

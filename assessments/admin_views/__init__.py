@@ -9,7 +9,6 @@ into form errors or messages. Who may do what is ``AssessmentPermissionPolicy``
 pages about one assessment beyond them (retire or restore, results).
 """
 
-from .pages import AssessmentResultsView, AssessmentRetireView
 from .viewset import AssessmentViewSet
 
-__all__ = ["AssessmentResultsView", "AssessmentRetireView", "AssessmentViewSet"]
+__all__ = ["AssessmentViewSet"]

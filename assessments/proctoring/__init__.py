@@ -12,17 +12,15 @@ invalidate it.
 
 ``sessions`` holds the session rules the attempt services call, ``events`` the
 client's reports, ``review`` the staff selectors, invalidation and session reset;
-this package exports their public names.
+this package exports the names other packages use.
 
 A learner whose browser lost the token (a crash) is not locked out: the course's
 instructor or an admin resets the session (``proctor_session_reset``), and the
 learner's next resume (start) opens a new one and returns its token.
 """
 
-from .events import details_problem, proctor_events_record
+from .events import proctor_events_record
 from .review import (
-    ATTEMPT_NOT_IN_PROGRESS_CODE,
-    Invalidation,
     attempt_events,
     attempt_invalidate,
     flagged_attempt_list,
@@ -35,18 +33,11 @@ from .review import (
 )
 from .sessions import (
     CLIENT_EVENT_KINDS,
-    MAX_CLOCK_SKEW,
-    MAX_DETAILS_BYTES,
     MAX_EVENTS_PER_BATCH,
     MAX_REASON_LENGTH,
-    MAX_TOKEN_LENGTH,
     SERVER_EVENT_KINDS,
-    SESSION_ACTIVE_CODE,
     TOKEN_HEADER,
-    USER_AGENT_MAX_LENGTH,
     ClientInfo,
-    SessionRefused,
-    attempt_flag,
     proctor_session_guard,
     proctor_session_open,
     proctor_sessions_end,
@@ -56,24 +47,14 @@ from .sessions import (
 )
 
 __all__ = [
-    "ATTEMPT_NOT_IN_PROGRESS_CODE",
     "CLIENT_EVENT_KINDS",
-    "MAX_CLOCK_SKEW",
-    "MAX_DETAILS_BYTES",
     "MAX_EVENTS_PER_BATCH",
     "MAX_REASON_LENGTH",
-    "MAX_TOKEN_LENGTH",
     "SERVER_EVENT_KINDS",
-    "SESSION_ACTIVE_CODE",
     "TOKEN_HEADER",
-    "USER_AGENT_MAX_LENGTH",
     "ClientInfo",
-    "Invalidation",
-    "SessionRefused",
     "attempt_events",
-    "attempt_flag",
     "attempt_invalidate",
-    "details_problem",
     "flagged_attempt_list",
     "proctor_event_counts",
     "proctor_event_list",

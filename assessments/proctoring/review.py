@@ -17,7 +17,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from content.services import is_course_manager
-from learning.models import Enrollment
 from learning.services import CompletionRevoked
 from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
@@ -25,6 +24,7 @@ from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, PermissionDenied
 
 from ..completion import attempt_pass_withdraw
+from ..locks import attempt_lock
 from ..models import (
     Assessment,
     Attempt,
@@ -165,21 +165,6 @@ def _checked_reason(reason, missing: str) -> str:
     return reason
 
 
-def _lock_learner(attempt: Attempt) -> Attempt:
-    """Lock the learner's enrollment, then the attempt row (the attempt services'
-    lock order, so staff writes never deadlock with the learner's), and return the
-    locked attempt with its assessment and learner."""
-    list(
-        Enrollment.objects.select_for_update()
-        .filter(user_id=attempt.user_id, course_id=attempt.assessment.course_id)
-        .values_list("pk", flat=True)
-    )
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    locked.assessment = attempt.assessment
-    locked.user = attempt.user
-    return locked
-
-
 @dataclass(frozen=True)
 class Invalidation:
     """An invalidated attempt and what its withdrawn pass undid."""
@@ -248,7 +233,7 @@ def attempt_invalidate(
     """
     reason = _checked_reason(reason, "Say why the attempt is invalidated.")
     attempt = proctoring_attempt_get(actor=actor, attempt_id=attempt_id)
-    locked = _lock_learner(attempt)
+    locked = attempt_lock(attempt=attempt)
     if locked.status == AttemptStatus.INVALIDATED:
         raise Conflict("This attempt is already invalidated.")
     now = timezone.now()
@@ -325,7 +310,7 @@ def proctor_session_reset(
     """
     reason = _checked_reason(reason, "Say why the session is reset.")
     attempt = proctoring_attempt_get(actor=actor, attempt_id=attempt_id)
-    locked = _lock_learner(attempt)
+    locked = attempt_lock(attempt=attempt)
     if locked.status != AttemptStatus.IN_PROGRESS:
         raise Conflict(
             "Only an attempt in progress has a session to reset.",

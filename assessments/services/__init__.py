@@ -7,19 +7,17 @@ attempt in progress per learner and assessment).
 
 ``authoring`` creates, edits, retires and deletes assessments (its input checks in
 ``validation``), ``attempts`` runs an attempt from start to automatic grading,
-``manual_grading`` grades essays by hand; this package exports their public names.
+``manual_grading`` grades essays by hand; this package exports the names other
+packages use.
 """
 
 from .attempts import (
-    DEADLINE_GRACE,
-    StartResult,
     attempt_autosave,
     attempt_start,
     attempt_submit,
     required_assessment_guard,
 )
 from .authoring import (
-    AUTHORED_FIELDS,
     assessment_archive,
     assessment_create,
     assessment_delete,
@@ -28,12 +26,10 @@ from .authoring import (
     assessment_update,
     assessment_update_partial,
 )
-from .manual_grading import (
-    GRADABLE_STATUSES,
-    MAX_GRADE_FEEDBACK,
-    attempt_grade_manual,
-)
+from .manual_grading import MAX_GRADE_FEEDBACK, attempt_grade_manual
 from .validation import (
+    AUTHORED_DEFAULTS,
+    AUTHORED_FIELDS,
     MAX_ATTEMPTS,
     MAX_LAB_INSTRUCTIONS,
     MAX_TIME_LIMIT,
@@ -41,14 +37,12 @@ from .validation import (
 )
 
 __all__ = [
+    "AUTHORED_DEFAULTS",
     "AUTHORED_FIELDS",
-    "DEADLINE_GRACE",
-    "GRADABLE_STATUSES",
     "MAX_ATTEMPTS",
     "MAX_GRADE_FEEDBACK",
     "MAX_LAB_INSTRUCTIONS",
     "MAX_TIME_LIMIT",
-    "StartResult",
     "assessment_archive",
     "assessment_create",
     "assessment_delete",

@@ -2,7 +2,8 @@
 deadlines, and the completion guard of required assessments.
 
 Concurrency: every attempt write for a learner first locks the learner's enrollment
-row (``_lock_enrollment``), so a learner's racing requests run one after the other.
+row (``learning.services.enrollment_lock``), so a learner's racing requests run one
+after the other.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from content.models import ModulePage
-from learning.models import Enrollment, EnrollmentStatus
-from learning.services import module_complete
+from learning.services import enrollment_lock
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from .. import grading, proctoring
+from ..completion import attempt_pass_record
 from ..models import Assessment, Attempt, AttemptStatus
 from ..questions import public_question
 from ..selectors import assessment_get
@@ -39,16 +40,11 @@ def _max_attempts_reached() -> Conflict:
     )
 
 
-def _lock_enrollment(user: User, assessment: Assessment) -> Enrollment:
-    enrollment = (
-        Enrollment.objects.select_for_update()
-        .filter(user=user, course_id=assessment.course_id)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .first()
-    )
-    if enrollment is None:
+def _lock_enrollment(user: User, assessment: Assessment) -> None:
+    """``enrollment_lock``, for a learner who must be enrolled."""
+    enrollment = enrollment_lock(user_id=user.pk, course_id=assessment.course_id)
+    if enrollment is None or not enrollment.is_active:
         raise PermissionDenied("Only enrolled learners can take this assessment.")
-    return enrollment
 
 
 def _check_window(assessment: Assessment, now) -> None:
@@ -273,18 +269,14 @@ def attempt_submit(
             _check_window(assessment, now)
             attempt = _new_attempt(user, assessment, used + 1, now)
         attempt.assessment = assessment
+        attempt.user = user
         proctoring.proctor_session_guard(
             attempt=attempt, token=proctor_token, client=client, action="submit"
         )
         checked = _checked_answers(attempt, answers)
         late = _is_past_deadline(attempt, now)
         _grade(attempt, checked, now, late=late)
-        if (
-            attempt.passed
-            and assessment.required_for_completion
-            and assessment.module_id
-        ):
-            module_complete(user=user, module=assessment.module)
+        attempt_pass_record(attempt=attempt)
         _audit_attempt(attempt, user, "assessment.attempt_submitted")
     if late:
         raise Conflict(

@@ -6,9 +6,7 @@ Only the course's managers (its instructor, admins) author; the input checks are
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-from typing import Any, Required, TypedDict, Unpack
+from typing import Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,73 +19,21 @@ from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from ..models import QUESTION_SCHEMA_VERSION, Assessment
 from .validation import (
+    AUTHORED_DEFAULTS,
+    AUTHORED_FIELDS,
+    AuthoredFields,
     assessment_settings_check,
     plain_text,
     pool_size_check,
     questions_validate_keeping_flags,
 )
 
-
-class AuthoredFields(TypedDict, total=False):
-    """What an author sets on an assessment (create and update take the same)."""
-
-    title: Required[str]
-    assessment_type: Required[str]
-    questions: Required[Any]
-    passing_score: Required[Decimal]
-    max_attempts: int
-    time_limit: int | None
-    module_id: int | None
-    required_for_completion: bool
-    shuffle_questions: bool
-    pool_size: int | None
-    opens_at: datetime | None
-    closes_at: datetime | None
-    show_answers_after_submit: bool
-    proctored: bool
-    lab_instructions: str
-
-
-AUTHORED_DEFAULTS: AuthoredFields = {
-    "max_attempts": 1,
-    "time_limit": None,
-    "module_id": None,
-    "required_for_completion": False,
-    "shuffle_questions": False,
-    "pool_size": None,
-    "opens_at": None,
-    "closes_at": None,
-    "show_answers_after_submit": False,
-    "proctored": False,
-    "lab_instructions": "",
-}
-
-# What ``assessment_settings_check`` validates; what is stored as given.
-_CHECKED_SETTINGS = (
-    "title",
-    "assessment_type",
-    "passing_score",
-    "max_attempts",
-    "time_limit",
-    "module_id",
-    "required_for_completion",
-    "opens_at",
-    "closes_at",
-    "proctored",
-    "lab_instructions",
-)
-_STORED_AS_GIVEN = (
-    "assessment_type",
-    "passing_score",
-    "max_attempts",
-    "time_limit",
-    "required_for_completion",
-    "shuffle_questions",
-    "pool_size",
-    "opens_at",
-    "closes_at",
-    "show_answers_after_submit",
-    "proctored",
+# Authored fields stored as given; the others are cleaned (title, lab
+# instructions), validated into another shape (questions) or resolved (module).
+_STORED_AS_GIVEN = tuple(
+    name
+    for name in AUTHORED_FIELDS
+    if name not in {"title", "questions", "module_id", "lab_instructions"}
 )
 
 
@@ -118,9 +64,7 @@ def _assessment_save(
     before all pass. Raises ``InvalidInput`` naming the field.
     """
     f = {**AUTHORED_DEFAULTS, **fields}
-    module = assessment_settings_check(
-        course, **{name: f[name] for name in _CHECKED_SETTINGS}
-    )
+    module = assessment_settings_check(course=course, fields=f)
     stored = questions_validate_keeping_flags(
         f["questions"], salt=assessment.flag_salt, current=assessment.questions
     )
@@ -265,24 +209,6 @@ def assessment_delete(*, actor: User, assessment_id: int) -> None:
 
 
 # The API's partial edits (PUT/PATCH /assessments/{id}) and retirement (DELETE).
-
-AUTHORED_FIELDS = (
-    "title",
-    "assessment_type",
-    "questions",
-    "passing_score",
-    "max_attempts",
-    "time_limit",
-    "module_id",
-    "required_for_completion",
-    "shuffle_questions",
-    "pool_size",
-    "opens_at",
-    "closes_at",
-    "show_answers_after_submit",
-    "proctored",
-    "lab_instructions",
-)
 
 
 def _check_may_author(actor: User, assessment_id: int) -> Assessment:

@@ -4,21 +4,19 @@ passing score takes the completion back)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db import transaction
 from django.utils import timezone
 
 from content.services import is_course_manager
-from learning.models import Enrollment
-from learning.services import CompletionRevoked, module_complete
+from learning.services import CompletionRevoked
 from portal.accounts.models import User
 from portal.accounts.permissions import has_permission
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from .. import grading
-from ..completion import attempt_pass_withdraw
+from ..completion import attempt_pass_record, attempt_pass_withdraw
+from ..locks import attempt_lock
 from ..models import Attempt, AttemptStatus
 from ..questions import ESSAY, is_number
 
@@ -69,7 +67,7 @@ def _checked_grades(attempt: Attempt, grades) -> dict[str, dict]:
         if unknown:
             raise InvalidInput("Unknown field.", field=f"{field}.{unknown[0]}"[:200])
         points = grade.get("points")
-        maximum = grading._dec(key[qid].get("points", 1))
+        maximum = grading.question_points(key[qid])
         if not is_number(points) or not 0 <= points <= maximum:
             raise InvalidInput(
                 f"Must be a number from 0 to {maximum}.", field=f"{field}.points"
@@ -82,7 +80,10 @@ def _checked_grades(attempt: Attempt, grades) -> dict[str, dict]:
                 f"Must be text of at most {MAX_GRADE_FEEDBACK} characters.",
                 field=f"{field}.feedback",
             )
-        checked[qid] = {"points": grading._dec(points), "feedback": feedback.strip()}
+        checked[qid] = {
+            "points": grading.exact_decimal(points),
+            "feedback": feedback.strip(),
+        }
     for qid in essays:
         if qid not in checked:
             raise InvalidInput(
@@ -117,15 +118,7 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
     assessment = attempt.assessment
     learner = attempt.user
     with transaction.atomic():
-        # The learner's enrollment first, as submit does, so the two never deadlock.
-        list(
-            Enrollment.objects.select_for_update()
-            .filter(user=learner, course_id=assessment.course_id)
-            .values_list("pk", flat=True)
-        )
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        attempt.assessment = assessment
-        attempt.user = learner
+        attempt = attempt_lock(attempt=attempt)
         if attempt.status not in GRADABLE_STATUSES:
             raise Conflict("Only submitted attempts awaiting review can be graded.")
         if attempt.late:
@@ -140,34 +133,19 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
         }
         results = {qid: dict(result) for qid, result in attempt.results.items()}
         for qid, grade in checked.items():
-            maximum = grading._dec(attempt.answer_key[qid].get("points", 1))
-            awarded = grade["points"]
-            if awarded == maximum:
-                outcome = grading.CORRECT
-            elif awarded == 0:
-                outcome = grading.INCORRECT
-            else:
-                outcome = grading.PARTIAL
-            results[qid] = {
-                "outcome": outcome,
-                "points_awarded": float(awarded),
-                "points": float(maximum),
-                "feedback": grade["feedback"],
-            }
-        earned = total = Decimal("0")
-        for question in attempt.questions:
-            result = results.get(question["id"], {})
-            earned += grading._dec(result.get("points_awarded", 0))
-            total += grading._dec(
-                result.get(
-                    "points", attempt.answer_key[question["id"]].get("points", 1)
-                )
+            results[qid] = grading.essay_result(
+                attempt.answer_key[qid],
+                points=grade["points"],
+                feedback=grade["feedback"],
             )
-        score = (earned * grading.HUNDRED / total) if total else Decimal("0")
         revoked = CompletionRevoked()
         now = timezone.now()
         attempt.results = results
-        attempt.score = score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        attempt.score = grading.attempt_score(
+            answer_key=attempt.answer_key,
+            order=[question["id"] for question in attempt.questions],
+            results=results,
+        )
         attempt.passed = attempt.score >= assessment.passing_score
         attempt.status = AttemptStatus.GRADED
         attempt.graded_at = now
@@ -182,13 +160,9 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
                 "graded_by",
             ]
         )
-        if (
-            attempt.passed
-            and assessment.required_for_completion
-            and assessment.module_id
-        ):
-            module_complete(user=learner, module=assessment.module)
-        elif previous["passed"] is True and not attempt.passed:
+        if attempt.passed:
+            attempt_pass_record(attempt=attempt)
+        elif previous["passed"] is True:
             revoked = attempt_pass_withdraw(
                 attempt=attempt,
                 actor=actor,

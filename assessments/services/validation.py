@@ -1,4 +1,5 @@
-"""Checks on an assessment's authored input: its settings and its question list.
+"""An assessment's authored input: what an author sets (``AuthoredFields``, declared
+once here) and the checks on its settings and its question list.
 
 Each check raises ``InvalidInput`` naming the field; the authoring services run them
 before saving anything.
@@ -7,7 +8,9 @@ before saving anything.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
+from typing import Any, Required, TypedDict
 
 from django.utils.html import strip_tags
 
@@ -16,6 +19,46 @@ from portal.errors import InvalidInput
 
 from ..models import AssessmentType
 from ..questions import FLAG, questions_validate
+
+
+class AuthoredFields(TypedDict, total=False):
+    """What an author sets on an assessment, the one declaration of it: create and
+    update take these, a partial edit may change any of them (``AUTHORED_FIELDS``),
+    the admin form passes them on. The model holds them as columns and the API's
+    input serializer mirrors them (a test keeps both in step)."""
+
+    title: Required[str]
+    assessment_type: Required[str]
+    questions: Required[Any]
+    passing_score: Required[Decimal]
+    max_attempts: int
+    time_limit: int | None
+    module_id: int | None
+    required_for_completion: bool
+    shuffle_questions: bool
+    pool_size: int | None
+    opens_at: datetime | None
+    closes_at: datetime | None
+    show_answers_after_submit: bool
+    proctored: bool
+    lab_instructions: str
+
+
+AUTHORED_FIELDS: tuple[str, ...] = tuple(AuthoredFields.__annotations__)
+
+AUTHORED_DEFAULTS: AuthoredFields = {
+    "max_attempts": 1,
+    "time_limit": None,
+    "module_id": None,
+    "required_for_completion": False,
+    "shuffle_questions": False,
+    "pool_size": None,
+    "opens_at": None,
+    "closes_at": None,
+    "show_answers_after_submit": False,
+    "proctored": False,
+    "lab_instructions": "",
+}
 
 MAX_TIME_LIMIT = 7 * 24 * 60
 MAX_ATTEMPTS = 100
@@ -33,27 +76,24 @@ def plain_text(value: str) -> str:
 
 
 def assessment_settings_check(
-    course: CoursePage,
-    *,
-    title,
-    assessment_type,
-    passing_score,
-    max_attempts,
-    time_limit,
-    module_id,
-    required_for_completion,
-    opens_at,
-    closes_at,
-    proctored,
-    lab_instructions,
+    *, course: CoursePage, fields: AuthoredFields
 ) -> ModulePage | None:
-    """Validate an assessment's settings (everything but the questions); return its
-    module. Raises ``InvalidInput`` naming the field."""
+    """Validate an assessment's settings (everything but the questions and the pool
+    size) in ``fields``, complete with ``AUTHORED_DEFAULTS``; return its module.
+    Raises ``InvalidInput`` naming the field."""
+    title = fields["title"]
+    assessment_type = fields["assessment_type"]
+    opens_at, closes_at = fields["opens_at"], fields["closes_at"]
+    proctored = fields["proctored"]
+    time_limit = fields["time_limit"]
+    max_attempts = fields["max_attempts"]
+    lab_instructions = fields["lab_instructions"]
+    module_id = fields["module_id"]
     if not isinstance(title, str) or not title.strip() or len(title) > 255:
         raise InvalidInput("Required, at most 255 characters.", field="title")
     if assessment_type not in AssessmentType.values:
         raise InvalidInput("Unknown assessment type.", field="assessment_type")
-    if not Decimal("0") <= Decimal(passing_score) <= Decimal("100"):
+    if not Decimal("0") <= Decimal(fields["passing_score"]) <= Decimal("100"):
         raise InvalidInput("Must be between 0 and 100.", field="passing_score")
     if not 1 <= max_attempts <= MAX_ATTEMPTS:
         raise InvalidInput(f"Must be 1 to {MAX_ATTEMPTS}.", field="max_attempts")
@@ -81,7 +121,7 @@ def assessment_settings_check(
         module = ModulePage.objects.child_of(course).filter(pk=module_id).first()
         if module is None:
             raise InvalidInput("Not a module of this course.", field="module_id")
-    if required_for_completion and module is None:
+    if fields["required_for_completion"] and module is None:
         raise InvalidInput(
             "A required assessment needs the module it completes.", field="module_id"
         )

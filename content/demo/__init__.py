@@ -10,19 +10,6 @@ The catalog is data (``specs``, ``foundations``, ``specialist``, gathered in
 """
 
 from .catalog import COURSES
-from .seed import ADMIN_EMAIL, INSTRUCTOR_EMAIL, seed_courses
-from .specs import ARCHIVED, IN_REVIEW, PUBLISHED, Course, Module
 from .video import DEMO_VIDEO_TITLE
 
-__all__ = [
-    "ADMIN_EMAIL",
-    "ARCHIVED",
-    "COURSES",
-    "DEMO_VIDEO_TITLE",
-    "INSTRUCTOR_EMAIL",
-    "IN_REVIEW",
-    "PUBLISHED",
-    "Course",
-    "Module",
-    "seed_courses",
-]
+__all__ = ["COURSES", "DEMO_VIDEO_TITLE"]

@@ -10,31 +10,26 @@ are in ``content/media.py``, imported here so Django registers them with the app
 
 from ..media import VideoAsset, VideoStatus, VideoUsage
 from .catalog import (
-    CATALOG_PAGE_SIZE,
     CATALOG_SEARCH_MAX_LENGTH,
     THUMBNAIL_SPEC,
     CourseIndexPage,
     HomePage,
 )
 from .choices import MAX_MINUTES, CourseStatus, Difficulty, ModuleKind
-from .courses import CoursePage, CoursePageForm, CoursePermissionTester
-from .modules import ModulePage, ModulePermissionTester
+from .courses import CoursePage
+from .modules import ModulePage
 
 __all__ = [
-    "CATALOG_PAGE_SIZE",
     "CATALOG_SEARCH_MAX_LENGTH",
     "MAX_MINUTES",
     "THUMBNAIL_SPEC",
     "CourseIndexPage",
     "CoursePage",
-    "CoursePageForm",
-    "CoursePermissionTester",
     "CourseStatus",
     "Difficulty",
     "HomePage",
     "ModuleKind",
     "ModulePage",
-    "ModulePermissionTester",
     "VideoAsset",
     "VideoStatus",
     "VideoUsage",

@@ -7,15 +7,8 @@ Layout: ``catalog`` (site set-up), ``rules`` (who may change a course), ``course
 (``from content.services import course_publish``).
 """
 
-from .catalog import (
-    INSTRUCTORS,
-    MODERATORS,
-    WORKFLOW_NAME,
-    catalog_get,
-    catalog_setup,
-)
+from .catalog import catalog_get, catalog_setup
 from .courses import (
-    COURSE_FIELDS,
     course_archive,
     course_create,
     course_modules_publish,
@@ -24,17 +17,10 @@ from .courses import (
     course_unarchive,
     course_update,
 )
-from .modules import MODULE_FIELDS, module_body_stream, module_create
-from .pages import TREE_FIELDS
+from .modules import module_body_stream, module_create
 from .rules import is_course_manager, is_moderator
 
 __all__ = [
-    "COURSE_FIELDS",
-    "INSTRUCTORS",
-    "MODERATORS",
-    "MODULE_FIELDS",
-    "TREE_FIELDS",
-    "WORKFLOW_NAME",
     "catalog_get",
     "catalog_setup",
     "course_archive",

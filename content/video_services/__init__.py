@@ -12,9 +12,6 @@ the names below are the package's public interface.
 """
 
 from .access import (
-    VIEWER_CACHE_SECONDS,
-    VIEWER_VERSION_SECONDS,
-    ViewerNotAuthenticated,
     video_get,
     video_get_for_viewer,
     video_may_watch,
@@ -25,53 +22,24 @@ from .access import (
 )
 from .captions import (
     CAPTION_LABEL_MAX,
-    CAPTION_MAX_BYTES,
     LANGUAGE_TAG,
     LANGUAGE_TAG_MAX,
-    WEBVTT_SIGNATURE,
     caption_delete,
     caption_upsert,
     language_tag_normalize,
 )
 from .playlists import (
-    HLS_MPEGTS_START,
     master_playlist_text,
     subtitle_playlist_text,
     subtitle_segment_text,
 )
-from .probe import NOT_VIDEO_FORMATS, NotAVideo, ProbeResult, video_probe
-from .transcode import (
-    AUDIO_BITRATE,
-    ERROR_MAX_CHARS,
-    HLS_TIME,
-    LADDER,
-    TMP_PREFIX,
-    Rung,
-    rendition_ladder,
-    video_transcode,
-    videos_requeue_stuck,
-)
+from .transcode import rendition_ladder, video_transcode, videos_requeue_stuck
 from .upload import video_upload
 
 __all__ = [
-    "AUDIO_BITRATE",
     "CAPTION_LABEL_MAX",
-    "CAPTION_MAX_BYTES",
-    "ERROR_MAX_CHARS",
-    "HLS_MPEGTS_START",
-    "HLS_TIME",
-    "LADDER",
     "LANGUAGE_TAG",
     "LANGUAGE_TAG_MAX",
-    "NOT_VIDEO_FORMATS",
-    "TMP_PREFIX",
-    "VIEWER_CACHE_SECONDS",
-    "VIEWER_VERSION_SECONDS",
-    "WEBVTT_SIGNATURE",
-    "NotAVideo",
-    "ProbeResult",
-    "Rung",
-    "ViewerNotAuthenticated",
     "caption_delete",
     "caption_upsert",
     "language_tag_normalize",
@@ -82,7 +50,6 @@ __all__ = [
     "video_get",
     "video_get_for_viewer",
     "video_may_watch",
-    "video_probe",
     "video_ready_map",
     "video_transcode",
     "video_upload",

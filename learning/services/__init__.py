@@ -4,38 +4,28 @@ Certificates are in ``learning.certificates``. Services lock what two requests c
 race for (the course row for capacity, the enrollment row for progress) and enqueue
 slow work (certificate PDFs) only after commit.
 
-``enrollment`` enrolls and unenrolls, ``progress`` records activity, completes
-modules and courses (and takes a completion back), ``mentorship`` pairs mentors with
-learners; this package exports their public names, so ``learning.services.<name>``
-keeps working for every caller.
+``enrollment`` enrolls, unenrolls and holds ``enrollment_lock`` (the lock order of
+every write on a learner's rows in a course), ``progress`` records activity,
+completes modules and courses (and takes a completion back), ``mentorship`` pairs
+mentors with learners; this package exports the names other packages use.
 """
 
-from .enrollment import PaymentRequired, enrollment_cancel, enrollment_create
+from .enrollment import enrollment_cancel, enrollment_create, enrollment_lock
 from .mentorship import mentor_assign, mentor_unassign
 from .progress import (
-    HUNDRED,
     MAX_POSITION_SECONDS,
-    MAX_SECONDS_PER_UPDATE,
-    SESSION_IDLE,
     CompletionRevoked,
-    ProgressResult,
-    course_requirement_ids,
     module_complete,
     module_completion_revoke,
     module_progress_record,
 )
 
 __all__ = [
-    "HUNDRED",
     "MAX_POSITION_SECONDS",
-    "MAX_SECONDS_PER_UPDATE",
-    "SESSION_IDLE",
     "CompletionRevoked",
-    "PaymentRequired",
-    "ProgressResult",
-    "course_requirement_ids",
     "enrollment_cancel",
     "enrollment_create",
+    "enrollment_lock",
     "mentor_assign",
     "mentor_unassign",
     "module_complete",

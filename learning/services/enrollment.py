@@ -1,8 +1,10 @@
-"""Enrollment: enroll in a live course (capacity, prerequisites, payment), leave it."""
+"""Enrollment: enroll in a live course (capacity, prerequisites, payment), leave it,
+and the lock every write on a learner's rows in a course takes first."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from content.models import CoursePage
@@ -32,11 +34,7 @@ def _live_course_for_update(course_id: int) -> CoursePage:
 
 
 def _seats_taken(course: CoursePage) -> int:
-    return (
-        Enrollment.objects.filter(course=course)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .count()
-    )
+    return Enrollment.objects.filter(course=course).active().count()
 
 
 def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
@@ -49,6 +47,34 @@ def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
 
 
 # --- Enrollment --------------------------------------------------------------------
+
+
+def enrollment_lock(*, user_id: int, course_id: int) -> Enrollment | None:
+    """Lock the learner's enrollment row in a course, whatever its status, and return
+    it (with its course); ``None`` when the learner never enrolled.
+
+    The lock order of every write on a learner's rows in a course: this row first,
+    then the rows under it (module progress, an attempt, its proctoring session), so
+    the learner's racing requests run one after the other and a staff write (grading,
+    invalidation) never deadlocks with them. Callers that need an active enrollment
+    check ``is_active``; a cancelled one is locked too, because taking back a
+    completion changes it as well.
+
+    Only the enrollment row is locked (``of=("self",)``), not the course page. On
+    SQLite ``select_for_update`` does nothing and the caller's transaction (begun
+    ``IMMEDIATE``) holds the database's write lock instead; so the lock must run
+    inside the caller's transaction on every database, or it would protect nothing.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "enrollment_lock must run inside the caller's transaction."
+        )
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(user_id=user_id, course_id=course_id)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -128,7 +154,7 @@ def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
     if actor.pk != enrollment.user_id and not is_admin(actor):
         raise PermissionDenied("You may only leave your own courses.")
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if enrollment.status != EnrollmentStatus.CANCELLED:
+    if enrollment.is_active:
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.cancelled_at = timezone.now()
         enrollment.save(update_fields=["status", "cancelled_at"])

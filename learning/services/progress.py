@@ -26,6 +26,7 @@ from ..models import (
     ModuleProgress,
 )
 from ..tasks import issue_certificate
+from .enrollment import enrollment_lock
 
 SESSION_IDLE = timedelta(minutes=30)
 MAX_SECONDS_PER_UPDATE = 24 * 60 * 60
@@ -51,14 +52,8 @@ def _validated_seconds(value, field: str, maximum: int) -> int | None:
 
 
 def _active_enrollment_for_update(user: User, course_id: int) -> Enrollment:
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("course")
-        .filter(user=user, course_id=course_id)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .first()
-    )
-    if enrollment is not None:
+    enrollment = enrollment_lock(user_id=user.pk, course_id=course_id)
+    if enrollment is not None and enrollment.is_active:
         return enrollment
     if CoursePage.objects.filter(pk=course_id, live=True).exists():
         raise PermissionDenied("You are not enrolled in this course.")
@@ -204,14 +199,8 @@ def module_complete(*, user: User, module: ModulePage) -> ProgressResult | None:
     """Complete a module for a learner on another app's behalf (a passed required
     assessment). Does nothing when the learner is not enrolled."""
     course = module.get_parent().specific
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("course")
-        .filter(user=user, course=course)
-        .exclude(status=EnrollmentStatus.CANCELLED)
-        .first()
-    )
-    if enrollment is None:
+    enrollment = enrollment_lock(user_id=user.pk, course_id=course.pk)
+    if enrollment is None or not enrollment.is_active:
         return None
     now = timezone.now()
     progress, _ = ModuleProgress.objects.get_or_create(
@@ -248,7 +237,7 @@ def module_completion_revoke(
     certificate is revoked with ``reason`` (``certificate_revoke``). The learner's
     time spent and video position are kept. Writes ``module.completion_revoked`` to
     the audit log (with what was undone) when there was anything to undo; ``actor``
-    is who asked. Locks the enrollment row first, as the other progress services do.
+    is who asked. Locks the enrollment row first (``enrollment_lock``).
 
     Errors: 400 empty ``reason``. A learner never enrolled, or a module not
     completed, changes nothing.
@@ -257,12 +246,7 @@ def module_completion_revoke(
     if not reason:
         raise InvalidInput("Say why the completion is taken back.", field="reason")
     course = module.get_parent().specific
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("course")
-        .filter(user=user, course=course)
-        .first()
-    )
+    enrollment = enrollment_lock(user_id=user.pk, course_id=course.pk)
     if enrollment is None:
         return CompletionRevoked()
     progress = (

@@ -118,3 +118,41 @@ class TestScore:
         assert str(result.score) == "75.00"
         assert not result.pending
         assert result.results["a"]["outcome"] == grading.INCORRECT  # unanswered
+
+    def test_hand_graded_essay_scores_through_the_same_rule(self):
+        key = {
+            "a": stored(id="a", type="true_false", correct=True, points=1),
+            "e": stored(id="e", type="essay", points=4),
+        }
+        automatic = grading.attempt_grade(key, ["a", "e"], {"a": True}, salt=SALT)
+        assert str(automatic.score) == "20.00"  # the essay counts 0 until graded
+        results = dict(automatic.results)
+        results["e"] = grading.essay_result(
+            key["e"], points=grading.exact_decimal(2.5), feedback="Good."
+        )
+        score = grading.attempt_score(answer_key=key, order=["a", "e"], results=results)
+        assert str(score) == "70.00"
+        assert results["e"] == {
+            "outcome": grading.PARTIAL,
+            "points_awarded": 2.5,
+            "points": 4.0,
+            "feedback": "Good.",
+        }
+
+    @pytest.mark.parametrize(
+        ("points", "outcome"),
+        [(0, grading.INCORRECT), (1, grading.PARTIAL), (2, grading.CORRECT)],
+    )
+    def test_essay_outcome_follows_the_points(self, points, outcome):
+        essay = stored(type="essay", points=2)
+        result = grading.essay_result(
+            essay, points=grading.exact_decimal(points), feedback=""
+        )
+        assert result["outcome"] == outcome
+
+    def test_nothing_worth_points_scores_zero(self):
+        key = {"a": {"id": "a", "type": "true_false", "points": 0}}
+        score = grading.attempt_score(
+            answer_key=key, order=["a"], results={"a": {"points_awarded": 0}}
+        )
+        assert str(score) == "0.00"

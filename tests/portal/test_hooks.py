@@ -11,7 +11,7 @@ from wagtail import hooks
 
 from assessments.analytics import course_assessment_analytics, user_assessment_history
 from assessments.services import required_assessment_guard
-from content.demo import seed_courses
+from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
 from learning.demo import seed_learning
 from learning.selectors import (

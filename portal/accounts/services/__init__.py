@@ -7,23 +7,9 @@ here, so ``from portal.accounts.services import ...`` is the one way in.
 """
 
 from .base import AuthenticationFailed, Client
-from .mfa_enrolment import (
-    TOTP_SETUP_TIMEOUT,
-    mfa_totp_confirm,
-    mfa_totp_disable,
-    mfa_totp_setup_start,
-)
-from .registration import (
-    password_reset_confirm,
-    password_reset_request,
-    user_register,
-)
-from .roles import (
-    ROLE_GROUPS,
-    user_role_privileges_sync,
-    user_view_grant,
-    user_view_revoke,
-)
+from .mfa_enrolment import mfa_totp_confirm, mfa_totp_disable, mfa_totp_setup_start
+from .registration import password_reset_confirm, password_reset_request, user_register
+from .roles import user_role_privileges_sync, user_view_grant, user_view_revoke
 from .sessions import (
     LoginResult,
     auth_login,
@@ -33,14 +19,9 @@ from .sessions import (
     auth_tokens_issue,
     user_sessions_revoke,
 )
-from .users import ADMIN_FIELDS, PROFILE_FIELDS, USER_FIELDS, user_update
+from .users import user_update
 
 __all__ = [
-    "ADMIN_FIELDS",
-    "PROFILE_FIELDS",
-    "ROLE_GROUPS",
-    "TOTP_SETUP_TIMEOUT",
-    "USER_FIELDS",
     "AuthenticationFailed",
     "Client",
     "LoginResult",
