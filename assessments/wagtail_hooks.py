@@ -10,10 +10,10 @@ from wagtail.permissions import register_permission_policy
 
 from portal import hooks as portal_hooks
 
-from .admin_grading import GradeAttemptView, GradingQueueView, may_grade
-from .admin_permissions import AssessmentPermissionPolicy
-from .admin_views import AssessmentViewSet
 from .analytics import course_assessment_analytics, user_assessment_history
+from .cms.grading import GradeAttemptView, GradingQueueView, may_grade
+from .cms.permissions import AssessmentPermissionPolicy
+from .cms.views import AssessmentViewSet
 from .models import Assessment
 from .services import required_assessment_guard
 
@@ -61,8 +61,8 @@ def grading_menu_item():
 
 # --- Proctoring review (owned by the "proctoring" helper) ---------------------------
 
-from .proctoring_admin import admin_urls as proctoring_admin_urls  # noqa: E402
-from .proctoring_admin import menu_item as proctoring_menu_item  # noqa: E402
+from .cms.proctoring import admin_urls as proctoring_admin_urls  # noqa: E402
+from .cms.proctoring import menu_item as proctoring_menu_item  # noqa: E402
 
 
 @hooks.register("register_admin_urls")

@@ -62,7 +62,7 @@ class VideoChooserBlock(blocks.ChooserBlock):
 
     @cached_property
     def widget(self):
-        from .video_admin import video_chooser_viewset
+        from .cms.videos import video_chooser_viewset
 
         return video_chooser_viewset.widget_class()
 

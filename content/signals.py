@@ -7,7 +7,7 @@ from wagtail.signals import page_published, page_unpublished
 from .cache import catalog_cache_bump
 from .models import CourseIndexPage, CoursePage, ModulePage
 from .services import course_modules_publish
-from .video_services import video_usages_sync, video_viewer_cache_reset_for_course
+from .services.videos import video_usages_sync, video_viewer_cache_reset_for_course
 
 
 @receiver(page_published, dispatch_uid="content.purge_on_publish")

@@ -23,10 +23,10 @@ def publish_scheduled() -> None:
     max_retries=5,
 )
 def transcode_video(video_id: int) -> str | None:
-    """Transcode a video asset to HLS (``content.video_services``). Idempotent: a
+    """Transcode a video asset to HLS (``content.services.videos``). Idempotent: a
     ``ready`` asset is left alone, a re-delivered run starts over cleanly. Send it
     with ``queue=MEDIA_QUEUE`` (``video_services`` does)."""
-    from .video_services import video_transcode
+    from .services.videos import video_transcode
 
     asset = video_transcode(video_id=video_id)
     return asset.status if asset is not None else None

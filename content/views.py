@@ -1,99 +1,133 @@
-"""Editor views for courses: archive and restore. Each shows a confirmation page on
-GET and changes the course on POST, through the service that owns the rule."""
+"""Documents (Wagtail documents in module bodies): who may download them, and how
+they are answered.
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
-from wagtail.admin.utils import get_valid_next_url_from_request
+A document is as private as the modules that show it: Wagtail's serve view runs the
+``before_serve_document`` hook (registered in ``wagtail_hooks.py``), which answers
+every request itself through ``portal.files`` (``X-Accel-Redirect`` behind Nginx).
+The modules using a document come from Wagtail's reference index, which records the
+references of each page's stored (for a live page: live) content.
 
-from portal.errors import DomainError
-from portal.errors import PermissionDenied as ServicePermissionDenied
+Who may download one is ``content.access``'s rule, as for module bodies and videos:
+admins and the uploader; the instructor of a course with a module using it; anyone
+for a live free-preview module of a live course; members of the live courses whose
+live modules use it. A module shows a document only if its course's instructor or an
+admin uploaded it.
+"""
 
-from .models import CoursePage
-from .services import course_archive, course_unarchive, is_course_manager, is_moderator
+from __future__ import annotations
 
-TEMPLATE = "content/admin/course_action_confirm.html"
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from wagtail.documents.models import document_served
+from wagtail.models import Page, ReferenceIndex
+
+from portal.accounts.permissions import is_admin
+from portal.files import ATTACHMENT, INLINE, protected_file_response
+
+from .access import Showing, content_readable
+from .models import CoursePage, ModulePage
+
+# Never shown inline whatever the settings say: SVG and XML can carry script.
+NEVER_INLINE = {
+    "image/svg+xml",
+    "text/html",
+    "application/xhtml+xml",
+    "application/xml",
+    "text/xml",
+}
+DOCUMENT_CACHE_CONTROL = "private, no-cache"
 
 
-@require_http_methods(["GET", "POST"])
-def course_archive_view(request, page_id: int):
-    course = get_object_or_404(CoursePage, pk=page_id)
-    return _confirm_and_apply(
-        request,
-        course,
-        allowed=is_course_manager(request.user, course),
-        service=course_archive,
-        action="archive",
-        heading=_("Archive course"),
-        question=_(
-            "Archive “%(title)s”? It leaves the catalog and takes no new "
-            "enrollments. Its pages, learner records and certificates stay, and "
-            "enrolled learners can still read it."
-        ),
-        confirm=_("Yes, archive it"),
-        done=_("“%(title)s” is archived: it is no longer listed in the catalog."),
+def document_module_ids(document) -> list[int]:
+    """Ids of the pages whose stored content references ``document`` (one query)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+    return [int(pk) for pk in ids.values_list("object_id", flat=True).distinct()]
+
+
+def document_may_view(*, actor, document) -> bool:
+    """Whether ``actor`` (possibly anonymous) may download ``document``
+    (``content.access``); at most five queries whatever the number of modules
+    using it."""
+    return content_readable(
+        user=actor,
+        owner_id=document.uploaded_by_user_id,
+        showings=_document_showings(document),
     )
 
 
-@require_http_methods(["GET", "POST"])
-def course_unarchive_view(request, page_id: int):
-    course = get_object_or_404(CoursePage, pk=page_id)
-    return _confirm_and_apply(
-        request,
-        course,
-        allowed=is_moderator(request.user),
-        service=course_unarchive,
-        action="restore",
-        heading=_("Restore course"),
-        question=_(
-            "Restore “%(title)s”? If it is published it returns to the catalog and "
-            "takes enrollments again."
-        ),
-        confirm=_("Yes, restore it"),
-        done=_("“%(title)s” is restored."),
+def _document_showings(document):
+    """The courses whose modules show ``document`` (read lazily by the rule):
+    members read it in live modules of live courses, anyone in a free preview.
+    Only courses whose instructor (or an admin) uploaded it show it."""
+    module_ids = document_module_ids(document)
+    if not module_ids:
+        return
+    modules = list(
+        ModulePage.objects.filter(pk__in=module_ids).values(
+            "path", "live", "is_free_preview"
+        )
     )
-
-
-def _confirm_and_apply(
-    request, course, *, allowed, service, action, heading, question, confirm, done
-):
-    next_url = get_valid_next_url_from_request(request) or reverse(
-        "wagtailadmin_pages:edit", args=[course.pk]
-    )
-    title = {"title": course.get_admin_display_title()}
-    context = {
-        "course": course,
-        "action": action,
-        "page_title": heading,
-        "page_subtitle": course.get_admin_display_title(),
-        "header_icon": "doc-empty-inverse",
-        "question": question % title,
-        "confirm_label": confirm,
-        "next_url": next_url,
+    steplen = ModulePage.steplen
+    courses = {
+        course["path"]: course
+        for course in CoursePage.objects.filter(
+            path__in={module["path"][:-steplen] for module in modules}
+        ).values("pk", "path", "live", "instructor_id")
     }
-    if not allowed:
-        return _denied(request, context)
-    if request.method == "POST":
-        try:
-            service(actor=request.user, course=course)
-        except ServicePermissionDenied as exc:
-            return _denied(request, context, exc.message)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, done % title)
-        return redirect(next_url)
-    return TemplateResponse(request, TEMPLATE, context)
+    uploader_is_admin = None
+    for module in modules:
+        course = courses.get(module["path"][:-steplen])
+        if course is None:
+            continue
+        if course["instructor_id"] != document.uploaded_by_user_id:
+            if uploader_is_admin is None:
+                uploader_is_admin = is_admin(document.uploaded_by_user)
+            if not uploader_is_admin:
+                continue
+        live = module["live"] and course["live"]
+        yield Showing(
+            course_id=course["pk"],
+            instructor_id=course["instructor_id"],
+            members=live,
+            public=live and module["is_free_preview"],
+        )
 
 
-def _denied(request, context, message=None):
-    # A plain 403 rather than Wagtail's redirect to the dashboard: the refusal is
-    # about this course, and says why.
-    context["denied"] = message or _(
-        "Only the course's instructor or a moderator may archive it, and only "
-        "moderators may restore it."
+def document_disposition(content_type: str) -> str:
+    """Inline only for the allowlisted types that cannot run script."""
+    inline = set(settings.WAGTAILDOCS_INLINE_CONTENT_TYPES) - NEVER_INLINE
+    return INLINE if content_type in inline else ATTACHMENT
+
+
+def document_serve(document, request):
+    """The ``before_serve_document`` hook: the document's response, a login
+    redirect for anonymous visitors who may not see it, 404 for other outsiders.
+    Storages without local files are left to Wagtail's own view."""
+    if not document_may_view(actor=request.user, document=document):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404("Document not found.")
+    try:
+        path = document.file.path
+    except NotImplementedError:
+        return None
+    content_type = document.content_type
+    disposition = document_disposition(content_type)
+    response = protected_file_response(
+        request,
+        path,
+        content_type=content_type,
+        disposition=disposition,
+        filename=document.filename,
+        cache_control=DOCUMENT_CACHE_CONTROL,
     )
-    return TemplateResponse(request, TEMPLATE, context, status=403)
+    response["Content-Security-Policy"] = (
+        settings.DOCUMENT_PDF_CONTENT_SECURITY_POLICY
+        if content_type == "application/pdf" and disposition == INLINE
+        else settings.DOCUMENT_CONTENT_SECURITY_POLICY
+    )
+    document_served.send(sender=type(document), instance=document, request=request)
+    return response

@@ -15,18 +15,18 @@ from wagtail.permissions import register_permission_policy
 from portal import hooks as portal_hooks
 from portal.accounts.permissions import is_admin
 
-from . import views
-from .demo.seed import seed_courses
-from .documents import document_serve
-from .media import VideoAsset
-from .models import CoursePage
-from .services import is_course_manager, is_moderator
-from .video_admin import (
+from .cms import pages
+from .cms.videos import (
     VideoProblemsPanel,
     VideoViewSet,
     video_chooser_viewset,
     video_permission_policy,
 )
+from .demo.seed import seed_courses
+from .media import VideoAsset
+from .models import CoursePage
+from .services import is_course_manager, is_moderator
+from .views import document_serve
 
 # Before anything asks the registry for VideoAsset's policy (Wagtail would make a
 # fallback one).
@@ -52,12 +52,12 @@ def course_admin_urls():
     return [
         path(
             "courses/<int:page_id>/archive/",
-            views.course_archive_view,
+            pages.course_archive_view,
             name="content_course_archive",
         ),
         path(
             "courses/<int:page_id>/restore/",
-            views.course_unarchive_view,
+            pages.course_unarchive_view,
             name="content_course_restore",
         ),
     ]

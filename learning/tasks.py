@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .certificates import certificate_issue, certificate_pdf_store
+from .services.certificates import certificate_issue, certificate_pdf_store
 
 
 @shared_task(

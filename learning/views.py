@@ -15,7 +15,11 @@ from portal.errors import DomainError
 from portal.web import domain_errors_as_http
 
 from . import selectors, services
-from .certificates import certificate_pdf_response, certificate_verify, verification_url
+from .services.certificates import (
+    certificate_pdf_response,
+    certificate_verify,
+    verification_url,
+)
 
 
 def _back(request, fallback: str) -> HttpResponseRedirect:

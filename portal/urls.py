@@ -11,10 +11,10 @@ from portal.health.views import health
 # Every app's API routes, mounted under /api/v1/.
 api_v1 = [
     path("", include("portal.api.urls")),
-    path("", include("portal.accounts.urls")),
-    path("", include("content.urls")),
-    path("", include("learning.urls")),
-    path("", include("assessments.urls")),
+    path("", include("portal.accounts.api.urls")),
+    path("", include("content.api.urls")),
+    path("", include("learning.api.urls")),
+    path("", include("assessments.api.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"

@@ -117,7 +117,7 @@ def _video(source: Path, title: str):
 
 def _transcode(name: str, source: Path) -> list:
     from content.media import VideoStatus
-    from content.video_services import video_transcode
+    from content.services.videos import video_transcode
 
     video = _video(source, f"Bench {name}")
     started = time.perf_counter()
@@ -138,9 +138,9 @@ def _access(requests: int) -> list:
     from django.core.cache.backends.dummy import DummyCache
     from django.test import Client
 
-    from content import video_services
     from content.media import VideoAsset, VideoStatus
     from content.services import course_create, course_publish, module_create
+    from content.services import videos as video_services
     from learning.services import enrollment_create
     from portal.accounts.models import Role, User
 

@@ -109,7 +109,7 @@ def run() -> int:
     from django.utils import timezone
 
     from content.models import CoursePage, ModulePage
-    from content.video_services import video_get  # noqa: F401  (import check)
+    from content.services.videos import video_get  # noqa: F401  (import check)
     from portal.accounts.demo import DEMO_ACCOUNTS
     from portal.accounts.models import User
 

@@ -14,10 +14,10 @@ from portal.api.pagination import PagePagination
 
 from .. import grading, selectors, services
 from ..models import AttemptStatus
-from ..proctoring_api import PROCTOR_HEADER, client_info, proctor_token
 from ..questions import FLAG
-from ..throttles import FlagSubmitThrottle
 from .assessments import QuestionOutput
+from .proctoring import PROCTOR_HEADER, client_info, proctor_token
+from .throttles import FlagSubmitThrottle
 
 # --- Serializers -------------------------------------------------------------------
 

@@ -22,11 +22,12 @@ from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-from .. import grading, proctoring
-from ..completion import attempt_pass_record
+from .. import grading
 from ..models import Assessment, Attempt, AttemptStatus
 from ..questions import public_question
 from ..selectors import assessment_get
+from . import proctoring
+from .completion import attempt_pass_record
 
 # Network latency between the learner's click and our clock.
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -165,7 +166,7 @@ def attempt_start(
 ) -> StartResult:
     """Start an attempt, or resume the one in progress (``created`` False).
 
-    Proctored exams (``assessments.proctoring``): they need a scheduled window;
+    Proctored exams (``assessments.services.proctoring``): they need a scheduled window;
     a new attempt opens its session and the result carries the session's token;
     resuming needs that token (``proctor_token``), else 409
     ``PROCTOR_SESSION_ACTIVE`` (the refusal is stored as an event). ``client`` is

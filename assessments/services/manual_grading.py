@@ -15,10 +15,10 @@ from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from .. import grading
-from ..completion import attempt_pass_record, attempt_pass_withdraw
-from ..locks import attempt_lock
 from ..models import Attempt, AttemptStatus
 from ..questions import ESSAY, is_number
+from .completion import attempt_pass_record, attempt_pass_withdraw
+from .locks import attempt_lock
 
 MAX_GRADE_FEEDBACK = 5000
 GRADABLE_STATUSES = (AttemptStatus.PENDING_REVIEW, AttemptStatus.GRADED)
@@ -103,10 +103,11 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
     ``graded_at``/``graded_by``. A pass of a required assessment completes its module
     (and through ``learning`` the course and certificate). A regrade that turns a
     pass into a fail takes back what the pass earned, as invalidation does
-    (``assessments.completion``): the module's completion and, if the course is then
-    no longer complete, the enrollment's completion and certificate, unless the
-    learner has another passed attempt at the assessment. Runs in one transaction
-    holding the learner's enrollment and the attempt row; writes
+    (``assessments.services.completion``): the module's completion and, if the
+    course is then no longer complete, the enrollment's completion and
+    certificate, unless the learner has another passed attempt at the assessment.
+    Runs in one transaction holding the learner's enrollment and the attempt row;
+    writes
     ``assessment.attempt_graded`` to the audit log with the previous outcome (and
     what a withdrawn pass undid).
 

@@ -19,7 +19,7 @@ from portal.api.fields import (
 )
 from portal.errors import NotFound
 
-from .. import selectors, video_services
+from .. import selectors
 from ..blocks import ModuleBodyBlock, clean_rich_text
 from ..models import (
     CATALOG_SEARCH_MAX_LENGTH,
@@ -28,6 +28,7 @@ from ..models import (
     Difficulty,
     ModuleKind,
 )
+from ..services import videos as video_services
 
 MAX_ID = 10**18 - 1  # ids in paths have at most 18 digits
 MAX_BODY_BLOCKS = 200

@@ -9,7 +9,7 @@ from django.core.files import File
 from portal.accounts.models import User
 
 from ..media import VideoAsset
-from ..video_services import video_upload
+from ..services.videos import video_upload
 
 DEMO_VIDEO_TITLE = "Demo walkthrough (generated test pattern)"
 

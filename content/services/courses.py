@@ -15,10 +15,10 @@ from portal.errors import Conflict, InvalidInput
 
 from ..cache import catalog_cache_bump
 from ..models import CoursePage, ModulePage
-from ..video_services import video_viewer_cache_reset_for_course
 from .catalog import catalog_get
 from .pages import _clean_page, _rich_text, _unique_slug
 from .rules import _require_manager, _require_moderator
+from .videos import video_viewer_cache_reset_for_course
 
 COURSE_FIELDS = (
     "title",

@@ -1,8 +1,8 @@
 """Writes on the learner's side: enrollment, progress and completion, mentorship.
 
-Certificates are in ``learning.certificates``. Services lock what two requests could
-race for (the course row for capacity, the enrollment row for progress) and enqueue
-slow work (certificate PDFs) only after commit.
+Certificates are in ``learning.services.certificates``. Services lock what two
+requests could race for (the course row for capacity, the enrollment row for
+progress) and enqueue slow work (certificate PDFs) only after commit.
 
 ``enrollment`` enrolls, unenrolls and holds ``enrollment_lock`` (the lock order of
 every write on a learner's rows in a course), ``progress`` records activity,

@@ -8,7 +8,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from content.models import CoursePage
-from content.video_services import video_viewer_cache_reset
+from content.services.videos import video_viewer_cache_reset
 from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record

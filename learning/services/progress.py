@@ -17,7 +17,6 @@ from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portal.hooks import completion_refusal
 
-from ..certificates import certificate_revoke
 from ..models import (
     Certificate,
     Enrollment,
@@ -26,6 +25,7 @@ from ..models import (
     ModuleProgress,
 )
 from ..tasks import issue_certificate
+from .certificates import certificate_revoke
 from .enrollment import enrollment_lock
 
 SESSION_IDLE = timedelta(minutes=30)

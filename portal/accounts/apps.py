@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import schema, signals  # noqa: F401  (register receivers, extension)
+        from . import signals  # noqa: F401  (register receivers)
+        from .api import schema  # noqa: F401  (the OpenAPI extension)

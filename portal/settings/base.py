@@ -271,7 +271,7 @@ WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 # Documents are served by Wagtail's view, whose before_serve_document hook
-# (content/documents.py) checks access and answers through portal/files.py.
+# (content/views.py) checks access and answers through portal/files.py.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Shown in the browser: only types that cannot run script. HTML, SVG, XML and
 # everything else is downloaded (Content-Disposition: attachment).
@@ -295,7 +295,7 @@ DOCUMENT_PDF_CONTENT_SECURITY_POLICY = (
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "portal.accounts.authentication.PortalJWTAuthentication",
+        "portal.accounts.api.authentication.PortalJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -330,7 +330,7 @@ THROTTLE_RATES = {
     "mfa": env.str("THROTTLE_RATE_MFA", default="10/min"),
     # Submissions to an assessment with lab flags, per learner and assessment.
     "flag": env.str("THROTTLE_RATE_FLAG", default="10/min"),
-    # Proctored exams: event reports per learner (see assessments/proctoring_api.py).
+    # Proctored exams: event reports per learner (see assessments/api/proctoring.py).
     "proctor_events": env.str("THROTTLE_RATE_PROCTOR_EVENTS", default="120/min"),
 }
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from assessments.admin_blocks import (
+from assessments.cms.blocks import (
     QuestionStreamBlock,
     stream_data_from_questions,
     stream_validation_error,

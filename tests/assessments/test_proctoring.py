@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments import proctoring
 from assessments.models import (
     Assessment,
     Attempt,
@@ -18,6 +17,7 @@ from assessments.models import (
     ProctorEventKind,
     ProctorSession,
 )
+from assessments.services import proctoring
 from learning.services import enrollment_create
 from portal.accounts.models import Role
 from portal.accounts.services import user_role_privileges_sync

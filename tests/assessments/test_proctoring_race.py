@@ -6,8 +6,8 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
-from assessments import proctoring
 from assessments.models import Attempt, ProctorEvent, ProctorSession
+from assessments.services import proctoring
 from portal.errors import Conflict
 from tests.portal.auth_helpers import signed_in
 

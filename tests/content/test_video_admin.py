@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from content.blocks import ModuleBodyBlock
 from content.media import VideoAsset, VideoStatus
-from content.video_services import video_usages_sync
+from content.services.videos import video_usages_sync
 from portal.accounts.models import Role
 from tests.portal.factories import UserFactory
 

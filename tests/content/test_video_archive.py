@@ -13,7 +13,7 @@ from django.urls import reverse
 from content.access import Showing
 from content.models import ModulePage
 from content.services import course_archive, course_publish, course_unarchive
-from content.video_services import access, video_may_watch
+from content.services.videos import access, video_may_watch
 from learning.services import enrollment_create
 from tests.portal.factories import UserFactory
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from content.media import VideoAsset, VideoCaption
 from content.services import course_publish
-from content.video_services import language_tag_normalize
+from content.services.videos import language_tag_normalize
 from learning.services import enrollment_create
 from tests.content.video_clips import upload
 from tests.portal.factories import UserFactory

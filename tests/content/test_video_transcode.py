@@ -17,10 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from content import video_services
 from content.media import VideoAsset, VideoStatus
+from content.services import videos as video_services
+from content.services.videos import transcode
 from content.tasks import transcode_video
-from content.video_services import transcode
 from tests.content.video_clips import m3u8_lines
 
 pytestmark = pytest.mark.django_db

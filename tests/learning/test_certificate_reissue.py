@@ -11,16 +11,16 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from content.models import ModulePage
-from learning.certificates import (
-    certificate_issue,
-    certificate_revoke,
-    certificate_verify,
-)
 from learning.models import Certificate, Enrollment, EnrollmentStatus
 from learning.services import (
     enrollment_create,
     module_completion_revoke,
     module_progress_record,
+)
+from learning.services.certificates import (
+    certificate_issue,
+    certificate_revoke,
+    certificate_verify,
 )
 from learning.tasks import issue_certificate
 from portal.audit.models import AuditLog

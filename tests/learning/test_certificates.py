@@ -13,14 +13,14 @@ from rest_framework.test import APIClient
 from content.models import ModulePage
 from corporate.models import Organization, OrganizationMembership
 from corporate.services import organization_member_add
-from learning.certificates import (
+from learning.models import Certificate
+from learning.services import enrollment_create, mentor_assign, module_progress_record
+from learning.services.certificates import (
     _verification_hash,
     certificate_issue,
     certificate_revoke,
     verification_url,
 )
-from learning.models import Certificate
-from learning.services import enrollment_create, mentor_assign, module_progress_record
 from portal.accounts.models import Role
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import UserFactory

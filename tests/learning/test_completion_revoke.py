@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from content.models import ModulePage
-from learning.certificates import certificate_verify
 from learning.models import Certificate, Enrollment, EnrollmentStatus, ModuleProgress
 from learning.services import (
     CompletionRevoked,
@@ -15,6 +14,7 @@ from learning.services import (
     module_completion_revoke,
     module_progress_record,
 )
+from learning.services.certificates import certificate_verify
 from portal.audit.models import AuditLog
 from portal.errors import InvalidInput
 from tests.portal.factories import UserFactory

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from content.models import ModulePage
-from learning.certificates import certificate_issue
 from learning.models import Enrollment, EnrollmentStatus
 from learning.services import enrollment_create, module_progress_record
+from learning.services.certificates import certificate_issue
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import UserFactory
 

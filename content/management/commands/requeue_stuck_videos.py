@@ -3,7 +3,7 @@ killed mid-way): ``manage.py requeue_stuck_videos --older-than-minutes 90``."""
 
 from django.core.management.base import BaseCommand
 
-from content.video_services import videos_requeue_stuck
+from content.services.videos import videos_requeue_stuck
 
 
 class Command(BaseCommand):

@@ -1,0 +1,366 @@
+"""Videos API (API.md: Videos): upload, status, and the access-checked HLS files.
+
+Playlists, segments, the poster and caption tracks are served by ``VideoFileView``
+to whoever ``video_services.video_may_watch`` admits (owner, admins, enrolled
+learners; anyone for a free-preview module): Django checks access, then answers with
+``X-Accel-Redirect`` to Nginx's internal ``/protected/`` location when
+``MEDIA_ACCEL_REDIRECT`` is on, or streams it with byte ranges (``portal.files``). The
+master playlist and the caption playlists are written per request (captions change
+after transcoding).
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.accounts.permissions import MFAEnrolled, RolePermission
+from portal.errors import NotFound
+from portal.files import protected_file_response
+
+from ..media import VideoAsset, VideoCaption, VideoStatus
+from ..services import videos as video_services
+
+TAGS = ["videos"]
+VIDEO_ID = OpenApiParameter(
+    "video_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Video id."
+)
+# Files of an HLS output: master/rendition playlists, segments, the poster; and a
+# caption track (WebVTT) with its subtitle playlist.
+FILE_PATTERN = (
+    r"(?:[0-9]{3,4}p/)?[a-z0-9_]{1,40}\.(?:m3u8|ts|jpg)"
+    r"|captions/[A-Za-z0-9-]{2,35}\.(?:vtt|webvtt|m3u8)"
+)
+# <language>.vtt: the uploaded track (for <track> elements and apps);
+# <language>.m3u8 and <language>.webvtt: its HLS subtitle playlist and segment.
+CAPTION_FILE = re.compile(
+    r"captions/(?P<language>[A-Za-z0-9-]+)\.(?P<ext>vtt|webvtt|m3u8)"
+)
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".jpg": "image/jpeg",
+    ".vtt": "text/vtt; charset=utf-8",
+}
+# Playlists written per request change with the captions: cached briefly.
+GENERATED_CACHE_CONTROL = "private, max-age=60"
+
+
+class VideoUploadInput(serializers.Serializer):
+    title = serializers.CharField(max_length=255)
+    file = serializers.FileField(allow_empty_file=False)
+
+
+class VideoCreatedOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=VideoStatus.choices)
+
+
+class RenditionOutput(serializers.Serializer):
+    name = serializers.CharField()
+    height = serializers.IntegerField()
+    bandwidth = serializers.IntegerField(help_text="Peak bits per second.")
+
+
+class CaptionOutput(serializers.Serializer):
+    language = serializers.CharField(help_text="BCP 47 language tag.")
+    label = serializers.CharField()
+    url = serializers.SerializerMethodField(
+        help_text="The WebVTT file, served to whoever may watch the video."
+    )
+
+    def get_url(self, caption) -> str:
+        return caption_url(caption)
+
+
+def caption_url(caption) -> str:
+    return video_file_url_by_id(caption.video_id, f"captions/{caption.language}.vtt")
+
+
+class VideoOutput(VideoCreatedOutput):
+    error = serializers.CharField(allow_blank=True)
+    duration = serializers.FloatField(allow_null=True, help_text="Seconds.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    renditions = serializers.SerializerMethodField()
+    playlist_url = serializers.SerializerMethodField(
+        help_text="The HLS master playlist; null until ready."
+    )
+    poster_url = serializers.SerializerMethodField(help_text="Null until ready.")
+    captions = CaptionOutput(many=True, read_only=True)
+
+    @staticmethod
+    def _ready(video) -> bool:
+        return video.status == VideoStatus.READY
+
+    def get_renditions(self, video) -> list[dict]:
+        if not self._ready(video):
+            return []
+        return RenditionOutput(video.renditions, many=True).data
+
+    def get_playlist_url(self, video) -> str | None:
+        return video_file_url(video, "master.m3u8") if self._ready(video) else None
+
+    def get_poster_url(self, video) -> str | None:
+        return video_file_url(video, "poster.jpg") if self._ready(video) else None
+
+
+def video_file_url(video, name: str) -> str:
+    return video_file_url_by_id(video.pk, name)
+
+
+def video_file_url_by_id(video_id: int, name: str) -> str:
+    return f"/api/v1/videos/{video_id}/hls/{name}"
+
+
+class VideoListView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [
+        IsAuthenticated,
+        MFAEnrolled,
+        RolePermission.require("video:upload"),
+    ]
+
+    @extend_schema(
+        request={"multipart/form-data": VideoUploadInput},
+        responses={201: VideoCreatedOutput},
+        tags=TAGS,
+        description="Upload a video (instructors, admins). It is probed with ffprobe "
+        "(not a video, or over `VIDEO_MAX_UPLOAD_MB`: 400 on `file`) and transcoded "
+        "to HLS in the background; poll `GET /videos/{id}` for `ready`.",
+    )
+    def post(self, request, *args, **kwargs):
+        data = VideoUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        video = video_services.video_upload(
+            owner=request.user,
+            title=data.validated_data["title"],
+            file=data.validated_data["file"],
+        )
+        return Response(VideoCreatedOutput(video).data, status=status.HTTP_201_CREATED)
+
+
+class VideoDetailView(APIView):
+    @extend_schema(parameters=[VIDEO_ID], responses={200: VideoOutput}, tags=TAGS)
+    def get(self, request, video_id, *args, **kwargs):
+        video = video_services.video_get(actor=request.user, video_id=int(video_id))
+        return Response(VideoOutput(video).data)
+
+
+class CaptionUploadInput(serializers.Serializer):
+    # The documented pattern is the one the service checks.
+    language = serializers.RegexField(
+        rf"^(?:{video_services.LANGUAGE_TAG.pattern})$",
+        max_length=video_services.LANGUAGE_TAG_MAX,
+        trim_whitespace=False,
+        error_messages={
+            "invalid": _("Use a language tag such as en, pt-BR or zh-Hant.")
+        },
+        help_text="BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`).",
+    )
+    label = serializers.CharField(
+        max_length=video_services.CAPTION_LABEL_MAX,
+        help_text="Shown in the player's caption menu.",
+    )
+    file = serializers.FileField(
+        allow_empty_file=False,
+        help_text="A UTF-8 WebVTT file (starts with `WEBVTT`, has cues), at most 1 MB.",
+    )
+
+
+class CaptionDeletedOutput(serializers.Serializer):
+    language = serializers.CharField()
+    label = serializers.CharField()
+
+
+LANGUAGE = OpenApiParameter(
+    "language",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Language tag.",
+    pattern=r"^[A-Za-z0-9-]{1,35}$",
+)
+
+
+class VideoCaptionListView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [
+        IsAuthenticated,
+        MFAEnrolled,
+        RolePermission.require("video:upload"),
+    ]
+
+    @extend_schema(
+        parameters=[VIDEO_ID],
+        request={"multipart/form-data": CaptionUploadInput},
+        responses={201: CaptionOutput, 200: CaptionOutput},
+        tags=TAGS,
+        description="Add a WebVTT caption track to a video (its owner, admins): 201. "
+        "A track in the same language is replaced: 200. Invalid `language`, "
+        "`label` or `file` (over 1 MB, not UTF-8, not WebVTT, no cue): 400 naming "
+        "the field. The track is served with the playlist's access rule, listed in "
+        "the video's `captions` and in the master playlist's subtitles group.",
+    )
+    def post(self, request, video_id, *args, **kwargs):
+        data = CaptionUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        caption, created = video_services.caption_upsert(
+            actor=request.user,
+            video_id=int(video_id),
+            language=data.validated_data["language"],
+            label=data.validated_data["label"],
+            file=data.validated_data["file"],
+        )
+        return Response(
+            CaptionOutput(caption).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class VideoCaptionDetailView(APIView):
+    permission_classes = [
+        IsAuthenticated,
+        MFAEnrolled,
+        RolePermission.require("video:upload"),
+    ]
+
+    @extend_schema(
+        parameters=[VIDEO_ID, LANGUAGE],
+        request=None,
+        responses={200: CaptionDeletedOutput},
+        tags=TAGS,
+        description="Remove a video's caption track (its owner, admins): 200 with "
+        "the removed track's language and label; 404 when there is none.",
+    )
+    def delete(self, request, video_id, language, *args, **kwargs):
+        caption = video_services.caption_delete(
+            actor=request.user, video_id=int(video_id), language=language
+        )
+        return Response(CaptionDeletedOutput(caption).data)
+
+
+class VideoFileView(APIView):
+    # Anyone may ask: the rule is ``video_services.video_may_watch`` (anonymous
+    # visitors get 401 unless the video is in a free-preview module).
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            VIDEO_ID,
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="`master.m3u8`, `<rendition>/index.m3u8`, a segment, "
+                "`poster.jpg`, a caption track `captions/<language>.vtt`, or its "
+                "HLS subtitle playlist `captions/<language>.m3u8` and segment "
+                "`captions/<language>.webvtt`.",
+                pattern=rf"^(?:{FILE_PATTERN})$",
+            ),
+        ],
+        responses={
+            (200, "application/vnd.apple.mpegurl"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file (or X-Accel-Redirect)."
+            )
+        },
+        tags=TAGS,
+    )
+    def get(self, request, video_id, name, *args, **kwargs):
+        video = video_services.video_get_for_viewer(
+            actor=request.user, video_id=int(video_id)
+        )
+        generated = _generated(video, name)
+        if generated is not None:
+            text, content_type = generated
+            response = HttpResponse(text, content_type=content_type)
+            response["Cache-Control"] = GENERATED_CACHE_CONTROL
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        path = _caption_file(video, name) or _ready_file(video, name)
+        return protected_file_response(
+            request,
+            path,
+            content_type=CONTENT_TYPES[path.suffix],
+            filename=path.name,
+            cache_control=FILE_CACHE_CONTROL.get(path.suffix, "private, no-cache"),
+        )
+
+
+# Segments and the poster of a ready output never change; playlists and captions
+# are re-read so that changes (and revoked access) show up quickly.
+FILE_CACHE_CONTROL = {
+    ".ts": "private, max-age=604800, immutable",
+    ".jpg": "private, max-age=86400",
+}
+
+
+def _generated(video: VideoAsset, name: str) -> tuple[str, str] | None:
+    """``(text, content type)`` of the files written per request: the master
+    playlist, a caption's subtitle playlist and its HLS WebVTT segment; None for
+    every other file."""
+    caption_match = CAPTION_FILE.fullmatch(name)
+    ext = caption_match["ext"] if caption_match else None
+    if name != "master.m3u8" and ext not in ("m3u8", "webvtt"):
+        return None
+    if video.status != VideoStatus.READY or not video.hls_path:
+        raise NotFound("File not found.")
+    if caption_match is None:
+        captions = list(VideoCaption.objects.filter(video=video).order_by("pk"))
+        text = video_services.master_playlist_text(video, captions)
+        return text, CONTENT_TYPES[".m3u8"]
+    caption = _caption(video, caption_match["language"])
+    if ext == "m3u8":
+        text = video_services.subtitle_playlist_text(video, caption)
+        return text, CONTENT_TYPES[".m3u8"]
+    try:
+        text = video_services.subtitle_segment_text(caption)
+    except OSError:
+        raise NotFound("File not found.") from None
+    return text, CONTENT_TYPES[".vtt"]
+
+
+def _caption(video: VideoAsset, language: str) -> VideoCaption:
+    tag = video_services.language_tag_normalize(language)
+    caption = VideoCaption.objects.filter(video=video, language=tag or "-").first()
+    if caption is None:
+        raise NotFound("File not found.")
+    return caption
+
+
+def _caption_file(video: VideoAsset, name: str) -> Path | None:
+    """The WebVTT file of ``captions/<language>.vtt``; None for other names."""
+    match = CAPTION_FILE.fullmatch(name)
+    if match is None or match["ext"] != "vtt":
+        return None
+    caption = _caption(video, match["language"])
+    try:
+        path = Path(caption.file.path).resolve()
+    except (NotImplementedError, ValueError):
+        raise NotFound("File not found.") from None
+    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not (
+        path.is_file()
+    ):
+        raise NotFound("File not found.")
+    return path
+
+
+def _ready_file(video: VideoAsset, name: str) -> Path:
+    """The file ``name`` of a ready asset's HLS output; ``NotFound`` for anything
+    else, including paths that would leave the asset's directory."""
+    if video.status != VideoStatus.READY or not video.hls_path:
+        raise NotFound("File not found.")
+    base = (Path(settings.MEDIA_ROOT) / video.hls_path).resolve()
+    path = (base / name).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        raise NotFound("File not found.")
+    return path

@@ -1,0 +1,264 @@
+"""HLS transcoding (called by ``content.tasks.transcode_video``).
+
+Transcoding writes each run to a fresh directory ``hls/<id>/.tmp-<token>``, renames
+it to ``hls/<id>/<token>`` when every file is written, and marks the asset ``ready``
+pointing at that directory in the same locked step. A run killed half-way leaves
+only a ``.tmp-`` directory, which the next run deletes; the asset is never ``ready``
+with missing files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ...media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus
+from .playlists import master_playlist_text
+from .probe import NotAVideo, ProbeResult, stderr_tail, video_probe
+
+logger = logging.getLogger(__name__)
+
+HLS_TIME = 4  # seconds per segment
+AUDIO_BITRATE = 128_000
+# (name, height, video bitrate in bits/s); renditions above the source are skipped.
+LADDER = (
+    ("360p", 360, 800_000),
+    ("480p", 480, 1_400_000),
+    ("720p", 720, 2_800_000),
+    ("1080p", 1080, 5_000_000),
+)
+ERROR_MAX_CHARS = 2000
+TMP_PREFIX = ".tmp-"
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    width: int
+    height: int
+    video_bitrate: int
+
+
+def rendition_ladder(width: int, height: int) -> list[Rung]:
+    """The ladder's rungs at or below the source height, never upscaled: a source
+    smaller than the lowest rung gets one rendition at its own (even) height, named
+    after it (e.g. ``240p``), at the lowest rung's bitrate."""
+    rungs = [r for r in LADDER if r[1] <= height] or [
+        (f"{_even(height)}p", _even(height), LADDER[0][2])
+    ]
+    return [
+        Rung(name, _even(width * h / height), _even(h), bitrate)
+        for name, h, bitrate in rungs
+    ]
+
+
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)
+
+
+def video_transcode(*, video_id: int) -> VideoAsset | None:
+    """Transcode an asset to HLS (idempotent: a ``ready`` asset is left alone).
+
+    ffmpeg failures and unreadable sources mark the asset ``failed`` with a readable
+    error and keep no output. Database errors propagate so the task retries.
+    """
+    asset = _claim(video_id)
+    if asset is None:
+        return None
+    asset_dir = Path(settings.MEDIA_ROOT) / "hls" / str(asset.pk)
+    # Half-written output of a killed run goes; a finished one is never touched
+    # here, as a concurrent run may just have marked it ready.
+    _remove_stale_runs(asset_dir, unfinished_only=True)
+    token = uuid.uuid4().hex
+    work_dir = asset_dir / f"{TMP_PREFIX}{token}"
+    try:
+        work_dir.mkdir(parents=True)
+        probe = video_probe(asset.original.path)
+        renditions = _write_hls(asset.original.path, probe, work_dir)
+        final_dir = asset_dir / token
+        os.replace(work_dir, final_dir)
+    except Exception as error:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        if not isinstance(error, NotAVideo | ffmpeg.Error | OSError):
+            logger.exception("video %s: transcoding failed", video_id)
+        return _mark_failed(video_id, _describe(error))
+    return _mark_ready(video_id, probe, renditions, final_dir)
+
+
+def _claim(video_id: int) -> VideoAsset | None:
+    with transaction.atomic():
+        asset = VideoAsset.objects.select_for_update().filter(pk=video_id).first()
+        if asset is None or asset.status == VideoStatus.READY:
+            return None
+        asset.status = VideoStatus.PROCESSING
+        asset.error = ""
+        asset.save(update_fields=["status", "error", "updated_at"])
+    return asset
+
+
+def _mark_ready(video_id, probe: ProbeResult, renditions, final_dir: Path):
+    relative = final_dir.relative_to(settings.MEDIA_ROOT).as_posix()
+    with transaction.atomic():
+        asset = VideoAsset.objects.select_for_update().filter(pk=video_id).first()
+        if asset is None or asset.status == VideoStatus.READY:
+            # Deleted meanwhile, or a concurrent run finished first: drop ours.
+            shutil.rmtree(final_dir, ignore_errors=True)
+            return asset
+        asset.status = VideoStatus.READY
+        asset.error = ""
+        asset.duration = probe.duration
+        asset.width = probe.width
+        asset.height = probe.height
+        asset.has_audio = probe.has_audio
+        asset.renditions = renditions
+        asset.hls_path = relative
+        asset.poster.name = f"{relative}/{POSTER_NAME}"
+        asset.save()
+    _remove_stale_runs(final_dir.parent, keep=final_dir.name)
+    return asset
+
+
+def _mark_failed(video_id: int, message: str) -> VideoAsset | None:
+    with transaction.atomic():
+        asset = VideoAsset.objects.select_for_update().filter(pk=video_id).first()
+        if asset is None or asset.status == VideoStatus.READY:
+            return asset
+        asset.status = VideoStatus.FAILED
+        asset.error = message[:ERROR_MAX_CHARS]
+        asset.save(update_fields=["status", "error", "updated_at"])
+    return asset
+
+
+def _remove_stale_runs(
+    asset_dir: Path, *, keep: str | None = None, unfinished_only: bool = False
+) -> None:
+    """Delete leftovers of earlier runs in an asset's HLS directory: half-written
+    ``.tmp-`` directories, and (unless ``unfinished_only``) every output but
+    ``keep``."""
+    if not asset_dir.is_dir():
+        return
+    for child in asset_dir.iterdir():
+        if child.name == keep or (
+            unfinished_only and not child.name.startswith(TMP_PREFIX)
+        ):
+            continue
+        shutil.rmtree(child, ignore_errors=True)
+
+
+def _write_hls(source: str, probe: ProbeResult, out: Path) -> list[dict]:
+    """Every rendition's playlist and segments, the master playlist and the poster,
+    written under ``out``."""
+    gop = max(1, round(probe.fps * HLS_TIME))
+    renditions = []
+    for rung in rendition_ladder(probe.width, probe.height):
+        rendition_dir = out / rung.name
+        rendition_dir.mkdir()
+        source_input = ffmpeg.input(source)
+        streams = [source_input.video.filter("scale", rung.width, rung.height)]
+        audio = {}
+        if probe.has_audio:
+            streams.append(source_input.audio)
+            audio = {"c:a": "aac", "b:a": AUDIO_BITRATE, "ac": 2}
+        (
+            ffmpeg.output(
+                *streams,
+                str(rendition_dir / "index.m3u8"),
+                **{
+                    "c:v": "libx264",
+                    "preset": "veryfast",
+                    "pix_fmt": "yuv420p",
+                    "b:v": rung.video_bitrate,
+                    "maxrate": int(rung.video_bitrate * 1.07),
+                    "bufsize": int(rung.video_bitrate * 1.5),
+                    "g": gop,
+                    "keyint_min": gop,
+                    "sc_threshold": 0,
+                    "force_key_frames": f"expr:gte(t,n_forced*{HLS_TIME})",
+                    **audio,
+                    "f": "hls",
+                    "hls_time": HLS_TIME,
+                    "hls_playlist_type": "vod",
+                    "hls_segment_filename": str(rendition_dir / "segment_%05d.ts"),
+                },
+            )
+            .global_args("-nostdin", "-loglevel", "error")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+        bandwidth = int(rung.video_bitrate * 1.07) + (
+            AUDIO_BITRATE if probe.has_audio else 0
+        )
+        renditions.append(
+            {
+                "name": rung.name,
+                "width": rung.width,
+                "height": rung.height,
+                "bandwidth": bandwidth,
+                "playlist": f"{rung.name}/index.m3u8",
+            }
+        )
+    _write_master(out / MASTER_PLAYLIST, renditions)
+    _write_poster(source, probe, out / POSTER_NAME)
+    return renditions
+
+
+def _write_master(path: Path, renditions: list[dict]) -> None:
+    # Kept on disk for tools reading the output directory; players get the master
+    # from ``master_playlist_text`` (it adds the caption tracks).
+    path.write_text(master_playlist_text(VideoAsset(renditions=renditions)))
+
+
+def _write_poster(source: str, probe: ProbeResult, path: Path) -> None:
+    at = min(1.0, probe.duration / 2)
+    (
+        ffmpeg.input(source, ss=at)
+        .output(str(path), vframes=1, **{"q:v": 3})
+        .global_args("-nostdin", "-loglevel", "error")
+        .run(capture_stdout=True, capture_stderr=True)
+    )
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, NotAVideo):
+        return _("The source is not a readable video (%(why)s).") % {"why": error}
+    if isinstance(error, ffmpeg.Error):
+        return _("ffmpeg failed: %(why)s") % {"why": stderr_tail(error)}
+    if isinstance(error, OSError):
+        return _("Could not write the video files: %(why)s") % {
+            "why": error.strerror or error
+        }
+    return _("Transcoding failed unexpectedly (%(kind)s).") % {
+        "kind": type(error).__name__
+    }
+
+
+def videos_requeue_stuck(*, older_than_minutes: int, include_failed: bool) -> list:
+    """Ids of assets left ``uploaded`` or ``processing`` (and ``failed`` if asked)
+    for longer than ``older_than_minutes``; each is queued for transcoding again."""
+    statuses = [VideoStatus.UPLOADED, VideoStatus.PROCESSING]
+    if include_failed:
+        statuses.append(VideoStatus.FAILED)
+    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    ids = list(
+        VideoAsset.objects.filter(
+            status__in=statuses, updated_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for video_id in ids:
+        transcode_enqueue(video_id)
+    return ids
+
+
+def transcode_enqueue(video_id: int) -> None:
+    from ...tasks import MEDIA_QUEUE, transcode_video
+
+    transcode_video.apply_async((video_id,), queue=MEDIA_QUEUE)

@@ -1,0 +1,83 @@
+"""Video upload: validated with ffprobe before anything is kept, then queued for
+transcoding (``transcode.video_transcode``)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.errors import InvalidInput
+
+from ...media import VideoAsset
+from .probe import NotAVideo, video_probe
+from .transcode import transcode_enqueue
+
+
+def video_upload(*, owner, title: str, file) -> VideoAsset:
+    """Store an uploaded video and queue its transcoding.
+
+    The size limit (``VIDEO_MAX_UPLOAD_MB``) is checked first, then the bytes are
+    probed from a temporary file; only a real video is saved (under a generated
+    name) and the transcode task is enqueued once the transaction commits. Raises
+    ``InvalidInput`` (field ``file``) for a file too large or not a video; nothing
+    is kept then.
+    """
+    limit_mb = settings.VIDEO_MAX_UPLOAD_MB
+    if file.size > limit_mb * 1024 * 1024:
+        raise InvalidInput(
+            _("The file is larger than the %(mb)d MB limit.") % {"mb": limit_mb},
+            field="file",
+        )
+    with _local_copy(file) as path:
+        try:
+            probe = video_probe(path)
+        except NotAVideo:
+            raise InvalidInput(
+                _("The file is not a video file ffprobe can read."), field="file"
+            ) from None
+        asset = VideoAsset(
+            title=title,
+            owner=owner,
+            duration=probe.duration,
+            width=probe.width,
+            height=probe.height,
+            has_audio=probe.has_audio,
+        )
+        with open(path, "rb") as handle:
+            asset.original.save("upload", File(handle), save=False)
+    try:
+        with transaction.atomic():
+            asset.save()
+            transaction.on_commit(lambda: transcode_enqueue(asset.pk))
+    except BaseException:
+        asset.original.delete(save=False)
+        raise
+    return asset
+
+
+class _local_copy:
+    """The upload as a file on local disk: Django's own temporary file when it made
+    one, else a copy in a temporary file that is removed afterwards."""
+
+    def __init__(self, file) -> None:
+        self.file = file
+        self.temp: str | None = None
+
+    def __enter__(self) -> str:
+        if hasattr(self.file, "temporary_file_path"):
+            return self.file.temporary_file_path()
+        fd, self.temp = tempfile.mkstemp(prefix="video-upload-")
+        with os.fdopen(fd, "wb") as out:
+            for chunk in self.file.chunks():
+                out.write(chunk)
+        return self.temp
+
+    def __exit__(self, *exc) -> None:
+        if self.temp:
+            Path(self.temp).unlink(missing_ok=True)

@@ -1,0 +1,373 @@
+"""Enrollment, progress and certificates API (API.md). Thin views over services and
+selectors."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.accounts.api.views import resolve_user_id
+from portal.accounts.permissions import IsAdminRole, MFAEnrolled
+from portal.api.fields import StrictBooleanField, StrictCharField
+from portal.api.pagination import PagePagination
+from portal.api.schema import OneOfEnvelopes
+
+from .. import selectors, services
+from ..models import EnrollmentSource, EnrollmentStatus
+from ..services.certificates import (
+    certificate_pdf_response,
+    certificate_revoke,
+    certificate_verify,
+    verification_url,
+)
+
+# --- Serializers -------------------------------------------------------------------
+
+
+class CourseRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, course) -> str:
+        return course.url or ""
+
+
+class EnrollmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    course = CourseRef()
+    status = serializers.ChoiceField(choices=EnrollmentStatus.choices)
+    source = serializers.ChoiceField(choices=EnrollmentSource.choices)
+    enrolled_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    progress_percentage = serializers.FloatField()
+    last_accessed = serializers.DateTimeField(allow_null=True)
+    last_module_id = serializers.IntegerField(allow_null=True)
+
+
+class ProgressInput(serializers.Serializer):
+    completed = StrictBooleanField(required=False)
+    time_spent = serializers.IntegerField(required=False, min_value=0, max_value=86_400)
+    last_position = serializers.IntegerField(
+        required=False, min_value=0, max_value=services.MAX_POSITION_SECONDS
+    )
+
+
+class ModuleProgressOutput(serializers.Serializer):
+    module_id = serializers.IntegerField()
+    completed = serializers.SerializerMethodField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    time_spent = serializers.IntegerField()
+    last_position = serializers.IntegerField()
+
+    def get_completed(self, progress) -> bool:
+        return progress.completed_at is not None
+
+
+class ProgressOutput(serializers.Serializer):
+    module = ModuleProgressOutput()
+    progress_percentage = serializers.FloatField()
+    enrollment_status = serializers.CharField()
+    course_completed = serializers.BooleanField()
+    last_accessed = serializers.DateTimeField()
+
+
+class CourseProgressOutput(serializers.Serializer):
+    course_id = serializers.IntegerField()
+    status = serializers.CharField()
+    progress_percentage = serializers.FloatField()
+    completed_module_ids = serializers.ListField(child=serializers.IntegerField())
+    modules = ModuleProgressOutput(many=True)
+    last_accessed = serializers.DateTimeField(allow_null=True)
+    last_module_id = serializers.IntegerField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProgressLearnerRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class LearnerProgressOutput(serializers.Serializer):
+    learner = ProgressLearnerRef(source="user")
+    status = serializers.CharField()
+    progress_percentage = serializers.FloatField()
+    enrolled_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    last_accessed = serializers.DateTimeField(allow_null=True)
+
+
+class CertificateOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    certificate_number = serializers.CharField(source="number")
+    course = serializers.SerializerMethodField()
+    holder_name = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    revoked = serializers.SerializerMethodField()
+    verification_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_course(self, certificate) -> dict:
+        return {"id": certificate.course_id, "title": certificate.course_title}
+
+    def get_revoked(self, certificate) -> bool:
+        return certificate.revoked_at is not None
+
+    def get_verification_url(self, certificate) -> str:
+        return verification_url(certificate)
+
+    def get_download_url(self, certificate) -> str:
+        return f"/api/v1/certificates/{certificate.pk}/download"
+
+
+class VerifyInput(serializers.Serializer):
+    """One of the two is required; any value, even blank, is looked up, and an
+    unknown one is simply not valid (200 ``{valid: false}``)."""
+
+    schema_extra = {
+        "anyOf": [
+            {"required": ["verification_hash"]},
+            {"required": ["certificate_number"]},
+        ]
+    }
+
+    verification_hash = StrictCharField(
+        required=False, allow_blank=True, max_length=128
+    )
+    certificate_number = StrictCharField(
+        required=False, allow_blank=True, max_length=64
+    )
+
+    def validate(self, attrs):
+        if "verification_hash" not in attrs and "certificate_number" not in attrs:
+            raise serializers.ValidationError(
+                _("Send verification_hash or certificate_number.")
+            )
+        return attrs
+
+
+class VerifyOutput(serializers.Serializer):
+    valid = serializers.BooleanField()
+    holder_name = serializers.CharField(required=False)
+    course_title = serializers.CharField(required=False)
+    issued_at = serializers.DateTimeField(required=False)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    revoked = serializers.BooleanField(required=False)
+    expired = serializers.BooleanField(required=False)
+
+
+class RevokeInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+def _enrollment_data(enrollment) -> dict:
+    return EnrollmentOutput(enrollment).data
+
+
+def _paginate(view, request, queryset, serializer_class):
+    paginator = PagePagination()
+    page = paginator.paginate_queryset(queryset, request, view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+# --- Enrollment and progress -------------------------------------------------------
+
+
+class EnrollView(APIView):
+    @extend_schema(request=None, responses={201: EnrollmentOutput}, tags=["learning"])
+    def post(self, request, course_id, *args, **kwargs):
+        enrollment = services.enrollment_create(
+            user=request.user, course_id=int(course_id)
+        )
+        return Response(_enrollment_data(enrollment), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: EnrollmentOutput}, tags=["learning"])
+    def delete(self, request, course_id, *args, **kwargs):
+        course, _ = selectors.course_for_progress(
+            actor=request.user, course_id=int(course_id)
+        )
+        enrollment = selectors.enrollment_get_own(actor=request.user, course=course)
+        enrollment = services.enrollment_cancel(
+            enrollment=enrollment, actor=request.user
+        )
+        return Response(_enrollment_data(enrollment))
+
+
+class CourseProgressView(APIView):
+    @extend_schema(
+        responses={
+            200: OneOfEnvelopes(
+                CourseProgressOutput,
+                paginated=[LearnerProgressOutput],
+                description="The learner's own progress (an object), or for the "
+                "course's instructor and admins one row per learner (a paginated "
+                "list).",
+            )
+        },
+        tags=["learning"],
+        description=(
+            "A learner gets their own progress. The course's instructor and admins get "
+            "one row per learner (paginated, `LearnerProgressOutput` items)."
+        ),
+    )
+    def get(self, request, course_id, *args, **kwargs):
+        course, manages = selectors.course_for_progress(
+            actor=request.user, course_id=int(course_id)
+        )
+        if manages:
+            return _paginate(
+                self,
+                request,
+                selectors.course_learner_rows(course=course),
+                LearnerProgressOutput,
+            )
+        enrollment = selectors.enrollment_get_own(actor=request.user, course=course)
+        rows = list(selectors.module_progress_rows(user=request.user, course=course))
+        return Response(
+            CourseProgressOutput(
+                {
+                    "course_id": course.pk,
+                    "status": enrollment.status,
+                    "progress_percentage": enrollment.progress_percentage,
+                    "completed_module_ids": [
+                        r.module_id for r in rows if r.completed_at
+                    ],
+                    "modules": rows,
+                    "last_accessed": enrollment.last_accessed,
+                    "last_module_id": enrollment.last_module_id,
+                    "completed_at": enrollment.completed_at,
+                }
+            ).data
+        )
+
+
+class ModuleProgressView(APIView):
+    @extend_schema(
+        request=ProgressInput, responses={200: ProgressOutput}, tags=["learning"]
+    )
+    def post(self, request, course_id, module_id, *args, **kwargs):
+        data = ProgressInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.module_progress_record(
+            user=request.user,
+            course_id=int(course_id),
+            module_id=int(module_id),
+            **data.validated_data,
+        )
+        return Response(
+            ProgressOutput(
+                {
+                    "module": result.progress,
+                    "progress_percentage": result.enrollment.progress_percentage,
+                    "enrollment_status": result.enrollment.status,
+                    "course_completed": result.enrollment.status
+                    == EnrollmentStatus.COMPLETED,
+                    "last_accessed": result.enrollment.last_accessed,
+                }
+            ).data
+        )
+
+
+# --- A user's courses and certificates ---------------------------------------------
+
+
+class UserCoursesView(APIView):
+    @extend_schema(responses={200: EnrollmentOutput(many=True)}, tags=["users"])
+    def get(self, request, user_id, *args, **kwargs):
+        enrollments = selectors.enrollment_list_for_user(
+            actor=request.user, user_id=resolve_user_id(request, user_id)
+        )
+        return _paginate(self, request, enrollments, EnrollmentOutput)
+
+
+class UserCertificatesView(APIView):
+    @extend_schema(responses={200: CertificateOutput(many=True)}, tags=["users"])
+    def get(self, request, user_id, *args, **kwargs):
+        certificates = selectors.certificate_list_for_user(
+            actor=request.user, user_id=resolve_user_id(request, user_id)
+        )
+        return _paginate(self, request, certificates, CertificateOutput)
+
+
+# --- Certificates ------------------------------------------------------------------
+
+
+class CertificateDetailView(APIView):
+    @extend_schema(responses={200: CertificateOutput}, tags=["certificates"])
+    def get(self, request, certificate_id, *args, **kwargs):
+        certificate = selectors.certificate_get_visible(
+            actor=request.user, certificate_id=int(certificate_id)
+        )
+        return Response(CertificateOutput(certificate).data)
+
+
+class CertificateDownloadView(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                description="The certificate PDF."
+            )
+        },
+        tags=["certificates"],
+    )
+    def get(self, request, certificate_id, *args, **kwargs):
+        certificate = selectors.certificate_get_downloadable(
+            actor=request.user, certificate_id=int(certificate_id)
+        )
+        return certificate_pdf_response(certificate)
+
+
+class CertificateVerifyView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=VerifyInput, responses={200: VerifyOutput}, tags=["certificates"]
+    )
+    def post(self, request, certificate_id, *args, **kwargs):
+        data = VerifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = certificate_verify(
+            number=data.validated_data.get("certificate_number", ""),
+            verification_hash=data.validated_data.get("verification_hash", ""),
+        )
+        certificate = result.certificate
+        # The id in the path must name the same certificate; otherwise it is forged.
+        if certificate is None or certificate.pk != int(certificate_id):
+            return Response({"valid": False})
+        return Response(
+            {
+                "valid": result.valid,
+                "holder_name": certificate.holder_name,
+                "course_title": certificate.course_title,
+                "issued_at": certificate.issued_at,
+                "expires_at": certificate.expires_at,
+                "revoked": result.revoked,
+                "expired": result.expired,
+            }
+        )
+
+
+class CertificateRevokeView(APIView):
+    permission_classes = [IsAuthenticated, MFAEnrolled, IsAdminRole]
+
+    @extend_schema(
+        request=RevokeInput, responses={200: CertificateOutput}, tags=["certificates"]
+    )
+    def post(self, request, certificate_id, *args, **kwargs):
+        data = RevokeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        certificate = selectors.certificate_get_visible(
+            actor=request.user, certificate_id=int(certificate_id)
+        )
+        certificate = certificate_revoke(
+            certificate=certificate,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+        )
+        return Response(CertificateOutput(certificate).data)

@@ -1,0 +1,308 @@
+"""Certificates: issue (once per completion of an enrollment: a revoked certificate
+is replaced only after the course is completed again), render the PDF, revoke, and
+verify by number or hash."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from portal.accounts.models import User
+from portal.audit.services import audit_log_record
+from portal.errors import Conflict, InvalidInput
+
+from ..models import Certificate, Enrollment, EnrollmentStatus
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+FONT = "PortalSans"
+FONT_BOLD = "PortalSans-Bold"
+
+
+# --- Issue -------------------------------------------------------------------------
+
+
+def _new_number(now) -> str:
+    body = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"{settings.CERTIFICATE_NUMBER_PREFIX}-{now:%Y}-{body[:4]}-{body[4:]}"
+
+
+def _verification_hash(number: str, user_id: int, course_id: int, issued_at) -> str:
+    message = f"{number}|{user_id}|{course_id}|{issued_at.isoformat()}"
+    return salted_hmac("learning.certificate", message, algorithm="sha256").hexdigest()
+
+
+def verification_url(certificate: Certificate) -> str:
+    return f"{settings.WAGTAILADMIN_BASE_URL}/certificates/verify/{certificate.number}/"
+
+
+def _needs_new_certificate(enrollment: Enrollment, latest: Certificate) -> bool:
+    """A revoked certificate is replaced only when the enrollment was completed again
+    after the revocation. An administrator revoking the certificate of a course that
+    stays completed (or a retried issuing task) must not bring a valid one back."""
+    return (
+        latest.revoked_at is not None
+        and enrollment.completed_at is not None
+        and enrollment.completed_at > latest.revoked_at
+    )
+
+
+@transaction.atomic
+def certificate_issue(*, enrollment_id: int) -> Certificate:
+    """Issue the certificate of a completed enrollment.
+
+    Idempotent: the enrollment row is locked, and a second call returns the same
+    certificate (the valid one, or the latest revoked one while the course has not
+    been completed again since). A new certificate (new number, hash and, through the
+    task, PDF) replaces a revoked one only when the enrollment was completed after the
+    revocation; the old one stays and keeps verifying as revoked. The database allows
+    one non-revoked certificate per enrollment.
+
+    Errors: 409 when the enrollment is not completed and a certificate is due.
+    Side effects: ``certificate.issued`` in the audit log (with ``replaces``, the
+    revoked number, on a re-issue).
+    """
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("user", "course")
+        .get(pk=enrollment_id)
+    )
+    # The valid certificate if there is one, else the most recently revoked.
+    latest = (
+        Certificate.objects.filter(enrollment=enrollment)
+        .order_by(F("revoked_at").desc(nulls_first=True), "-issued_at", "-pk")
+        .first()
+    )
+    if latest is not None and not _needs_new_certificate(enrollment, latest):
+        return latest
+    if enrollment.status != EnrollmentStatus.COMPLETED:
+        raise Conflict("The course is not completed yet.")
+    user, course = enrollment.user, enrollment.course
+    now = timezone.now()
+    validity = course.certificate_validity_days
+    for _ in range(5):  # a number collision is astronomically rare; retry anyway
+        number = _new_number(now)
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    enrollment=enrollment,
+                    user=user,
+                    course=course,
+                    number=number,
+                    verification_hash=_verification_hash(
+                        number, user.pk, course.pk, now
+                    ),
+                    holder_name=user.get_full_name() or user.email,
+                    course_title=course.title,
+                    issued_at=now,
+                    expires_at=now + timedelta(days=validity) if validity else None,
+                )
+            break
+        except IntegrityError:
+            valid = Certificate.objects.filter(
+                enrollment=enrollment, revoked_at__isnull=True
+            ).first()
+            if valid is not None:
+                return valid
+    else:
+        raise Conflict("Could not issue the certificate; try again.")
+    details = {"number": certificate.number, "course_id": course.pk}
+    if latest is not None:
+        details["replaces"] = latest.number
+    audit_log_record(
+        action="certificate.issued",
+        user=user,
+        resource_type="certificate",
+        resource_id=certificate.pk,
+        details=details,
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, actor: User, reason: str
+) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give a reason for revoking.", field="reason")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is None:
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason[:2000]
+        certificate.revoked_by = actor
+        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        audit_log_record(
+            action="certificate.revoked",
+            user=actor,
+            resource_type="certificate",
+            resource_id=certificate.pk,
+            details={"reason": certificate.revoked_reason},
+        )
+    return certificate
+
+
+# --- Verify ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    certificate: Certificate | None
+
+    @property
+    def found(self) -> bool:
+        return self.certificate is not None
+
+    @property
+    def revoked(self) -> bool:
+        return bool(self.certificate and self.certificate.revoked_at)
+
+    @property
+    def expired(self) -> bool:
+        expires = self.certificate and self.certificate.expires_at
+        return bool(expires and expires <= timezone.now())
+
+    @property
+    def valid(self) -> bool:
+        return self.found and not self.revoked and not self.expired
+
+
+def certificate_verify(
+    *, number: str = "", verification_hash: str = ""
+) -> Verification:
+    """Look a certificate up by its public number or its verification hash. Unknown
+    values simply find nothing; the caller shows no details then."""
+    number = (number or "").strip().upper()
+    verification_hash = (verification_hash or "").strip().lower()
+    certificate = None
+    if verification_hash and len(verification_hash) == 64:
+        candidate = Certificate.objects.filter(
+            verification_hash=verification_hash
+        ).first()
+        if candidate and constant_time_compare(
+            candidate.verification_hash, verification_hash
+        ):
+            certificate = candidate
+    elif number and len(number) <= 32:
+        certificate = Certificate.objects.filter(number=number).first()
+    return Verification(certificate)
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+
+@cache
+def _register_fonts() -> None:
+    regular = Path(settings.CERTIFICATE_FONT)
+    bold = Path(settings.CERTIFICATE_FONT_BOLD)
+    for path in (regular, bold):
+        if not path.exists():
+            raise RuntimeError(
+                f"Certificate font {path} is missing: install Debian's "
+                "fonts-dejavu-core or set CERTIFICATE_FONT / CERTIFICATE_FONT_BOLD."
+            )
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """A landscape A4 certificate: organization, holder, course, date, number and a QR
+    code of the public verification URL. Fonts are embedded (DejaVu) so any name in
+    Latin, Greek or Cyrillic script renders."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"Certificate {certificate.number}")
+    pdf.setAuthor(settings.CERTIFICATE_ISSUER)
+    pdf.setSubject(certificate.course_title)
+
+    accent = colors.HexColor("#0b5cad")
+    pdf.setStrokeColor(accent)
+    pdf.setLineWidth(6)
+    pdf.rect(24, 24, width - 48, height - 48)
+    pdf.setLineWidth(1)
+    pdf.rect(36, 36, width - 72, height - 72)
+
+    center = width / 2
+    pdf.setFillColor(accent)
+    pdf.setFont(FONT_BOLD, 18)
+    pdf.drawCentredString(center, height - 100, settings.CERTIFICATE_ISSUER)
+    pdf.setFillColor(colors.black)
+    pdf.setFont(FONT, 34)
+    pdf.drawCentredString(center, height - 160, "Certificate of Completion")
+    pdf.setFont(FONT, 14)
+    pdf.drawCentredString(center, height - 205, "This certifies that")
+    pdf.setFont(FONT_BOLD, 30)
+    pdf.drawCentredString(center, height - 250, certificate.holder_name)
+    pdf.setFont(FONT, 14)
+    pdf.drawCentredString(center, height - 290, "has successfully completed the course")
+    pdf.setFont(FONT_BOLD, 22)
+    pdf.drawCentredString(center, height - 325, certificate.course_title)
+
+    pdf.setFont(FONT, 11)
+    issued = f"Issued {certificate.issued_at:%d %B %Y}"
+    if certificate.expires_at:
+        issued += f" · valid until {certificate.expires_at:%d %B %Y}"
+    pdf.drawString(70, 110, issued)
+    pdf.drawString(70, 92, f"Certificate number {certificate.number}")
+    url = verification_url(certificate)
+    pdf.setFont(FONT, 9)
+    pdf.drawString(70, 74, f"Verify at {url}")
+
+    qr = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 110
+    drawing = Drawing(
+        size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+    )
+    drawing.add(qr)
+    renderPDF.draw(drawing, pdf, width - 70 - size, 56)
+    pdf.linkURL(url, (width - 70 - size, 56, width - 70, 56 + size))
+
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def certificate_pdf_store(certificate: Certificate) -> Certificate:
+    """Render and keep the PDF (idempotent: an existing file is kept)."""
+    if certificate.pdf:
+        return certificate
+    certificate.pdf.save(
+        f"{certificate.number}.pdf",
+        ContentFile(certificate_pdf(certificate)),
+        save=False,
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+    return certificate
+
+
+def certificate_pdf_response(certificate: Certificate) -> FileResponse:
+    """The stored PDF (rendered now if the task has not run yet) as a download."""
+    certificate = certificate_pdf_store(certificate)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"certificate-{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
