@@ -16,13 +16,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from content.access import is_course_manager
 from content.models import CoursePage
-from content.services import is_course_manager
 from learning.models import Enrollment
 from portal.accounts.models import User
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
 
+from . import grading
 from .grading import CORRECT, PENDING
 from .models import Assessment, Attempt, AttemptStatus
 from .questions import ESSAY
@@ -382,3 +383,33 @@ def assessment_has_flags(*, assessment_id: int) -> bool:
         isinstance(question, dict) and question.get("type") == "flag"
         for question in questions or []
     )
+
+
+def attempt_feedback(attempt: Attempt) -> list[dict]:
+    """Per-question results of a submitted attempt as the learner may see them (the
+    API's ``feedback`` and the result page): outcome and points, the grader's
+    feedback, and the correct answer only when the assessment shows answers."""
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return []
+    review = attempt.assessment.show_answers_after_submit
+    items = []
+    for question in attempt.questions:
+        qid = question["id"]
+        result = attempt.results.get(qid, {})
+        outcome = result.get("outcome", grading.INCORRECT)
+        item = {
+            "question_id": qid,
+            "outcome": outcome,
+            "correct": None
+            if outcome == grading.PENDING
+            else outcome == grading.CORRECT,
+            "points_awarded": result.get("points_awarded", 0),
+            "points": result.get("points", question.get("points", 1)),
+            "feedback": result.get("feedback") or None,
+        }
+        if review:
+            answer = grading.correct_answer(attempt.answer_key[qid])
+            if answer is not None:
+                item["correct_answer"] = answer
+        items.append(item)
+    return items

@@ -26,8 +26,8 @@ from portal.web import domain_errors_as_http
 
 from . import grading, selectors
 from . import questions as q
-from .api.attempts import attempt_feedback
 from .models import AssessmentType, Attempt, AttemptStatus
+from .selectors import attempt_feedback
 
 
 def _choice_rows(question: dict, selected) -> list[dict]:

@@ -17,12 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from wagtail.models import Page, ReferenceIndex
 
 from portal.accounts.models import Role
 from portal.accounts.permissions import is_admin
 from portal.hooks import course_member_any
+
+from .models import CoursePage, ModulePage
 
 
 @dataclass(frozen=True)
@@ -110,3 +114,74 @@ def module_documents_refusal(*, body, instructor_id: int | None) -> str | None:
             "shown in its modules: upload the document yourself (documents %(ids)s)."
         ) % {"ids": ", ".join(str(pk) for pk in sorted(ids - trusted))}
     return None
+
+
+def is_course_manager(user, course: CoursePage) -> bool:
+    """Admins manage every course; instructors the ones they teach."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_admin(user) or course.instructor_id == user.pk
+
+
+def is_moderator(user) -> bool:
+    """Moderators (admins) publish, approve and restore archived courses."""
+    return is_admin(user)
+
+
+# --- Documents ----------------------------------------------------------------
+
+
+def document_module_ids(document) -> list[int]:
+    """Ids of the pages whose stored content references ``document`` (one query)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+    return [int(pk) for pk in ids.values_list("object_id", flat=True).distinct()]
+
+
+def document_may_view(*, actor, document) -> bool:
+    """Whether ``actor`` (possibly anonymous) may download ``document``
+    (``content.access``); at most five queries whatever the number of modules
+    using it."""
+    return content_readable(
+        user=actor,
+        owner_id=document.uploaded_by_user_id,
+        showings=_document_showings(document),
+    )
+
+
+def _document_showings(document):
+    """The courses whose modules show ``document`` (read lazily by the rule):
+    members read it in live modules of live courses, anyone in a free preview.
+    Only courses whose instructor (or an admin) uploaded it show it."""
+    module_ids = document_module_ids(document)
+    if not module_ids:
+        return
+    modules = list(
+        ModulePage.objects.filter(pk__in=module_ids).values(
+            "path", "live", "is_free_preview"
+        )
+    )
+    steplen = ModulePage.steplen
+    courses = {
+        course["path"]: course
+        for course in CoursePage.objects.filter(
+            path__in={module["path"][:-steplen] for module in modules}
+        ).values("pk", "path", "live", "instructor_id")
+    }
+    uploader_is_admin = None
+    for module in modules:
+        course = courses.get(module["path"][:-steplen])
+        if course is None:
+            continue
+        if course["instructor_id"] != document.uploaded_by_user_id:
+            if uploader_is_admin is None:
+                uploader_is_admin = is_admin(document.uploaded_by_user)
+            if not uploader_is_admin:
+                continue
+        live = module["live"] and course["live"]
+        yield Showing(
+            course_id=course["pk"],
+            instructor_id=course["instructor_id"],
+            members=live,
+            public=live and module["is_free_preview"],
+        )

@@ -1,7 +1,9 @@
 """StreamField blocks for module bodies."""
 
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -53,6 +55,20 @@ class CalloutBlock(blocks.StructBlock):
         template = "content/blocks/callout.html"
 
 
+class VideoChooserWidget(BaseChooser):
+    """The editor's video picker. It opens the chooser that ``content.cms.videos``
+    registers under the ``video_chooser`` URL namespace; declared here, beside the
+    block, so that the block (part of the page models) needs nothing from the
+    admin's views."""
+
+    choose_one_text = _("Choose a video")
+    choose_another_text = _("Choose another video")
+    link_to_chosen_text = _("Edit this video")
+    chooser_modal_url_name = "video_chooser:choose"
+    icon = "media"
+    model = "content.VideoAsset"
+
+
 class VideoChooserBlock(blocks.ChooserBlock):
     """Picks a video in the admin's video chooser, but its value stays the video's
     id (an int), as stored: the API, ``video_usages_sync`` and the player template
@@ -62,9 +78,7 @@ class VideoChooserBlock(blocks.ChooserBlock):
 
     @cached_property
     def widget(self):
-        from .cms.videos import video_chooser_viewset
-
-        return video_chooser_viewset.widget_class()
+        return VideoChooserWidget()
 
     @staticmethod
     def _pk(value):

@@ -20,8 +20,8 @@ from wagtail.models import WorkflowState
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
 
+from .access import is_course_manager
 from .models import THUMBNAIL_SPEC, CoursePage, ModulePage
-from .services import is_course_manager
 
 SEARCH_CONFIG = "english"
 

@@ -15,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 from portal import hooks as portal_hooks
 from portal.accounts.permissions import is_admin
 
+from .access import is_course_manager, is_moderator
 from .cms import pages
 from .cms.videos import (
     VideoProblemsPanel,
@@ -25,7 +26,6 @@ from .cms.videos import (
 from .demo.seed import seed_courses
 from .media import VideoAsset
 from .models import CoursePage
-from .services import is_course_manager, is_moderator
 from .views import document_serve
 
 # Before anything asks the registry for VideoAsset's policy (Wagtail would make a

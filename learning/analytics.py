@@ -33,8 +33,8 @@ from django.db.models.functions import Cast, Coalesce, Round, RowNumber
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
+from content.access import is_course_manager
 from content.models import CoursePage, ModulePage
-from content.services import is_course_manager
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import effective_role
 from portal.accounts.selectors import user_get_visible

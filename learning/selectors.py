@@ -2,8 +2,8 @@
 
 from django.db.models import F, QuerySet
 
+from content.access import is_course_manager
 from content.models import CoursePage, ModulePage
-from content.services import is_course_manager
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import effective_role, is_admin
 from portal.accounts.selectors import user_get_visible

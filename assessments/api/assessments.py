@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from content.services import is_course_manager
+from content.access import is_course_manager
 from portal.api.fields import JSONListField, StrictBooleanField, StrictDecimalField
 from portal.api.pagination import PagePagination
 

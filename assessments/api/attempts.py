@@ -15,6 +15,7 @@ from portal.api.pagination import PagePagination
 from .. import grading, selectors, services
 from ..models import AttemptStatus
 from ..questions import FLAG
+from ..selectors import attempt_feedback
 from .assessments import QuestionOutput
 from .proctoring import PROCTOR_HEADER, client_info, proctor_token
 from .throttles import FlagSubmitThrottle
@@ -122,33 +123,6 @@ class SubmitInput(serializers.Serializer):
 
 
 # --- Output helpers ----------------------------------------------------------------
-
-
-def attempt_feedback(attempt) -> list[dict]:
-    if attempt.status == AttemptStatus.IN_PROGRESS:
-        return []
-    review = attempt.assessment.show_answers_after_submit
-    items = []
-    for question in attempt.questions:
-        qid = question["id"]
-        result = attempt.results.get(qid, {})
-        outcome = result.get("outcome", grading.INCORRECT)
-        item = {
-            "question_id": qid,
-            "outcome": outcome,
-            "correct": None
-            if outcome == grading.PENDING
-            else outcome == grading.CORRECT,
-            "points_awarded": result.get("points_awarded", 0),
-            "points": result.get("points", question.get("points", 1)),
-            "feedback": result.get("feedback") or None,
-        }
-        if review:
-            answer = grading.correct_answer(attempt.answer_key[qid])
-            if answer is not None:
-                item["correct_answer"] = answer
-        items.append(item)
-    return items
 
 
 def _answers(attempt) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q
 from wagtail.permission_policies import BasePermissionPolicy
 
-from content.services import is_course_manager
+from content.access import is_course_manager
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import ROLE_PERMISSIONS, WILDCARD, has_permission
 

@@ -11,8 +11,8 @@ from typing import Unpack
 from django.db import transaction
 from django.utils import timezone
 
+from content.access import is_course_manager
 from content.models import CoursePage
-from content.services import is_course_manager
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from content.services import is_course_manager
+from content.access import is_course_manager
 from learning.services import CompletionRevoked
 from portal.accounts.models import User
 from portal.accounts.permissions import has_permission

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 
-from .. import selectors, services
+from .. import selectors
+from ..access import is_course_manager
 
 
 class PublicReadMixin:
@@ -21,9 +22,7 @@ class IsCourseManager(BasePermission):
     message = _("Only the course's instructor or an admin may change this course.")
 
     def has_object_permission(self, request, view, obj) -> bool:
-        return request.method in SAFE_METHODS or services.is_course_manager(
-            request.user, obj
-        )
+        return request.method in SAFE_METHODS or is_course_manager(request.user, obj)
 
 
 class CourseChangeMixin:

@@ -29,6 +29,7 @@ from portal.files import protected_file_response
 
 from ..media import VideoAsset, VideoCaption, VideoStatus
 from ..services import videos as video_services
+from ..services.videos.playlists import caption_url, video_file_url
 
 TAGS = ["videos"]
 VIDEO_ID = OpenApiParameter(
@@ -83,10 +84,6 @@ class CaptionOutput(serializers.Serializer):
         return caption_url(caption)
 
 
-def caption_url(caption) -> str:
-    return video_file_url_by_id(caption.video_id, f"captions/{caption.language}.vtt")
-
-
 class VideoOutput(VideoCreatedOutput):
     error = serializers.CharField(allow_blank=True)
     duration = serializers.FloatField(allow_null=True, help_text="Seconds.")
@@ -113,14 +110,6 @@ class VideoOutput(VideoCreatedOutput):
 
     def get_poster_url(self, video) -> str | None:
         return video_file_url(video, "poster.jpg") if self._ready(video) else None
-
-
-def video_file_url(video, name: str) -> str:
-    return video_file_url_by_id(video.pk, name)
-
-
-def video_file_url_by_id(video_id: int, name: str) -> str:
-    return f"/api/v1/videos/{video_id}/hls/{name}"
 
 
 class VideoListView(APIView):

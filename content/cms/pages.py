@@ -12,8 +12,9 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from portal.errors import DomainError
 from portal.errors import PermissionDenied as ServicePermissionDenied
 
+from ..access import is_course_manager, is_moderator
 from ..models import CoursePage
-from ..services import course_archive, course_unarchive, is_course_manager, is_moderator
+from ..services import course_archive, course_unarchive
 
 TEMPLATE = "content/admin/course_action_confirm.html"
 

@@ -25,6 +25,7 @@ from portal.accounts.models import Role, User
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import InvalidInput
 
+from ..blocks import VideoChooserWidget
 from ..media import VideoAsset, VideoStatus
 
 UPLOAD_PERMISSION = "video:upload"
@@ -247,6 +248,8 @@ class VideoChooserViewSet(ChooserViewSet):
     choose_view_class = VideoChooseView
     choose_results_view_class = VideoChooseResultsView
     chosen_view_class = VideoChosenView
+    # The module body's block declares the same widget (``content.blocks``).
+    widget_class = VideoChooserWidget
     # A chooser for foreign keys too would be registered globally; only blocks use it.
     register_widget = False
 

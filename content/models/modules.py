@@ -11,7 +11,6 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
-from ..access import course_member, module_documents_refusal
 from ..blocks import ModuleBodyBlock
 from .choices import MAX_MINUTES, ModuleKind
 
@@ -33,6 +32,10 @@ class ModulePageForm(WagtailAdminPageForm):
     upload (admins' uploads excepted), as the API does."""
 
     def clean(self):
+        # Imported here: the rule reads these page models (a page's form and context
+        # are the page's own face; see the import contract in pyproject.toml).
+        from ..access import module_documents_refusal
+
         cleaned_data = super().clean()
         course = (
             self.parent_page if self.instance.pk is None else self.instance.get_parent()
@@ -104,6 +107,8 @@ class ModulePage(Page):
         """The course, its catalog (for breadcrumbs), the live modules around this
         one (for previous/next navigation) and whether the body may be shown (an
         editor's preview always shows it)."""
+        from ..access import course_member
+
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific
         member = getattr(request, "is_preview", False) or course_member(

@@ -18,7 +18,6 @@ from .courses import (
     course_update,
 )
 from .modules import module_body_stream, module_create
-from .rules import is_course_manager, is_moderator
 
 __all__ = [
     "catalog_get",
@@ -30,8 +29,6 @@ __all__ = [
     "course_submit",
     "course_unarchive",
     "course_update",
-    "is_course_manager",
-    "is_moderator",
     "module_body_stream",
     "module_create",
 ]

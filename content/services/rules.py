@@ -1,24 +1,12 @@
-"""Who may change courses: their instructor and admins; moderators (admins)
-publish and restore."""
+"""Refusals for course writes; who manages a course is ``content.access``'s rule."""
 
 from __future__ import annotations
 
 from portal.accounts.permissions import is_admin
 from portal.errors import PermissionDenied
 
+from ..access import is_course_manager
 from ..models import CoursePage
-
-
-def is_course_manager(user, course: CoursePage) -> bool:
-    """Admins manage every course; instructors the ones they teach."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return is_admin(user) or course.instructor_id == user.pk
-
-
-def is_moderator(user) -> bool:
-    """Moderators (admins) publish, approve and restore archived courses."""
-    return is_admin(user)
 
 
 def _require_manager(user, course: CoursePage) -> None:

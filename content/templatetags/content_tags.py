@@ -8,10 +8,10 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from content.api.videos import caption_url, video_file_url
 from content.blocks import CODE_LANGUAGES
 from content.models import CourseIndexPage
 from content.services import videos as video_services
+from content.services.videos.playlists import caption_url, video_file_url
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from content.services import is_course_manager
+from content.access import is_course_manager
 from learning.services import CompletionRevoked
 from portal.accounts.models import User
 from portal.accounts.permissions import is_admin

@@ -72,3 +72,18 @@ def subtitle_segment_text(caption) -> str:
 def _quoted(text: str) -> str:
     # Quoted strings in a playlist cannot hold double quotes or line breaks.
     return re.sub(r'["\r\n]', "'", text)
+
+
+# --- Where a video's files are served --------------------------------------------
+
+
+def video_file_url(video, name: str) -> str:
+    return video_file_url_by_id(video.pk, name)
+
+
+def video_file_url_by_id(video_id: int, name: str) -> str:
+    return f"/api/v1/videos/{video_id}/hls/{name}"
+
+
+def caption_url(caption) -> str:
+    return video_file_url_by_id(caption.video_id, f"captions/{caption.language}.vtt")
