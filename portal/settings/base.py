@@ -17,6 +17,7 @@ from .components.database import *  # noqa: F403
 from .components.email import *  # noqa: F403
 from .components.files import *  # noqa: F403
 from .components.health import *  # noqa: F403
+from .components.integrations import *  # noqa: F403
 from .components.logging import *  # noqa: F403
 from .components.security import *  # noqa: F403
 from .components.security import require_secret_key  # noqa: F401  (dev and prod)
