@@ -9,10 +9,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "portal.observability.JSONFormatter"}},
+    "filters": {"celery_task": {"()": "portal.observability.CeleryTaskFilter"}},
     "handlers": {
         "stdout": {
             "()": "portal.observability.StdoutHandler",
             "formatter": "json",
+            "filters": ["celery_task"],
         }
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
