@@ -1,5 +1,7 @@
 #!/bin/sh
-# Celery worker for normal tasks and the video transcoding queue.
+# Celery worker for normal tasks and the video transcoding queue. Logs are JSON
+# lines (portal/celery.py applies LOGGING; LOG_LEVEL sets the level); --quiet drops
+# the plain-text start-up banner.
 set -eu
-exec celery -A portal worker --queues "${CELERY_QUEUES:-default,media}" \
+exec celery -A portal --quiet worker --queues "${CELERY_QUEUES:-default,media}" \
   --concurrency "${CELERY_CONCURRENCY:-2}" --loglevel INFO

@@ -6,6 +6,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from celery import current_task
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject, empty
 
@@ -35,6 +36,19 @@ class JSONFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class CeleryTaskFilter(logging.Filter):
+    """Adds ``task_id`` and ``task_name`` to every record logged while a Celery task
+    runs (in a worker, or eagerly in the web process), so a task's lines can be
+    found among all the others."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        task = current_task
+        if task and task.request.id:
+            record.task_id = task.request.id
+            record.task_name = task.name
+        return True
 
 
 class StdoutHandler(logging.StreamHandler):

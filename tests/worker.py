@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from typing import IO
 
 from django.conf import settings
 
@@ -12,9 +13,10 @@ from tests.support import ROOT, clean_env, subprocess_database_url
 
 
 @contextmanager
-def real_worker(queue: str | None = None):
+def real_worker(queue: str | None = None, stdout: IO | None = None):
     """Run ``celery -A portal worker`` on the test database and Redis; yields the queue
-    it consumes. Tasks are sent for real while it runs (eager mode is switched off)."""
+    it consumes. Tasks are sent for real while it runs (eager mode is switched off).
+    The worker's log lines go to ``stdout`` (a file) when given."""
     queue = queue or f"test-{time.monotonic_ns()}"
     env = clean_env(
         DJANGO_SETTINGS_MODULE="portal.settings.test",
@@ -22,11 +24,16 @@ def real_worker(queue: str | None = None):
         REDIS_URL=settings.REDIS_URL,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker"]
+    # --quiet: no start-up banner, so the output is JSON log lines only.
+    command = [sys.executable, "-m", "celery", "-A", "portal", "--quiet", "worker"]
     command += ["--pool", "solo", "--queues", queue, "--loglevel", "WARNING"]
     command += ["--without-gossip", "--without-mingle"]
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=stdout or subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     app.conf.update(task_always_eager=False)
     try:

@@ -134,9 +134,10 @@ class AuditLog(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The tip of the audit chain: a single row (id 1) that appenders lock.
+    """The tip of the audit chain: a single row (id 1), read and moved by the one
+    appender that holds the chain's lock (see ``portal.audit.services``).
 
-    Holding its row lock is what makes "read the last hash, write the next entry"
+    Holding that lock is what makes "read the last hash, write the next entry"
     atomic across concurrent transactions, so the chain never forks.
     """
 

@@ -1,4 +1,30 @@
-"""Writing to the audit log and checking that its chain is intact."""
+"""Writing to the audit log and checking that its chain is intact.
+
+How appends are ordered. Each entry's hash covers the previous entry's hash, so one
+chain has exactly one writer at a time between "read the tip" and "write the next
+entry", and that writer must keep the tip until its transaction ends: the entry is
+written in the caller's transaction, rolls back with it, and is numbered at once
+(callers and ``verify_audit_chain`` rely on a gapless sequence). A second writer that
+read the tip earlier would fork the chain or, after a rollback, point at an entry that
+never existed.
+
+Chosen: on PostgreSQL a transaction-scoped advisory lock keyed to the chain
+(``pg_advisory_xact_lock``) instead of ``SELECT … FOR UPDATE`` on the head row.
+Writers queue on that in-memory lock rather than on the head tuple (no tuple-lock
+queue or MultiXact on one row, and no lock taken through a row that may be missing on
+the first append), and the key names the chain, so splitting the log into several
+chains (one key and head each) needs no schema change. It still serializes appends
+until commit, by necessity of one chain. On SQLite (the embedded default) there are
+no advisory locks and none are needed: ``transaction_mode=IMMEDIATE`` makes every
+writing transaction take the database's write lock when it begins.
+
+Rejected for now: appending rows without any lock and numbering them in a later
+chaining step (at commit or in a worker). It would free writers completely, but an
+entry would have no sequence or hash until chained, which changes the contract above
+(``audit_log_record`` returns a numbered entry; the head and the entry roll back
+together). Writers still wait for each other's commit, so record audit entries late
+in long transactions.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -45,9 +71,9 @@ def audit_log_record(
     for details that cannot be serialized.
 
     The entry is written in the caller's transaction: if the caller rolls back, the
-    entry and the chain head roll back with it. Appending locks the chain head row
-    until that transaction ends, so every other append waits: record audit entries
-    late in long transactions.
+    entry and the chain head roll back with it. Appending holds the chain's lock
+    until that transaction ends (see the module docstring), so every other append
+    waits: record audit entries late in long transactions.
     """
     action = (action or "").strip()
     if not action:
@@ -65,7 +91,7 @@ def audit_log_record(
         actor_email = getattr(user, user.get_email_field_name(), "") or ""
 
     with transaction.atomic():
-        head = _lock_chain_head()
+        head = _lock_chain()
         entry = AuditLog(
             user=user,
             actor_id=user.pk if user is not None else None,
@@ -179,25 +205,29 @@ def audit_chain_verify() -> list[str]:
     return problems
 
 
-def _lock_chain_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+# The advisory lock key of the one audit chain: any fixed 64-bit number that no other
+# advisory lock in this database uses.
+CHAIN_LOCK_KEY = 0x61756469745F6331  # "audit_c1"
+
+
+def _lock_chain() -> AuditChainHead:
+    """Take the chain's lock for the rest of the transaction and return its head."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    # Read after the lock: under READ COMMITTED this sees the previous holder's
+    # committed head.
+    head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None:
         return head
     # First append ever (or the head row was lost): start the head at the chain's
-    # tail. ON CONFLICT DO NOTHING lets two first appenders race; the loser waits
-    # for the winner's insert, then both lock the same row.
+    # tail. The lock makes this the only appender, so the insert cannot race.
     tail = AuditLog.objects.order_by("-sequence").only("sequence", "hash").first()
-    AuditChainHead.objects.bulk_create(
-        [
-            AuditChainHead(
-                pk=1,
-                last_sequence=tail.sequence if tail else 0,
-                last_hash=tail.hash if tail else GENESIS_HASH,
-            )
-        ],
-        ignore_conflicts=True,
+    return AuditChainHead.objects.create(
+        pk=1,
+        last_sequence=tail.sequence if tail else 0,
+        last_hash=tail.hash if tail else GENESIS_HASH,
     )
-    return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def _valid_ip(value: str | None) -> str | None:

@@ -96,3 +96,59 @@ class TestDeployCheck:
         )
         assert completed.returncode == 0, completed.stdout + completed.stderr
         assert "no issues" in completed.stdout
+
+
+class TestVendorComponents:
+    """Each outside system adds one settings file that stays off until its keys are
+    set; ``base.py`` merges every such file without being edited."""
+
+    def test_a_vendor_without_keys_is_off(self, monkeypatch):
+        from portal.settings.components.vendors import vendor_settings
+
+        monkeypatch.delenv("ACME_API_KEY", raising=False)
+        monkeypatch.delenv("ACME_WEBHOOK_SECRET", raising=False)
+        assert vendor_settings("ACME", required=["API_KEY", "WEBHOOK_SECRET"]) is None
+
+    def test_a_vendor_with_its_keys_is_on_with_optional_defaults(self, monkeypatch):
+        from portal.settings.components.vendors import vendor_settings
+
+        monkeypatch.setenv("ACME_API_KEY", "key")
+        monkeypatch.setenv("ACME_WEBHOOK_SECRET", "whsec")
+        monkeypatch.setenv("ACME_REGION", "eu")
+        result = vendor_settings(
+            "ACME",
+            required=["API_KEY", "WEBHOOK_SECRET"],
+            optional={"API_BASE": "https://api.acme.test", "REGION": "us"},
+        )
+        assert result == {
+            "API_KEY": "key",
+            "WEBHOOK_SECRET": "whsec",
+            "API_BASE": "https://api.acme.test",
+            "REGION": "eu",
+        }
+
+    def test_a_partly_configured_vendor_refuses_to_start(self, monkeypatch):
+        from django.core.exceptions import ImproperlyConfigured
+
+        from portal.settings.components.vendors import vendor_settings
+
+        monkeypatch.setenv("ACME_API_KEY", "key")
+        monkeypatch.delenv("ACME_WEBHOOK_SECRET", raising=False)
+        with pytest.raises(ImproperlyConfigured, match="ACME_WEBHOOK_SECRET"):
+            vendor_settings("ACME", required=["API_KEY", "WEBHOOK_SECRET"])
+
+    def test_every_vendor_file_is_merged_upper_case_names_only(
+        self, tmp_path, monkeypatch
+    ):
+        from portal.settings.components.vendors import vendor_components
+
+        package = tmp_path / "fake_vendors"
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+        (package / "acme.py").write_text("ACME = {'API_KEY': 'k'}\nhelper = 1\n")
+        (package / "globex.py").write_text("GLOBEX = None\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+        assert vendor_components("fake_vendors") == {
+            "ACME": {"API_KEY": "k"},
+            "GLOBEX": None,
+        }

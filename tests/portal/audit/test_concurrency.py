@@ -52,3 +52,31 @@ class TestConcurrentAppends:
         assert audit_chain_verify() == []
         written = set(AuditLog.objects.values_list("details__worker", "details__n"))
         assert len(written) == total
+
+
+@pytest.mark.postgres  # advisory locks are PostgreSQL's
+@pytest.mark.django_db(transaction=True)
+def test_an_open_append_holds_the_chains_advisory_lock_until_it_commits():
+    from portal.audit.services import CHAIN_LOCK_KEY
+
+    probe: dict[str, bool] = {}
+
+    def probe_from_another_connection() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+                probe["chain_free"] = cursor.fetchone()[0]
+        finally:
+            connection.close()
+
+    def probe_now() -> dict[str, bool]:
+        probe.clear()
+        thread = threading.Thread(target=probe_from_another_connection)
+        thread.start()
+        thread.join(timeout=10)
+        return dict(probe)
+
+    with transaction.atomic():
+        audit_log_record(action="enrollment.created")
+        assert probe_now() == {"chain_free": False}
+    assert probe_now() == {"chain_free": True}

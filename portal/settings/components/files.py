@@ -1,0 +1,24 @@
+"""Static files, uploaded media and how protected media is sent."""
+
+from pathlib import Path
+
+from . import BASE_DIR, env
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_PERMISSIONS = 0o640
+# Largest video upload accepted (megabytes); bigger files are refused before storage.
+VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=2048)
+# Behind Nginx: protected media (HLS playlists and segments) is answered with
+# X-Accel-Redirect to /protected/; without Nginx (dev, tests) Django sends the file.
+MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
+# Nginx's internal location aliased to MEDIA_ROOT (see docker/nginx.conf).
+MEDIA_ACCEL_PREFIX = env.str("MEDIA_ACCEL_PREFIX", default="/protected/")

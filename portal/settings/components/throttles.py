@@ -1,0 +1,35 @@
+"""Rate limits, one set for the API's throttles and the web sign-in (allauth)."""
+
+from . import env
+
+# Authentication rate limits (DRF rate syntax: N/s, N/min, N/hour, N/day). Login and
+# MFA count failed attempts only; registration and password reset count every request.
+THROTTLE_RATES = {
+    "login_ip": env.str("THROTTLE_RATE_LOGIN_IP", default="100/hour"),
+    "login_account": env.str("THROTTLE_RATE_LOGIN_ACCOUNT", default="10/hour"),
+    "register_ip": env.str("THROTTLE_RATE_REGISTER_IP", default="100/hour"),
+    "password_reset": env.str("THROTTLE_RATE_PASSWORD_RESET", default="10/hour"),
+    "mfa": env.str("THROTTLE_RATE_MFA", default="10/min"),
+    # Submissions to an assessment with lab flags, per learner and assessment.
+    "flag": env.str("THROTTLE_RATE_FLAG", default="10/min"),
+    # Proctored exams: event reports per learner (see assessments/api/proctoring.py).
+    "proctor_events": env.str("THROTTLE_RATE_PROCTOR_EVENTS", default="120/min"),
+}
+
+
+def _allauth_rate(rate: str) -> str:
+    """DRF's ``10/hour`` as allauth's ``10/h``."""
+    count, _, period = rate.partition("/")
+    return f"{count}/{period[:1]}"
+
+
+# The web sign-in (allauth) counts failed logins with the same limits as the API.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{_allauth_rate(THROTTLE_RATES['login_ip'])}/ip,"
+        f"{_allauth_rate(THROTTLE_RATES['login_account'])}/key"
+    ),
+    "signup": f"{_allauth_rate(THROTTLE_RATES['register_ip'])}/ip",
+    "reset_password": f"{_allauth_rate(THROTTLE_RATES['password_reset'])}/ip",
+    "reset_password_from_key": f"{_allauth_rate(THROTTLE_RATES['password_reset'])}/ip",
+}
