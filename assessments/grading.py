@@ -155,6 +155,12 @@ def attempt_score(*, answer_key: dict, order: list[str], results: dict) -> Decim
     return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def score_passes(*, score: Decimal, passing_score: Decimal) -> bool:
+    """Whether a fully graded attempt's ``score`` passes: at least the assessment's
+    ``passing_score``. Automatic and manual grading both decide through here."""
+    return score >= passing_score
+
+
 def correct_answer(question: dict):
     """The answer to reveal in review, or None (flags and essays: never)."""
     if question["type"] in (q.FLAG, q.ESSAY):

@@ -123,7 +123,9 @@ def _grade(
         attempt.passed = None
         attempt.status = AttemptStatus.PENDING_REVIEW
     else:
-        attempt.passed = grade.score >= assessment.passing_score
+        attempt.passed = grading.score_passes(
+            score=grade.score, passing_score=assessment.passing_score
+        )
         attempt.status = AttemptStatus.GRADED
         attempt.graded_at = now
     attempt.save()

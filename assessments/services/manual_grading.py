@@ -147,7 +147,9 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
             order=[question["id"] for question in attempt.questions],
             results=results,
         )
-        attempt.passed = attempt.score >= assessment.passing_score
+        attempt.passed = grading.score_passes(
+            score=attempt.score, passing_score=assessment.passing_score
+        )
         attempt.status = AttemptStatus.GRADED
         attempt.graded_at = now
         attempt.graded_by = actor

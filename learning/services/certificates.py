@@ -32,6 +32,7 @@ from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput
 
 from ..models import Certificate, Enrollment, EnrollmentStatus
+from .enrollment import enrollment_lock
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 FONT = "PortalSans"
@@ -81,11 +82,8 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
     Side effects: ``certificate.issued`` in the audit log (with ``replaces``, the
     revoked number, on a re-issue).
     """
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("user", "course")
-        .get(pk=enrollment_id)
-    )
+    learner = Enrollment.objects.values("user_id", "course_id").get(pk=enrollment_id)
+    enrollment = enrollment_lock(**learner)
     # The valid certificate if there is one, else the most recently revoked.
     latest = (
         Certificate.objects.filter(enrollment=enrollment)

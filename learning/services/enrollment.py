@@ -153,7 +153,9 @@ def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
     """Unenroll; the enrollment, its progress and any certificate are kept."""
     if actor.pk != enrollment.user_id and not is_admin(actor):
         raise PermissionDenied("You may only leave your own courses.")
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = enrollment_lock(
+        user_id=enrollment.user_id, course_id=enrollment.course_id
+    )
     if enrollment.is_active:
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.cancelled_at = timezone.now()
