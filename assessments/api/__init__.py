@@ -6,27 +6,5 @@ server.
 
 ``assessments`` serves the assessment resource (list, detail, authoring),
 ``attempts`` the attempt flow and results, ``manual_grading`` the essay grading and
-its queue; this package exports their views for ``urls``.
+its queue, ``proctoring`` the proctored session; ``urls`` routes them.
 """
-
-from .assessments import AssessmentDetailView, CourseAssessmentsView
-from .attempts import (
-    AssessmentResultsView,
-    AttemptAnswersView,
-    AttemptDetailView,
-    AttemptStartView,
-    AttemptSubmitView,
-)
-from .manual_grading import AttemptGradeView, GradingQueueView
-
-__all__ = [
-    "AssessmentDetailView",
-    "AssessmentResultsView",
-    "AttemptAnswersView",
-    "AttemptDetailView",
-    "AttemptGradeView",
-    "AttemptStartView",
-    "AttemptSubmitView",
-    "CourseAssessmentsView",
-    "GradingQueueView",
-]

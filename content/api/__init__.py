@@ -6,21 +6,6 @@ catalog reads are cached (``content.cache``) and purged whenever what they show
 changes: on publish, unpublish and archive.
 
 Layout: ``serializers`` (input and output shapes), ``permissions``, ``courses`` and
-``modules`` (the views). The names below are the package's public interface.
+``modules`` (the views), ``videos`` (uploads, captions, HLS files); ``urls`` routes
+them.
 """
-
-from .courses import (
-    CourseDetailView,
-    CourseListView,
-    CoursePublishView,
-    CourseSubmitView,
-)
-from .modules import ModuleListView
-
-__all__ = [
-    "CourseDetailView",
-    "CourseListView",
-    "CoursePublishView",
-    "CourseSubmitView",
-    "ModuleListView",
-]
