@@ -14,11 +14,14 @@ class AuditLogAdmin(admin.ModelAdmin):
         "resource_type",
         "resource_id",
         "ip_address",
+        "chain",
+        "sequence",
     )
-    list_filter = ("action", "resource_type", "created_at")
+    list_filter = ("chain", "action", "resource_type", "created_at")
     search_fields = ("actor_email", "action", "resource_id")
     date_hierarchy = "created_at"
-    ordering = ("-sequence",)
+    # Sequences count per chain; time is the order across chains.
+    ordering = ("-created_at",)
     # No bulk delete (nor any other bulk action) on an append-only log.
     actions = None
     # Counting a large log on every page view is slow and tells nobody anything.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import ipaddress
 import json
 from typing import Any
@@ -12,7 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.crypto import salted_hmac
 
-# prev_hash of the first entry: there is nothing before it to point at.
+# prev_hash of chain 0's first entry: there is nothing before it to point at. Chain 0
+# is the log as it was before it was split into chains, so its genesis stays this.
 GENESIS_HASH = "0" * 64
 # Fixed salt so the chain key is derived from, but never equal to, SECRET_KEY.
 CHAIN_KEY_SALT = "portal.audit.chain"
@@ -38,14 +40,16 @@ class AuditLogQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     """One thing that happened, who did it, to what, and from where.
 
-    Entries form a chain: ``sequence`` counts 1, 2, 3 … without gaps and each entry's
-    ``hash`` is an HMAC (keyed from ``SECRET_KEY``) over its own content and the
-    previous entry's hash. The ORM refuses updates and deletes; an edit made behind
-    its back (raw SQL, a database console) breaks the chain, which
-    ``audit_chain_verify`` / ``manage.py verify_audit_chain`` report.
+    The log is several independent chains (``settings.AUDIT_CHAINS``); ``chain`` says
+    which one an entry belongs to. Within a chain ``sequence`` counts 1, 2, 3 …
+    without gaps and each entry's ``hash`` is an HMAC (keyed from ``SECRET_KEY``) over
+    its own content and the previous entry's hash, starting from the chain's genesis
+    hash. The ORM refuses updates and deletes; an edit made behind its back (raw SQL,
+    a database console) breaks the chain, which ``audit_chain_verify`` /
+    ``manage.py verify_audit_chain`` report.
 
     Write entries only through ``portal.audit.services.audit_log_record``, which
-    assigns the sequence and hash under a lock.
+    chooses the chain and assigns the sequence and hash under the chain's lock.
     """
 
     user = models.ForeignKey(
@@ -68,14 +72,22 @@ class AuditLog(models.Model):
     user_agent = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(db_index=True)
-    sequence = models.PositiveBigIntegerField(unique=True)
+    # Not hashed: the chain's genesis hash, which the first entry's prev_hash covers,
+    # already ties every entry to its chain.
+    chain = models.PositiveSmallIntegerField()
+    sequence = models.PositiveBigIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditLogQuerySet.as_manager()
 
     class Meta:
-        ordering = ["sequence"]
+        ordering = ["chain", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "sequence"], name="audit_auditlog_chain_sequence"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["user", "created_at"], name="audit_auditlog_user_created"
@@ -89,7 +101,9 @@ class AuditLog(models.Model):
         verbose_name_plural = "audit log entries"
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} by {self.actor_email or '-'}"
+        return (
+            f"{self.chain}#{self.sequence} {self.action} by {self.actor_email or '-'}"
+        )
 
     def save(self, *args, **kwargs):
         if not self._state.adding or kwargs.get("force_update"):
@@ -134,26 +148,30 @@ class AuditLog(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The tip of the audit chain: a single row (id 1), read and moved by the one
-    appender that holds the chain's lock (see ``portal.audit.services``).
+    """The tip of one audit chain (``id`` is the chain id), read and moved by the one
+    appender that holds that chain's lock (see ``portal.audit.services``).
 
     Holding that lock is what makes "read the last hash, write the next entry"
     atomic across concurrent transactions, so the chain never forks.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_sequence = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(id=1), name="audit_chainhead_single_row"
-            ),
-        ]
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    last_sequence = models.PositiveBigIntegerField()
+    last_hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:
-        return f"Audit chain head at #{self.last_sequence}"
+        return f"Audit chain {self.id} head at #{self.last_sequence}"
+
+
+def chain_genesis_hash(chain: int) -> str:
+    """The prev_hash of a chain's first entry.
+
+    Different for every chain, so an entry moved to another chain (or a whole chain
+    relabelled) breaks a link, and two chains can never produce the same hash.
+    """
+    if chain == 0:
+        return GENESIS_HASH
+    return hashlib.sha256(f"{CHAIN_KEY_SALT}.genesis.{chain}".encode()).hexdigest()
 
 
 def _canonical_ip(value: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Writing to the audit log and checking that its chain is intact.
+"""Writing to the audit log and checking that its chains are intact.
 
 How appends are ordered. Each entry's hash covers the previous entry's hash, so one
 chain has exactly one writer at a time between "read the tip" and "write the next
@@ -8,28 +8,49 @@ written in the caller's transaction, rolls back with it, and is numbered at once
 read the tip earlier would fork the chain or, after a rollback, point at an entry that
 never existed.
 
-Chosen: on PostgreSQL a transaction-scoped advisory lock keyed to the chain
-(``pg_advisory_xact_lock``) instead of ``SELECT … FOR UPDATE`` on the head row.
-Writers queue on that in-memory lock rather than on the head tuple (no tuple-lock
-queue or MultiXact on one row, and no lock taken through a row that may be missing on
-the first append), and the key names the chain, so splitting the log into several
-chains (one key and head each) needs no schema change. It still serializes appends
-until commit, by necessity of one chain. On SQLite (the embedded default) there are
-no advisory locks and none are needed: ``transaction_mode=IMMEDIATE`` makes every
-writing transaction take the database's write lock when it begins.
+So that this does not make every writer in the portal wait for every other one, the
+log is ``settings.AUDIT_CHAINS`` independent chains, each with its own head row, its
+own gapless sequence and its own lock. Writers on different chains never wait for
+each other; writers on one chain still wait for each other's commit.
 
-Rejected for now: appending rows without any lock and numbering them in a later
-chaining step (at commit or in a worker). It would free writers completely, but an
-entry would have no sequence or hash until chained, which changes the contract above
+Which chain. An entry goes to chain ``sha256(key) % AUDIT_CHAINS``, the key being the
+first of: the acting user (all of one person's actions stay in order in one chain),
+the resource acted on (unattributed events about one object, e.g. a task's, stay in
+order), the client address (one anonymous client's failed logins stay in order),
+the action (the rest: system events with no subject). Unrelated writers spread over
+the chains. On PostgreSQL a transaction's later appends join the chain of its first
+one, whatever their key: a transaction then holds at most one chain lock, so two
+transactions never deadlock on audit locks (A holding chain 1 and waiting for 2, B
+holding 2 and waiting for 1), and one transaction's entries read in order. The
+choice is remembered in a transaction-local setting, which a savepoint rollback
+undoes together with the lock. Each entry stores its chain id, so changing
+``AUDIT_CHAINS`` later only changes where new entries go; verification walks every
+chain present.
+
+The lock: on PostgreSQL a transaction-scoped advisory lock keyed to the chain
+(``pg_advisory_xact_lock(CHAIN_LOCK_NAMESPACE, chain)``) rather than
+``SELECT … FOR UPDATE`` on the head row: writers queue on that in-memory lock rather
+than on the head tuple, and no lock is taken through a row that may be missing on a
+chain's first append. On SQLite (the embedded default) there are no advisory locks
+and none are needed: ``transaction_mode=IMMEDIATE`` makes every writing transaction
+take the database's write lock when it begins, so chains change nothing there.
+
+Rejected: appending rows without any lock and numbering them in a later chaining step
+(at commit or in a worker). It would free writers completely, but an entry would have
+no sequence or hash until chained, which changes the contract above
 (``audit_log_record`` returns a numbered entry; the head and the entry roll back
-together). Writers still wait for each other's commit, so record audit entries late
-in long transactions.
+together). Writers on one chain still wait for each other's commit, so record audit
+entries late in long transactions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
+from collections.abc import Iterator
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +61,7 @@ from django.utils.crypto import constant_time_compare
 
 from portal.errors import InvalidInput
 
-from .models import GENESIS_HASH, AuditChainHead, AuditLog
+from .models import AuditChainHead, AuditLog, chain_genesis_hash
 
 USER_AGENT_MAX_LENGTH = 512
 # PostgreSQL text and jsonb cannot hold NUL; a client-supplied value containing one
@@ -71,9 +92,10 @@ def audit_log_record(
     for details that cannot be serialized.
 
     The entry is written in the caller's transaction: if the caller rolls back, the
-    entry and the chain head roll back with it. Appending holds the chain's lock
-    until that transaction ends (see the module docstring), so every other append
-    waits: record audit entries late in long transactions.
+    entry and the chain head roll back with it. Appending holds the lock of the
+    entry's chain until that transaction ends (see the module docstring), so every
+    other append to that chain waits: record audit entries late in long
+    transactions.
     """
     action = (action or "").strip()
     if not action:
@@ -90,8 +112,17 @@ def audit_log_record(
     if user is not None:
         actor_email = getattr(user, user.get_email_field_name(), "") or ""
 
+    ip_address = _valid_ip(ip_address)
+    key = _chain_key(
+        actor_id=user.pk if user is not None else None,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        ip_address=ip_address,
+        action=action,
+    )
+
     with transaction.atomic():
-        head = _lock_chain()
+        head = _lock_chain(_chain_for_key(key))
         entry = AuditLog(
             user=user,
             actor_id=user.pk if user is not None else None,
@@ -99,11 +130,12 @@ def audit_log_record(
             action=_strip_nul(action),
             resource_type=_strip_nul(resource_type),
             resource_id=_strip_nul(resource_id),
-            ip_address=_valid_ip(ip_address),
+            ip_address=ip_address,
             user_agent=_strip_nul((user_agent or "")[:USER_AGENT_MAX_LENGTH]),
             details=details,
-            # Taken under the lock so timestamps follow the sequence order.
+            # Taken under the lock so timestamps follow the chain's sequence order.
             created_at=timezone.now(),
+            chain=head.pk,
             sequence=head.last_sequence + 1,
             prev_hash=head.last_hash,
         )
@@ -136,26 +168,128 @@ def request_metadata(request) -> dict[str, str | None]:
 
 
 def audit_chain_verify() -> list[str]:
-    """Walk the whole log in sequence order and describe every break in the chain.
+    """Walk every chain in sequence order and describe every break in it.
 
-    Reports sequence gaps (deleted entries), entries whose ``prev_hash`` does not
-    point at the entry before, entries whose hash does not match their content
-    (edited entries), entries whose user was swapped, and a chain head that does not
-    match the entries. An empty list means the chain is intact. Hashes made with a
-    key in ``SECRET_KEY_FALLBACKS`` are accepted, so rotating the key keeps old
-    entries verifiable.
+    Each problem names its chain ("Chain 3: …"). Reports sequence gaps (deleted
+    entries), entries whose ``prev_hash`` does not point at the entry before (or, for
+    the first, at the chain's genesis: reordered or moved entries), entries whose hash
+    does not match their content (edited entries), entries whose user was swapped,
+    and a chain head that does not match its entries. Every chain that has entries or
+    a head is walked, whatever ``AUDIT_CHAINS`` says today. An empty list means every
+    chain is intact. Hashes made with a key in ``SECRET_KEY_FALLBACKS`` are accepted,
+    so rotating the key keeps old entries verifiable.
     """
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    # The heads are read first: entries appended while we walk only add rows after
+    # them, and the entry each points at must still be there with the same hash.
+    heads = {head.pk: head for head in AuditChainHead.objects.all()}
     problems: list[str] = []
-    # The head is read first: entries appended while we walk only add rows after it,
-    # and the entry it points at must still be there with the same hash.
-    head = AuditChainHead.objects.filter(pk=1).first()
+    walked: set[int] = set()
+    entries = AuditLog.objects.order_by("chain", "sequence").iterator(chunk_size=2000)
+    for chain, chain_entries in groupby(entries, key=attrgetter("chain")):
+        walked.add(chain)
+        problems += [
+            f"Chain {chain}: {problem}"
+            for problem in _verify_chain(
+                chain, heads.get(chain), chain_entries, secrets
+            )
+        ]
+    for chain in sorted(heads.keys() - walked):
+        problems += [
+            f"Chain {chain}: {problem}"
+            for problem in _verify_chain(chain, heads[chain], iter(()), secrets)
+        ]
+    return problems
+
+
+# The first key of every audit chain's advisory lock (the second is the chain id): any
+# fixed 32-bit number that no other two-key advisory lock in this database uses.
+CHAIN_LOCK_NAMESPACE = 0x61756474  # "audt"
+
+# Joins the chain this transaction already appended to, if any, else takes the one
+# asked for; locks it and remembers it until the transaction (or savepoint) ends.
+_PIN_AND_LOCK_CHAIN_SQL = """
+SELECT pick.chain,
+       pg_advisory_xact_lock(%(namespace)s, pick.chain),
+       set_config('portal.audit_chain', pick.chain::text, true)
+FROM (
+    SELECT COALESCE(
+        NULLIF(current_setting('portal.audit_chain', true), '')::integer,
+        %(chain)s::integer
+    ) AS chain
+) AS pick
+"""
+
+
+def _chain_key(
+    *,
+    actor_id: int | None,
+    resource_type: str,
+    resource_id: str,
+    ip_address: str | None,
+    action: str,
+) -> str:
+    # Why this order: see "Which chain" in the module docstring.
+    if actor_id is not None:
+        return f"actor:{actor_id}"
+    if resource_type or resource_id:
+        return f"resource:{resource_type}:{resource_id}"
+    if ip_address:
+        return f"ip:{ip_address}"
+    return f"action:{action}"
+
+
+def _chain_for_key(key: str) -> int:
+    """The chain an entry with this key goes to: stable across processes and
+    restarts (unlike ``hash()``), spread evenly over ``AUDIT_CHAINS``."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % settings.AUDIT_CHAINS
+
+
+def _lock_chain(chain: int) -> AuditChainHead:
+    """Take a chain's lock for the rest of the transaction and return its head: the
+    chain asked for, or on PostgreSQL the one this transaction already holds."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _PIN_AND_LOCK_CHAIN_SQL,
+                {"namespace": CHAIN_LOCK_NAMESPACE, "chain": chain},
+            )
+            chain = cursor.fetchone()[0]
+    # Read after the lock: under READ COMMITTED this sees the previous holder's
+    # committed head.
+    head = AuditChainHead.objects.filter(pk=chain).first()
+    if head is not None:
+        return head
+    # The chain's first append (or its head row was lost): start the head at the
+    # chain's tail. The lock makes this the chain's only appender, so the insert
+    # cannot race.
+    tail = (
+        AuditLog.objects.filter(chain=chain)
+        .order_by("-sequence")
+        .only("sequence", "hash")
+        .first()
+    )
+    return AuditChainHead.objects.create(
+        pk=chain,
+        last_sequence=tail.sequence if tail else 0,
+        last_hash=tail.hash if tail else chain_genesis_hash(chain),
+    )
+
+
+def _verify_chain(
+    chain: int,
+    head: AuditChainHead | None,
+    entries: Iterator[AuditLog],
+    secrets: list[str],
+) -> list[str]:
+    """The breaks in one chain, given its entries in sequence order."""
+    problems: list[str] = []
+    genesis = chain_genesis_hash(chain)
     expected_sequence = 1
-    prev_hash = GENESIS_HASH
+    prev_hash = genesis
     hash_at_head: str | None = None
     count = 0
-
-    entries = AuditLog.objects.order_by("sequence").iterator(chunk_size=2000)
     for entry in entries:
         count += 1
         sequence = entry.sequence
@@ -190,7 +324,7 @@ def audit_chain_verify() -> list[str]:
         if count:
             problems.append("Head mismatch: the chain head row is missing.")
     elif head.last_sequence == 0:
-        if head.last_hash != GENESIS_HASH:
+        if head.last_hash != genesis:
             problems.append("Head mismatch: an empty chain head has a hash.")
     elif hash_at_head is None:
         problems.append(
@@ -203,31 +337,6 @@ def audit_chain_verify() -> list[str]:
             "the one the head recorded."
         )
     return problems
-
-
-# The advisory lock key of the one audit chain: any fixed 64-bit number that no other
-# advisory lock in this database uses.
-CHAIN_LOCK_KEY = 0x61756469745F6331  # "audit_c1"
-
-
-def _lock_chain() -> AuditChainHead:
-    """Take the chain's lock for the rest of the transaction and return its head."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    # Read after the lock: under READ COMMITTED this sees the previous holder's
-    # committed head.
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None:
-        return head
-    # First append ever (or the head row was lost): start the head at the chain's
-    # tail. The lock makes this the only appender, so the insert cannot race.
-    tail = AuditLog.objects.order_by("-sequence").only("sequence", "hash").first()
-    return AuditChainHead.objects.create(
-        pk=1,
-        last_sequence=tail.sequence if tail else 0,
-        last_hash=tail.hash if tail else GENESIS_HASH,
-    )
 
 
 def _valid_ip(value: str | None) -> str | None:

@@ -118,7 +118,7 @@ class TestGradeService:
         entries = list(
             AuditLog.objects.filter(
                 action="assessment.attempt_graded", resource_id=str(pending.pk)
-            ).order_by("sequence")
+            ).order_by("created_at")
         )
         assert len(entries) == 2
         assert entries[0].details["regrade"] is False

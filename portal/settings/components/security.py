@@ -1,13 +1,24 @@
 """Security headers and cookies shared by every environment (``prod.py`` hardens them
-further for HTTPS), and the check that a real SECRET_KEY is set."""
+further for HTTPS), the audit log's chains, and the check that a real SECRET_KEY is
+set."""
 
 from django.core.exceptions import ImproperlyConfigured
+
+from . import env
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# The audit log is this many independent hash chains, so that unrelated writers do not
+# wait for each other (see ``portal.audit.services``). Changing it later is safe: each
+# entry keeps its chain id and verification walks every chain present.
+AUDIT_CHAINS = env.int("AUDIT_CHAINS", default=16)
+# A chain id is a PositiveSmallIntegerField and the second key of an advisory lock.
+if not 1 <= AUDIT_CHAINS <= 32767:
+    raise ImproperlyConfigured("AUDIT_CHAINS must be between 1 and 32767.")
 
 
 def require_secret_key(secret_key: str, debug: bool) -> None:

@@ -10,10 +10,10 @@ from django.test import RequestFactory
 
 from portal.accounts.models import User
 from portal.audit.models import (
-    GENESIS_HASH,
     AuditChainHead,
     AuditLog,
     AuditLogImmutableError,
+    chain_genesis_hash,
 )
 from portal.audit.services import (
     audit_chain_verify,
@@ -63,7 +63,7 @@ class TestAuditLogRecord:
         }
         assert stored.created_at is not None
         assert stored.sequence == 1
-        assert stored.prev_hash == GENESIS_HASH
+        assert stored.prev_hash == chain_genesis_hash(stored.chain)
         assert len(stored.hash) == 64
         assert stored.hash == stored.compute_hash()
 
@@ -201,7 +201,9 @@ class TestTransactions:
         first = audit_log_record(action="auth.logout")
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM audit_auditchainhead")
-        assert audit_chain_verify() == ["Head mismatch: the chain head row is missing."]
+        assert audit_chain_verify() == [
+            f"Chain {first.chain}: Head mismatch: the chain head row is missing."
+        ]
         second = audit_log_record(action="auth.logout")
         assert (second.sequence, second.prev_hash) == (2, first.hash)
         assert audit_chain_verify() == []

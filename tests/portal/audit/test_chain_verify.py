@@ -40,7 +40,10 @@ class TestAuditChainVerify:
             [json.dumps({"n": 99}), 3],
         )
         problems = audit_chain_verify()
-        assert problems == ["Hash mismatch at sequence 3: the entry was altered."]
+        assert problems == [
+            f"Chain {chain[0].chain}: Hash mismatch at sequence 3: the entry was "
+            "altered."
+        ]
 
     def test_edited_row_with_recomputed_sha256_is_still_caught(self, chain):
         # Without the secret key an attacker can only fall back to a plain hash.
@@ -49,19 +52,30 @@ class TestAuditChainVerify:
             ["auth.logout", "f" * 64, 2],
         )
         problems = audit_chain_verify()
-        assert "Hash mismatch at sequence 2: the entry was altered." in problems
-        assert any(p.startswith("prev_hash break at sequence 3") for p in problems)
+        prefix = f"Chain {chain[0].chain}: "
+        assert (
+            f"{prefix}Hash mismatch at sequence 2: the entry was altered." in problems
+        )
+        assert any(
+            p.startswith(f"{prefix}prev_hash break at sequence 3") for p in problems
+        )
 
     def test_deleted_row_is_reported_as_a_gap(self, chain):
         raw_sql("DELETE FROM audit_auditlog WHERE sequence = %s", [2])
         problems = audit_chain_verify()
-        assert problems[0].startswith("Sequence gap before sequence 3: expected 2")
-        assert any(p.startswith("prev_hash break at sequence 3") for p in problems)
+        prefix = f"Chain {chain[0].chain}: "
+        assert problems[0].startswith(
+            f"{prefix}Sequence gap before sequence 3: expected 2"
+        )
+        assert any(
+            p.startswith(f"{prefix}prev_hash break at sequence 3") for p in problems
+        )
 
     def test_removed_tail_is_reported_by_the_head(self, chain):
         raw_sql("DELETE FROM audit_auditlog WHERE sequence >= %s", [4])
         assert audit_chain_verify() == [
-            "Head mismatch: the head points at sequence 5, which is missing "
+            f"Chain {chain[0].chain}: Head mismatch: the head points at sequence 5, "
+            "which is missing "
             "(entries removed from the end?)."
         ]
 
@@ -74,8 +88,8 @@ class TestAuditChainVerify:
             [other.pk, 4],
         )
         assert audit_chain_verify() == [
-            f"User mismatch at sequence 4: user {other.pk} is not the recorded "
-            "actor None."
+            f"Chain {chain[0].chain}: User mismatch at sequence 4: user {other.pk} is "
+            "not the recorded actor None."
         ]
 
     def test_old_secret_keys_still_verify(self, settings, chain):
