@@ -41,7 +41,7 @@ from .playlists import (
     subtitle_playlist_text,
     subtitle_segment_text,
 )
-from .probe import NOT_VIDEO_FORMATS, NotAVideo, ProbeResult, video_probe
+from .probe import NotAVideo, ProbeResult, video_probe
 from .transcode import (
     AUDIO_BITRATE,
     ERROR_MAX_CHARS,
@@ -65,7 +65,6 @@ __all__ = [
     "LADDER",
     "LANGUAGE_TAG",
     "LANGUAGE_TAG_MAX",
-    "NOT_VIDEO_FORMATS",
     "TMP_PREFIX",
     "VIDEO_VIEWER_CHECKS",
     "VIEWER_CACHE_SECONDS",
