@@ -24,6 +24,10 @@ LANGUAGE_TAG = re.compile(
 )
 LANGUAGE_TAG_MAX = 35
 WEBVTT_SIGNATURE = re.compile(r"WEBVTT(?:[ \t\r\n]|$)")
+# A WebVTT STYLE block is CSS: ``url()`` and ``@import`` in it would have every
+# learner's browser fetch what the uploader names. Cues, notes and regions name
+# nothing, so STYLE is the one block refused.
+WEBVTT_STYLE_BLOCK = re.compile(r"(?:\A|\n[ \t]*\n)STYLE[ \t]*\n")
 
 
 def language_tag_normalize(tag: str) -> str | None:
@@ -67,6 +71,11 @@ def _validated_webvtt(file) -> bytes:
     if "\x00" in text or not WEBVTT_SIGNATURE.match(text):
         raise InvalidInput(
             _('The caption file must be WebVTT: it starts with "WEBVTT".'),
+            field="file",
+        )
+    if WEBVTT_STYLE_BLOCK.search(text.replace("\r\n", "\n").replace("\r", "\n")):
+        raise InvalidInput(
+            _("Caption files may not have STYLE blocks: the player styles captions."),
             field="file",
         )
     if not any("-->" in line for line in text.splitlines()):
