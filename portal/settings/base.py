@@ -453,3 +453,13 @@ def require_secret_key(secret_key: str, debug: bool) -> None:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is false (see .env.example)."
         )
+
+
+# --- Issue 13 finding 9 (to be folded into REST_FRAMEWORK above) -------------------
+# The API's JSON parser refuses nesting too deep for Python and lone surrogates,
+# which parse as JSON but fail later with a 500 (see portal/api/parsers.py).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "portal.api.parsers.SafeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
