@@ -92,8 +92,8 @@ def caption_upsert(*, actor, video_id: int, language: str, label: str, file):
 
     Errors: ``NotFound`` for a video the actor may not manage; ``InvalidInput`` on
     ``language`` (not a BCP 47-style tag), ``label`` (empty or over 64 characters)
-    or ``file`` (over 1 MB, not UTF-8, not WebVTT, no cue). A replaced file is
-    deleted once the transaction commits.
+    or ``file`` (over 1 MB, not UTF-8, not WebVTT, no cue, a STYLE block). A
+    replaced file is deleted once the transaction commits.
     """
     video = video_get(actor=actor, video_id=video_id)
     tag = language_tag_normalize(language)
