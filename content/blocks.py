@@ -146,12 +146,20 @@ class ModuleBodyBlock(blocks.StreamBlock):
 def clean_rich_text(block, value):
     """Rich text from the API must be HTML text, and passes the editor's own
     converter, which keeps only the block's features: no scripts, event handlers or
-    ``javascript:`` links."""
+    ``javascript:`` links. Raises ``ValueError`` for HTML the converter cannot read:
+    it fails on malformed markup (``<b>x``, ``<p><img></p>``) with assertions and
+    type errors of its own, which must reach the client as a 400, not a 500."""
     if isinstance(block, blocks.RichTextBlock):
         if not isinstance(value, str):
             raise ValueError("Rich text must be a string of HTML.")
         converter = block.field.widget.converter
-        return converter.to_database_format(converter.from_database_format(value))
+        try:
+            return converter.to_database_format(converter.from_database_format(value))
+        except Exception as error:  # the converter's own failures, whatever type
+            raise ValueError(
+                "Rich text must be well-formed HTML (matched tags, no empty "
+                "elements the editor cannot hold)."
+            ) from error
     if isinstance(block, blocks.StructBlock) and isinstance(value, dict):
         children = block.child_blocks
         return {

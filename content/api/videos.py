@@ -124,9 +124,10 @@ class VideoListView(APIView):
         request={"multipart/form-data": VideoUploadInput},
         responses={201: VideoCreatedOutput},
         tags=TAGS,
-        description="Upload a video (instructors, admins). It is probed with ffprobe "
-        "(not a video, or over `VIDEO_MAX_UPLOAD_MB`: 400 on `file`) and transcoded "
-        "to HLS in the background; poll `GET /videos/{id}` for `ready`.",
+        description="Upload a video (instructors, admins): MP4/MOV, WebM/Matroska, "
+        "AVI or MPEG-TS. It is probed with ffprobe (not a video, another format such "
+        "as an HLS playlist, or over `VIDEO_MAX_UPLOAD_MB`: 400 on `file`) and "
+        "transcoded to HLS in the background; poll `GET /videos/{id}` for `ready`.",
     )
     def post(self, request, *args, **kwargs):
         data = VideoUploadInput(data=request.data)
@@ -196,7 +197,8 @@ class VideoCaptionListView(APIView):
         tags=TAGS,
         description="Add a WebVTT caption track to a video (its owner, admins): 201. "
         "A track in the same language is replaced: 200. Invalid `language`, "
-        "`label` or `file` (over 1 MB, not UTF-8, not WebVTT, no cue): 400 naming "
+        "`label` or `file` (over 1 MB, not UTF-8, not WebVTT, no cue, a STYLE "
+        "block): 400 naming "
         "the field. The track is served with the playlist's access rule, listed in "
         "the video's `captions` and in the master playlist's subtitles group.",
     )

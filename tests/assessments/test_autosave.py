@@ -1,6 +1,7 @@
 """Autosave of answers in progress: PUT/PATCH /attempts/{id}/answers, and restoring
 them from GET /attempts/{id} and a resumed start."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -172,3 +173,37 @@ class TestAutosave:
         with django_assert_max_num_queries(10):
             response = save(learner_client, attempt_id, {"q1": 1, "q3": False})
         assert response.status_code == 200
+
+
+JSON = "application/json"
+
+
+class TestLoneSurrogateAnswers:
+    """A short answer with a lone surrogate (JSON ``"\\ud800"``) is valid JSON but
+    no UTF-8: jsonb refused it with a 500 (issue 13, finding 9). Now a 400 naming
+    the answer, for autosave and submit alike, and nothing is stored."""
+
+    @pytest.mark.parametrize(
+        "answers",
+        [{**RIGHT, "q4": "Wire\ud800shark"}, {**RIGHT, "q4\udfff": "tcpdump"}],
+        ids=["value", "key"],
+    )
+    def test_refused_on_save_and_submit(self, learner_client, started, answers):
+        assessment, attempt_id = started
+        # json.dumps writes the escape an attacker sends (the test client's own
+        # encoder cannot even encode the surrogate).
+        body = json.dumps({"answers": answers})
+        saved = learner_client.put(
+            f"/api/v1/attempts/{attempt_id}/answers", body, content_type=JSON
+        )
+        submitted = learner_client.post(
+            f"/api/v1/assessments/{assessment.pk}/submit", body, content_type=JSON
+        )
+        for response in (saved, submitted):
+            assert response.status_code == 400, response.content
+            [error] = response.json()["errors"]
+            assert error["code"] == "VALIDATION_ERROR"
+            assert error["field"].startswith("answers.q4")
+        attempt = Attempt.objects.get(pk=attempt_id)
+        assert attempt.status == AttemptStatus.IN_PROGRESS
+        assert not attempt.answers

@@ -413,3 +413,31 @@ def test_the_service_cleans_rich_text_whoever_calls_it():
     assert "script" not in html
     assert "onclick" not in html
     assert "Hi" in html
+
+
+# Rich text the editor's converter chokes on (finding 9 of issue 13).
+MALFORMED_RICH_TEXT = ["<p><br></p>", "<b>x", "<p><img></p>"]
+
+
+class TestHostileRichText:
+    """Every place a module body takes rich text answers malformed HTML with 400
+    ``VALIDATION_ERROR`` on ``body``, never a 500."""
+
+    @pytest.mark.parametrize("html", MALFORMED_RICH_TEXT)
+    @pytest.mark.parametrize(
+        "body_for",
+        [
+            lambda html: [{"type": "rich_text", "value": html}],
+            lambda html: [{"type": "callout", "value": {"kind": "tip", "text": html}}],
+        ],
+        ids=["rich_text", "callout"],
+    )
+    def test_malformed_html_is_a_validation_error(
+        self, client_as, course_factory, course_instructor, html, body_for
+    ):
+        course = course_factory()
+        response = client_as(course_instructor).post(
+            modules_url(course), module_body(body=body_for(html)), format="json"
+        )
+        error(response, 400, "VALIDATION_ERROR", "body")
+        assert not ModulePage.objects.child_of(course).exists()

@@ -12,6 +12,7 @@ from content.blocks import ModuleBodyBlock
 from content.media import VideoAsset, VideoStatus
 from content.services.videos import video_usages_sync
 from portal.accounts.models import Role
+from tests.content.video_clips import hls_playlist_naming, make_mpegts
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,19 @@ class TestUpload:
         assert "not a video file ffprobe can read" in response.content.decode()
         assert not VideoAsset.objects.exists()
         assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+    def test_playlist_naming_a_server_file_is_a_form_error(
+        self, course_instructor, media_root, clip
+    ):
+        # Finding 5 of issue 13: the admin upload refuses an HLS playlist too.
+        secret = make_mpegts(clip(), media_root / "secret.ts")
+        response = post_upload(
+            admin_client(course_instructor), "clip.mp4", hls_playlist_naming(secret)
+        )
+        assert response.status_code == 200
+        assert "not a video file ffprobe can read" in response.content.decode()
+        assert not VideoAsset.objects.exists()
+        assert [p for p in media_root.rglob("*") if p.is_file()] == [secret]
 
     def test_over_the_size_limit_is_a_form_error(self, course_instructor, media_root):
         response = post_upload(

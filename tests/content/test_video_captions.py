@@ -135,6 +135,27 @@ class TestUpload:
         assert field in errors(response)
         assert not VideoCaption.objects.exists()
 
+    @pytest.mark.parametrize(
+        "style",
+        [
+            "STYLE\n::cue { background: url(https://tracker.example/p.gif) }\n",
+            "STYLE \r\n@import 'https://tracker.example/x.css';\r\n",
+        ],
+        ids=["url", "import-crlf"],
+    )
+    def test_style_block_that_could_name_urls_is_refused(
+        self, client_as, course_instructor, video, style
+    ):
+        # Finding 5 of issue 13: captions are text, they carry no references.
+        text = "WEBVTT\n\n" + style + "\n" + VTT.removeprefix("WEBVTT\n\n")
+        file = vtt_file(text)
+        response = post_caption(client_as(course_instructor), video.pk, file=file)
+        assert response.status_code == 400
+        [error] = response.json()["errors"]
+        assert (error["code"], error["field"]) == ("VALIDATION_ERROR", "file")
+        assert "STYLE" in error["message"]
+        assert not VideoCaption.objects.exists()
+
     def test_file_over_one_megabyte_is_refused(
         self, client_as, course_instructor, video
     ):

@@ -20,8 +20,14 @@ from django.utils import timezone
 from content.media import VideoAsset, VideoStatus
 from content.services import videos as video_services
 from content.services.videos import transcode
+from content.services.videos.probe import ProbeResult
 from content.tasks import transcode_video
-from tests.content.video_clips import m3u8_lines
+from tests.content.video_clips import (
+    ffconcat_naming,
+    hls_playlist_naming,
+    m3u8_lines,
+    make_mpegts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +225,50 @@ class TestVideoTranscode:
         video = transcoded(video)
         assert video.status == VideoStatus.READY
         assert video.error == ""
+
+
+class TestHostileSourceAtTranscode:
+    """Defence in depth for finding 5 of issue 13: should a playlist or script get
+    past the upload (an older row, a file swapped on disk), the transcode refuses
+    it too and nothing of the files it names is published."""
+
+    @pytest.fixture
+    def hostile(self, uploaded, clip):
+        def make(content_for) -> VideoAsset:
+            video = uploaded(size="320x240")
+            original = Path(video.original.path)
+            neighbour = make_mpegts(clip(), original.parent / "neighbour.ts")
+            original.write_bytes(content_for(neighbour))
+            return video
+
+        return make
+
+    @pytest.mark.parametrize(
+        "content_for",
+        [hls_playlist_naming, lambda neighbour: ffconcat_naming(neighbour.name)],
+        ids=["hls", "ffconcat"],
+    )
+    def test_playlist_or_script_in_place_of_the_original_fails(
+        self, hostile, content_for
+    ):
+        video = transcoded(hostile(content_for))
+        assert video.status == VideoStatus.FAILED
+        assert "not a readable video" in video.error
+        assert video.hls_path == ""
+        assert list(asset_dir(video).iterdir()) == []
+
+    def test_ffmpeg_reads_only_with_the_probed_demuxer(self, hostile):
+        # The file becomes a playlist between the probe and the ffmpeg runs: ffmpeg
+        # still reads it as the MP4 the probe saw, and fails.
+        video = hostile(hls_playlist_naming)
+        mp4 = ProbeResult(
+            duration=2, width=320, height=240, fps=25, has_audio=True, demuxer="mov"
+        )
+        with mock.patch.object(transcode, "video_probe", return_value=mp4):
+            video = transcoded(video)
+        assert video.status == VideoStatus.FAILED
+        assert "ffmpeg failed" in video.error
+        assert list(asset_dir(video).iterdir()) == []
 
 
 class TestRequeueStuckVideos:

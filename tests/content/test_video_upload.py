@@ -6,7 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from content.media import VideoAsset, VideoStatus
-from tests.content.video_clips import upload
+from tests.content.video_clips import (
+    ffconcat_naming,
+    hls_playlist_naming,
+    make_mpegts,
+    make_webm,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 # The signed-in user (JWT) and the video, one indexed query each.
@@ -101,6 +107,73 @@ class TestVideoUpload:
 
     def test_anonymous_unauthenticated(self, client_as, clip, media_root):
         assert upload(client_as(None), clip()).status_code == 401
+
+
+class TestHostileContainers:
+    """Finding 5 of issue 13: an upload is a container holding its own media, never
+    a playlist or script naming other files that ffmpeg would read for it."""
+
+    @pytest.fixture
+    def server_file(self, media_root, clip):
+        """Media of the server's (another instructor's original, say) in the
+        format an HLS segment has."""
+        target = media_root / "videos" / "originals" / "someone-elses.ts"
+        target.parent.mkdir(parents=True)
+        return make_mpegts(clip(), target)
+
+    @pytest.mark.parametrize("name", ["steal.m3u8", "holiday.mp4"])
+    def test_playlist_naming_a_server_file_is_refused(
+        self, client_as, course_instructor, media_root, server_file, name
+    ):
+        response = upload(
+            client_as(course_instructor),
+            content=hls_playlist_naming(server_file),
+            name=name,
+        )
+        assert response.status_code == 400, response.content
+        body = response.json()
+        assert body["status"] == "error"
+        [error] = body["errors"]
+        assert error["code"] == "VALIDATION_ERROR"
+        assert error["field"] == "file"
+        assert "MP4" in error["message"]
+        assert not VideoAsset.objects.exists()
+        assert stored_files(media_root) == [server_file]
+
+    def test_concat_script_naming_a_neighbouring_file_is_refused(
+        self, client_as, course_instructor, media_root, clip, settings, tmp_path
+    ):
+        # Uploads in flight share one temporary directory: a script probed there
+        # could name another user's upload beside it.
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+        settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+        (tmp_path / "in-flight.mp4").write_bytes(clip().read_bytes())
+        response = upload(
+            client_as(course_instructor),
+            content=ffconcat_naming("in-flight.mp4"),
+            name="script.mp4",
+        )
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"][0]["code"] == "VALIDATION_ERROR"
+        assert not VideoAsset.objects.exists()
+
+    def test_webm_and_mpegts_are_accepted_and_transcoded(
+        self,
+        client_as,
+        course_instructor,
+        media_root,
+        clip,
+        clip_dir,
+        tmp_path,
+        django_capture_on_commit_callbacks,
+    ):
+        client = client_as(course_instructor)
+        for path in (make_webm(clip_dir), make_mpegts(clip(), tmp_path / "clip.ts")):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = upload(client, path, name=path.name)
+            assert response.status_code == 201, response.content
+            video = VideoAsset.objects.get(pk=response.json()["data"]["id"])
+            assert video.status == VideoStatus.READY, video.error
 
 
 class TestVideoDetail:

@@ -23,6 +23,40 @@ def make_clip(
     return path
 
 
+def make_webm(directory: Path, *, size: str = "320x240", seconds: float = 1) -> Path:
+    """A VP8 WebM clip (no audio), the other container family uploads come in."""
+    path = directory / f"clip-{size}-{seconds}.webm"
+    if not path.exists():
+        command = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi"]
+        command += ["-i", f"testsrc=size={size}:rate=25:duration={seconds}"]
+        command += ["-c:v", "libvpx", "-b:v", "200k", str(path)]
+        subprocess.run(command, check=True, capture_output=True)
+    return path
+
+
+def make_mpegts(source: Path, target: Path) -> Path:
+    """``source`` remuxed to MPEG-TS at ``target`` (an HLS segment's format)."""
+    command = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(source)]
+    command += ["-c", "copy", "-f", "mpegts", str(target)]
+    subprocess.run(command, check=True, capture_output=True)
+    return target
+
+
+def hls_playlist_naming(target: Path) -> bytes:
+    """An HLS media playlist whose one segment is a file on the server: what an
+    attacker uploads to get that file back transcoded."""
+    return (
+        "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n"
+        f"file://{target}\n#EXT-X-ENDLIST\n"
+    ).encode()
+
+
+def ffconcat_naming(name: str) -> bytes:
+    """An ffconcat script naming ``name`` (relative to the script's directory),
+    with the duration a probe asks for."""
+    return f"ffconcat version 1.0\nfile '{name}'\nduration 2\n".encode()
+
+
 def m3u8_lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]
 

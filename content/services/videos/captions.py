@@ -24,6 +24,10 @@ LANGUAGE_TAG = re.compile(
 )
 LANGUAGE_TAG_MAX = 35
 WEBVTT_SIGNATURE = re.compile(r"WEBVTT(?:[ \t\r\n]|$)")
+# A WebVTT STYLE block is CSS: ``url()`` and ``@import`` in it would have every
+# learner's browser fetch what the uploader names. Cues, notes and regions name
+# nothing, so STYLE is the one block refused.
+WEBVTT_STYLE_BLOCK = re.compile(r"(?:\A|\n[ \t]*\n)STYLE[ \t]*\n")
 
 
 def language_tag_normalize(tag: str) -> str | None:
@@ -69,6 +73,11 @@ def _validated_webvtt(file) -> bytes:
             _('The caption file must be WebVTT: it starts with "WEBVTT".'),
             field="file",
         )
+    if WEBVTT_STYLE_BLOCK.search(text.replace("\r\n", "\n").replace("\r", "\n")):
+        raise InvalidInput(
+            _("Caption files may not have STYLE blocks: the player styles captions."),
+            field="file",
+        )
     if not any("-->" in line for line in text.splitlines()):
         raise InvalidInput(
             _("The caption file has no cues (no line with a “-->” timing)."),
@@ -83,8 +92,8 @@ def caption_upsert(*, actor, video_id: int, language: str, label: str, file):
 
     Errors: ``NotFound`` for a video the actor may not manage; ``InvalidInput`` on
     ``language`` (not a BCP 47-style tag), ``label`` (empty or over 64 characters)
-    or ``file`` (over 1 MB, not UTF-8, not WebVTT, no cue). A replaced file is
-    deleted once the transaction commits.
+    or ``file`` (over 1 MB, not UTF-8, not WebVTT, no cue, a STYLE block). A
+    replaced file is deleted once the transaction commits.
     """
     video = video_get(actor=actor, video_id=video_id)
     tag = language_tag_normalize(language)

@@ -1,4 +1,16 @@
-"""Probing media with ffprobe: whether a file is a video, and its shape."""
+"""Probing media with ffprobe: whether a file is a video, and its shape.
+
+Only container formats meant for upload are opened. Playlists and scripts (HLS,
+DASH, concat/ffconcat, image sequences, lavfi, ...) name other files or URLs, and a
+demuxer that follows them would turn an "upload" into a read of the server's own
+files (a ``.m3u8`` naming a file under MEDIA_ROOT came back transcoded to its
+uploader). So every ffprobe and ffmpeg run on an uploaded file passes
+``INPUT_OPTIONS``: ffmpeg itself refuses any other demuxer (``format_whitelist``)
+and any protocol but ``file`` (``protocol_whitelist``), and the transcode forces the
+demuxer the probe found (``ProbeResult.demuxer``). None of the allowed demuxers
+follows references: MP4/MOV data references (``dref``) stay off, as is ffmpeg's
+default (``enable_drefs``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +20,13 @@ from fractions import Fraction
 
 import ffmpeg
 
-# Demuxers ffprobe may pick for things that are not videos (text, still images).
-NOT_VIDEO_FORMATS = {"tty", "image2", "gif", "webp_pipe", "svg_pipe"}
+# The demuxers an upload may be read with (ffmpeg's short names): MP4/MOV/3GP,
+# Matroska/WebM, AVI and MPEG-TS, containers that hold their media in themselves.
+UPLOAD_DEMUXERS = ("mov", "matroska", "avi", "mpegts")
+INPUT_OPTIONS = {
+    "protocol_whitelist": "file",
+    "format_whitelist": ",".join(UPLOAD_DEMUXERS),
+}
 
 
 class NotAVideo(Exception):
@@ -23,20 +40,24 @@ class ProbeResult:
     height: int
     fps: float
     has_audio: bool
+    # The allowed demuxer that read the file, forced on every later ffmpeg run.
+    demuxer: str
 
 
 def video_probe(path: str | os.PathLike) -> ProbeResult:
-    """ffprobe ``path``; raise ``NotAVideo`` unless it holds a video stream with a
-    duration (text, HTML and still images are refused)."""
+    """ffprobe ``path``; raise ``NotAVideo`` unless it is in an upload container
+    (``UPLOAD_DEMUXERS``) and holds a video stream with a duration (text, HTML,
+    still images, playlists and scripts are refused)."""
     try:
-        info = ffmpeg.probe(str(path))
+        info = ffmpeg.probe(str(path), **INPUT_OPTIONS)
     except ffmpeg.Error as error:
         raise NotAVideo(stderr_tail(error)) from error
     fmt = info.get("format", {})
-    format_names = set(str(fmt.get("format_name", "")).split(","))
-    if format_names & NOT_VIDEO_FORMATS or any(
-        name.endswith("_pipe") for name in format_names
-    ):
+    # ffmpeg already refused other demuxers; this holds should an ffprobe ignore
+    # the whitelist.
+    format_names = str(fmt.get("format_name", "")).split(",")
+    demuxer = next((name for name in format_names if name in UPLOAD_DEMUXERS), None)
+    if demuxer is None:
         raise NotAVideo(f"format {fmt.get('format_name')}")
     streams = info.get("streams", [])
     video = next(
@@ -73,6 +94,7 @@ def video_probe(path: str | os.PathLike) -> ProbeResult:
         height=int(video["height"]),
         fps=fps or 25.0,
         has_audio=any(s.get("codec_type") == "audio" for s in streams),
+        demuxer=demuxer,
     )
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from ...media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus
 from .playlists import master_playlist_text
-from .probe import NotAVideo, ProbeResult, stderr_tail, video_probe
+from .probe import INPUT_OPTIONS, NotAVideo, ProbeResult, stderr_tail, video_probe
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def _write_hls(source: str, probe: ProbeResult, out: Path) -> list[dict]:
     for rung in rendition_ladder(probe.width, probe.height):
         rendition_dir = out / rung.name
         rendition_dir.mkdir()
-        source_input = ffmpeg.input(source)
+        source_input = _source(source, probe)
         streams = [source_input.video.filter("scale", rung.width, rung.height)]
         audio = {}
         if probe.has_audio:
@@ -211,6 +211,12 @@ def _write_hls(source: str, probe: ProbeResult, out: Path) -> list[dict]:
     return renditions
 
 
+def _source(source: str, probe: ProbeResult, **options):
+    """The uploaded file as ffmpeg's one input, read only by the demuxer the probe
+    accepted and only through the ``file`` protocol (see ``probe``)."""
+    return ffmpeg.input(source, f=probe.demuxer, **INPUT_OPTIONS, **options)
+
+
 def _write_master(path: Path, renditions: list[dict]) -> None:
     # Kept on disk for tools reading the output directory; players get the master
     # from ``master_playlist_text`` (it adds the caption tracks).
@@ -220,7 +226,7 @@ def _write_master(path: Path, renditions: list[dict]) -> None:
 def _write_poster(source: str, probe: ProbeResult, path: Path) -> None:
     at = min(1.0, probe.duration / 2)
     (
-        ffmpeg.input(source, ss=at)
+        _source(source, probe, ss=at)
         .output(str(path), vframes=1, **{"q:v": 3})
         .global_args("-nostdin", "-loglevel", "error")
         .run(capture_stdout=True, capture_stderr=True)

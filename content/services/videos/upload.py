@@ -39,7 +39,11 @@ def video_upload(*, owner, title: str, file) -> VideoAsset:
             probe = video_probe(path)
         except NotAVideo:
             raise InvalidInput(
-                _("The file is not a video file ffprobe can read."), field="file"
+                _(
+                    "The file is not a video file ffprobe can read. Upload an MP4, "
+                    "MOV, WebM, MKV, AVI or MPEG-TS video."
+                ),
+                field="file",
             ) from None
         asset = VideoAsset(
             title=title,

@@ -13,8 +13,10 @@ REST_FRAMEWORK = {
         "portal.accounts.permissions.MFAEnrolled",
     ],
     "DEFAULT_RENDERER_CLASSES": ["portal.api.renderers.EnvelopeJSONRenderer"],
+    # The JSON parser refuses nesting too deep for Python and lone surrogates, which
+    # parse as JSON but fail later with a 500 (portal/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "portal.api.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
