@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from content.access import is_course_manager
+from content.access import is_course_manager, managed_courses_q
 from content.models import CoursePage
 from learning.models import Enrollment
 from portal.accounts.models import User
@@ -44,7 +44,7 @@ def assessment_visible_filter(user: User, *, include_archived: bool = False) -> 
     learner = Q(enrolled_q(user))
     if not include_archived:
         learner &= Q(archived_at__isnull=True)
-    return Q(course__instructor=user) | learner
+    return managed_courses_q(user, prefix="course__") | learner
 
 
 def _refuse(course_id: int) -> None:
@@ -98,7 +98,7 @@ def attempt_get(*, actor: User, attempt_id: int) -> Attempt:
     )
     if not is_admin(actor):
         attempts = attempts.filter(
-            Q(user=actor) | Q(assessment__course__instructor=actor)
+            Q(user=actor) | managed_courses_q(actor, prefix="assessment__course__")
         )
     attempt = attempts.filter(pk=attempt_id).first()
     if attempt is None:
@@ -116,9 +116,10 @@ def grading_queue(*, actor: User, course_id: int | None = None) -> QuerySet[Atte
     """
     if not (is_admin(actor) or has_permission(actor, "assessment:grade")):
         raise PermissionDenied("Only instructors and admins grade attempts.")
-    attempts = Attempt.objects.filter(status=AttemptStatus.PENDING_REVIEW)
-    if not is_admin(actor):
-        attempts = attempts.filter(assessment__course__instructor=actor)
+    attempts = Attempt.objects.filter(
+        managed_courses_q(actor, prefix="assessment__course__"),
+        status=AttemptStatus.PENDING_REVIEW,
+    )
     if course_id is not None:
         course = CoursePage.objects.filter(pk=course_id).first()
         if course is None or not is_course_manager(actor, course):
@@ -245,9 +246,7 @@ COUNTED_STATUSES = (
 
 def managed_assessments_filter(user: User) -> Q:
     """Assessments the user authors: admins all, instructors their courses'."""
-    if is_admin(user):
-        return Q()
-    return Q(course__instructor=user)
+    return managed_courses_q(user, prefix="course__")
 
 
 def assessment_admin_list(*, actor: User) -> QuerySet[Assessment]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex
 
 from portal.accounts.models import Role
-from portal.accounts.permissions import is_admin
+from portal.accounts.permissions import acts_as_instructor, is_admin
 from portal.hooks import course_member_any
 
 from .models import CoursePage, ModulePage
@@ -52,7 +52,7 @@ def content_readable(
         return True
     member_course_ids = set()
     for showing in showings:
-        if signed_in and showing.instructor_id == user.pk:
+        if signed_in and showing.instructor_id == user.pk and acts_as_instructor(user):
             return True
         if showing.public:
             return True
@@ -117,10 +117,24 @@ def module_documents_refusal(*, body, instructor_id: int | None) -> str | None:
 
 
 def is_course_manager(user, course: CoursePage) -> bool:
-    """Admins manage every course; instructors the ones they teach."""
+    """Admins manage every course; instructors the ones they teach, while they hold
+    the instructor role (a demoted or deactivated instructor manages none)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_admin(user) or course.instructor_id == user.pk
+    return is_admin(user) or (
+        course.instructor_id == user.pk and acts_as_instructor(user)
+    )
+
+
+def managed_courses_q(user, *, prefix: str = "") -> Q:
+    """``is_course_manager`` as a filter on courses (``prefix`` leads from the
+    queried model to the course, e.g. ``"assessment__course__"``): everything for
+    admins, the courses they teach for instructors, nothing for anyone else."""
+    if is_admin(user):
+        return Q()
+    if acts_as_instructor(user):
+        return Q(**{f"{prefix}instructor_id": user.pk})
+    return Q(pk__in=[])
 
 
 def is_moderator(user) -> bool:

@@ -20,7 +20,7 @@ from wagtail.models import WorkflowState
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
 
-from .access import is_course_manager
+from .access import is_course_manager, managed_courses_q
 from .models import THUMBNAIL_SPEC, CoursePage, ModulePage
 
 SEARCH_CONFIG = "english"
@@ -74,10 +74,7 @@ class _Sum(Func):
 def _visible_to(actor) -> Q:
     if is_admin(actor):
         return Q()
-    visible = Q(live=True)
-    if getattr(actor, "is_authenticated", False):
-        visible |= Q(instructor_id=actor.pk)
-    return visible
+    return Q(live=True) | managed_courses_q(actor)
 
 
 def _module_stats(*, include_drafts: bool, prefix: str = "") -> dict:
@@ -197,9 +194,7 @@ def course_list_authored(*, actor, filters: CourseFilters):
             to_attr="_current_workflow_states",
         )
     )
-    if not is_admin(actor):
-        courses = courses.filter(instructor_id=actor.pk)
-    return _filtered(courses, filters)
+    return _filtered(courses.filter(managed_courses_q(actor)), filters)
 
 
 def course_get_visible(*, actor, course_id: int) -> CoursePage:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.blocks import BlockField
 
+from content.access import managed_courses_q
 from content.models import CoursePage, ModulePage
-from portal.accounts.permissions import is_admin
 from portal.errors import InvalidInput
 
 from ..models import Assessment, AssessmentType
@@ -34,10 +34,7 @@ SERVICE_FIELDS = {"course_id": "course", "module_id": "module"}
 
 
 def managed_courses(user):
-    courses = CoursePage.objects.order_by("title")
-    if not is_admin(user):
-        courses = courses.filter(instructor=user)
-    return courses
+    return CoursePage.objects.filter(managed_courses_q(user)).order_by("title")
 
 
 class ModuleChoiceField(forms.ModelChoiceField):

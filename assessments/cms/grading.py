@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from content.access import managed_courses_q
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import DomainError
 
@@ -146,9 +147,10 @@ class GradeAttemptView(GradingBaseView):
         attempts = Attempt.objects.select_related(
             "assessment", "assessment__course", "user"
         )
-        if not is_admin(request.user):
-            # Other instructors' attempts do not exist here.
-            attempts = attempts.filter(assessment__course__instructor=request.user)
+        # Other instructors' attempts do not exist here.
+        attempts = attempts.filter(
+            managed_courses_q(request.user, prefix="assessment__course__")
+        )
         self.attempt = attempts.filter(pk=kwargs["attempt_id"]).first()
         if self.attempt is None:
             raise Http404

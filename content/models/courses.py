@@ -10,17 +10,17 @@ from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Page
 from wagtail.search import index
 
 from portal.accounts.models import Role
 from portal.accounts.permissions import is_admin
 
 from .choices import MAX_MINUTES, CourseStatus, Difficulty
-from .modules import ModulePage
+from .modules import ModulePage, RolePagePermissionTester
 
 
-class CoursePermissionTester(PagePermissionTester):
+class CoursePermissionTester(RolePagePermissionTester):
     """Instructors hold "add" on the catalog, which Wagtail would let them use under
     anyone's course. Modules may be added only to a course one teaches (or by
     editors with "change" rights, and moderators)."""

@@ -11,11 +11,25 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
+from portal.accounts.permissions import acts_as_instructor, is_admin
+
 from ..blocks import ModuleBodyBlock
 from .choices import MAX_MINUTES, ModuleKind
 
 
-class ModulePermissionTester(PagePermissionTester):
+class RolePagePermissionTester(PagePermissionTester):
+    """Page permissions come with a role's editor group (instructors, admins). A
+    user whose current role is neither holds none, even while a group membership
+    outlives the role change, so an ex-instructor keeps no owner's or instructor's
+    rights on their old course and modules."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if not (is_admin(user) or acts_as_instructor(user)):
+            self.permissions = set()
+
+
+class ModulePermissionTester(RolePagePermissionTester):
     """A course's instructor may edit all its modules, even those an editor added."""
 
     def can_edit(self):

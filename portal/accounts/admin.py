@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile, User
+from .services import user_role_privileges_sync
 
 
 class PortalUserCreationForm(UserCreationForm):
@@ -31,6 +32,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("email", "first_name", "last_name", "role", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "first_name", "last_name")
+    # Both follow the role (``user_role_privileges_sync``): shown, not edited, so the
+    # form cannot make a student a superuser or keep a demoted admin one.
+    readonly_fields = ("is_staff", "is_superuser")
     inlines = [ProfileInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -50,6 +54,15 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        # The form writes the groups it showed after the user row was saved (and the
+        # role's groups synced): sync again so that a stale editor group is not
+        # written back.
+        super().save_related(request, form, formsets, change)
+        if "role" in form.changed_data:
+            user_role_privileges_sync(user=form.instance)
+
     add_fieldsets = (
         (
             None,

@@ -64,7 +64,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 def effective_role(user) -> str | None:
+    """The role a user acts in now: ``None`` for anonymous and deactivated users, so
+    that no rule built on it grants anything to an account that was switched off."""
     if not getattr(user, "is_authenticated", False):
+        return None
+    if not user.is_active:
         return None
     return Role.ADMIN if user.is_superuser else user.role
 
@@ -72,6 +76,27 @@ def effective_role(user) -> str | None:
 def is_admin(user) -> bool:
     """Admins (and superusers) may do everything; anonymous users are not admins."""
     return effective_role(user) == Role.ADMIN
+
+
+def acts_as_instructor(user) -> bool:
+    """Whether ``user`` holds the instructor role now. A course keeps its
+    ``instructor`` after that person is demoted or deactivated, so every "is the
+    course's instructor" rule asks this too (``content.access.is_course_manager``)."""
+    return effective_role(user) == Role.INSTRUCTOR
+
+
+# Roles whose object grants to see other users hold: a mentor's on mentees, a
+# corporate rep's on organization members (granted by ``user_view_grant``).
+USER_VIEW_GRANT_ROLES = frozenset({Role.MENTOR, Role.CORPORATE_REP})
+
+
+def user_view_granted(viewer, user) -> bool:
+    """Whether ``viewer`` sees ``user`` through an object grant. The grant outlives a
+    role change, so it counts only while the viewer's role is one that holds such
+    grants: an ex-mentor stops seeing former mentees."""
+    return effective_role(viewer) in USER_VIEW_GRANT_ROLES and viewer.has_perm(
+        "accounts.view_user", user
+    )
 
 
 def permissions_for(user) -> list[str]:

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from portal.errors import NotFound
 
 from .models import User
-from .permissions import is_admin
+from .permissions import is_admin, user_view_granted
 
 
 def _users() -> QuerySet[User]:
@@ -13,12 +13,13 @@ def _users() -> QuerySet[User]:
 def user_get_visible(*, actor: User, user_id: int) -> User:
     """A user the actor may see: themselves; anyone for admins; mentees for their
     mentor and organization members for their corporate rep (guardian object
-    permissions). Anyone else does not exist, as far as the actor can tell."""
+    permissions, while the actor holds that role). Anyone else does not exist, as
+    far as the actor can tell."""
     user = _users().filter(pk=user_id).first()
     if user is None:
         raise NotFound("User not found.")
     if actor.pk == user.pk or is_admin(actor):
         return user
-    if actor.has_perm("accounts.view_user", user):
+    if user_view_granted(actor, user):
         return user
     raise NotFound("User not found.")

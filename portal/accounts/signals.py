@@ -1,5 +1,13 @@
-"""Reactions to allauth's and Django's sign-in events on the web (decoupled concerns:
-the audit trail and ending sessions after a password change)."""
+"""Reactions to sign-in events and to changes of a user row (decoupled concerns: the
+audit trail, and ending sessions and syncing privileges when a password, role or
+active flag changes).
+
+Sessions and privileges follow the user row, not the screen that changed it: the
+API's services, the Django admin (change form and password form), Wagtail's and
+allauth's password views, ``manage.py changepassword`` and a shell all end up in
+``User.save``. Overriding each form would leave the next one open, so the rule hangs
+on ``pre_save``/``post_save`` of ``User``.
+"""
 
 from allauth.account.signals import password_changed, password_reset
 from django.contrib.auth.signals import (
@@ -7,12 +15,17 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from portal.audit.services import audit_log_record, request_metadata
 
-from .models import normalize_email
-from .services import user_sessions_revoke
+from .models import User, normalize_email
+from .services import user_role_privileges_sync, user_sessions_revoke
+
+# The fields whose change ends a user's sessions (and, for the role, re-derives
+# ``is_superuser``/``is_staff`` and the editor group).
+GUARDED_FIELDS = ("password", "role", "is_active")
 
 
 def _meta(request) -> dict:
@@ -47,13 +60,47 @@ def audit_web_login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-@receiver(password_reset, dispatch_uid="accounts.revoke_on_web_reset")
-@receiver(password_changed, dispatch_uid="accounts.revoke_on_web_change")
-def end_sessions_after_password_change(sender, request, user, **kwargs):
-    user_sessions_revoke(user=user)
+@receiver(password_reset, dispatch_uid="accounts.audit_web_reset")
+@receiver(password_changed, dispatch_uid="accounts.audit_web_change")
+def audit_web_password_change(sender, request, user, **kwargs):
+    # The sessions end in ``end_sessions_on_guarded_change``, as for every path.
     audit_log_record(
         action="auth.password_reset",
         user=user,
         details={"via": "web"},
         **_meta(request),
     )
+
+
+@receiver(pre_save, sender=User, dispatch_uid="accounts.remember_guarded_fields")
+def remember_guarded_fields(sender, instance, raw, update_fields=None, **kwargs):
+    """Read the stored password hash, role and active flag before an update that may
+    change them (one query; none for saves of other fields, e.g. ``last_login``)."""
+    instance._stored_guarded = None
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(GUARDED_FIELDS):
+        return
+    instance._stored_guarded = (
+        User.objects.filter(pk=instance.pk).values(*GUARDED_FIELDS).first()
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.end_sessions_on_change")
+def end_sessions_on_guarded_change(sender, instance, raw, **kwargs):
+    """A new password hash, another role or a deactivation ends every session and
+    token of the user; another role also re-derives ``is_superuser``/``is_staff``
+    and the editor group from it. A hash upgraded by Django at sign-in counts as a
+    new password too (Django's own web sessions end then as well)."""
+    stored = instance.__dict__.pop("_stored_guarded", None)
+    if raw or stored is None:
+        return
+    role_changed = stored["role"] != instance.role
+    if role_changed:
+        user_role_privileges_sync(user=instance)
+    if (
+        role_changed
+        or stored["password"] != instance.password
+        or (stored["is_active"] and not instance.is_active)
+    ):
+        user_sessions_revoke(user=instance)

@@ -2,6 +2,7 @@ import pytest
 
 from learning.services import mentor_assign, mentor_unassign
 from portal.accounts.models import Role
+from portal.accounts.services import user_update
 from portal.errors import Conflict, InvalidInput
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import UserFactory
@@ -50,3 +51,19 @@ class TestAssignmentRules:
         mentor, mentee = UserFactory(role=Role.MENTOR), UserFactory()
         mentor_unassign(assignment=mentor_assign(mentor=mentor, mentee=mentee))
         assert mentor_assign(mentor=mentor, mentee=mentee).ended_at is None
+
+
+class TestExMentor:
+    def test_a_mentor_changed_to_student_no_longer_reads_the_mentee(
+        self, api_client, admin_user
+    ):
+        """The guardian grant outlives the role change; the rule checks the role."""
+        mentor, mentee = UserFactory(role=Role.MENTOR), UserFactory()
+        mentor_assign(mentor=mentor, mentee=mentee)
+        user_update(actor=admin_user, user=mentor, data={"role": Role.STUDENT})
+        signed_in(api_client, mentor)
+        assert api_client.get(f"/api/v1/users/{mentee.pk}").status_code == 404
+        assert api_client.get(f"/api/v1/users/{mentee.pk}/courses").status_code in (
+            403,
+            404,
+        )

@@ -16,10 +16,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from content.access import is_course_manager
+from content.access import is_course_manager, managed_courses_q
 from learning.services import CompletionRevoked
 from portal.accounts.models import User
-from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, PermissionDenied
 
@@ -99,8 +98,7 @@ def flagged_attempt_list(*, actor: User) -> QuerySet[Attempt]:
     """Flagged attempts in the courses ``actor`` manages (admins: all), with counts,
     newest first: the admin review screen."""
     attempts = Attempt.objects.filter(flagged=True)
-    if not is_admin(actor):
-        attempts = attempts.filter(assessment__course__instructor=actor)
+    attempts = attempts.filter(managed_courses_q(actor, prefix="assessment__course__"))
     attempts = attempts.select_related("user", "assessment", "assessment__course")
     return _with_counts(attempts).order_by("-started_at", "-pk")
 

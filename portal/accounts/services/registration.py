@@ -13,7 +13,6 @@ from .. import tokens
 from ..models import User, normalize_email
 from ..tasks import send_password_reset_email
 from .base import Client, account_audit
-from .sessions import user_sessions_revoke
 
 
 def _password_errors(password: str, user: User) -> list[str]:
@@ -108,14 +107,13 @@ def password_reset_confirm(
 ) -> User:
     """Set a new password with a reset key. The key is single-use (it is bound to the
     old password hash) and expires after ``PASSWORD_RESET_TIMEOUT``. Every existing
-    session of the user ends."""
+    session of the user ends (on save: ``portal.accounts.signals``)."""
     user = _user_from_reset_key(token)
     if user is None:
         raise InvalidInput("This reset token is invalid or has expired.", field="token")
     _raise_password_errors(_password_errors(password, user))
     user.set_password(password)
     user.save(update_fields=["password"])
-    user_sessions_revoke(user=user)
     account_audit(
         "auth.password_reset",
         user=user,

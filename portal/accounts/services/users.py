@@ -9,8 +9,6 @@ from portal.errors import DomainError, PermissionDenied
 from ..models import Profile, Role, User
 from ..permissions import is_admin
 from .base import Client, account_audit
-from .roles import user_role_privileges_sync
-from .sessions import user_sessions_revoke
 
 PROFILE_FIELDS = ("bio", "phone", "organization_name")
 USER_FIELDS = ("first_name", "last_name")
@@ -23,7 +21,8 @@ def user_update(
 ) -> User:
     """Update names and profile fields; admins may also change ``role`` and
     ``is_active``. A non-admin sending an admin field is refused whole (nothing is
-    saved). A role change or deactivation ends the user's sessions."""
+    saved). A role change or deactivation ends the user's sessions and a role change
+    re-derives the user's privileges (both on save: ``portal.accounts.signals``)."""
     by_admin = is_admin(actor)
     if not by_admin and actor.pk != user.pk:
         raise PermissionDenied("You may only edit your own profile.")
@@ -68,8 +67,4 @@ def user_update(
             resource_type="user",
             resource_id=user.pk,
         )
-    if user.role != old_role:
-        user_role_privileges_sync(user=user)
-    if user.role != old_role or (old_active and not user.is_active):
-        user_sessions_revoke(user=user)
     return user

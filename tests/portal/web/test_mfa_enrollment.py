@@ -29,9 +29,11 @@ def make_user(django_user_model):
         extra = {} if superuser else {"role": role}
         user = create(f"{role}-{superuser}@example.org", PASSWORD, **extra)
         if superuser and role != "admin":
-            # A superuser whose role field says otherwise still counts as admin.
+            # A superuser whose role field says otherwise still counts as admin. A
+            # saved role change would re-derive ``is_superuser`` from the role, so
+            # the row is written as older data or raw SQL would leave it.
+            django_user_model.objects.filter(pk=user.pk).update(role=role)
             user.role = role
-            user.save(update_fields=["role"])
         if totp:
             TOTP.activate(user, generate_totp_secret())
         return user
