@@ -11,11 +11,18 @@ times is not locked out, while guessing is, per IP and per account independently
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from portal.proxies import client_ip
+
 from .models import normalize_email
 
 
 class PortalRateThrottle(SimpleRateThrottle):
     scope = ""
+
+    def get_ident(self, request):
+        """The client address by ``portal.proxies`` rather than DRF's
+        ``NUM_PROXIES``, which believes X-Forwarded-For from any peer."""
+        return client_ip(request) or request.META.get("REMOTE_ADDR")
 
     def get_rate(self):
         return settings.THROTTLE_RATES.get(self.scope)

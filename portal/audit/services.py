@@ -28,7 +28,6 @@ in long transactions.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from typing import Any
 
@@ -39,6 +38,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from portal.errors import InvalidInput
+from portal.proxies import client_ip, ip_or_none
 
 from .models import GENESIS_HASH, AuditChainHead, AuditLog
 
@@ -99,7 +99,7 @@ def audit_log_record(
             action=_strip_nul(action),
             resource_type=_strip_nul(resource_type),
             resource_id=_strip_nul(resource_id),
-            ip_address=_valid_ip(ip_address),
+            ip_address=ip_or_none(ip_address),
             user_agent=_strip_nul((user_agent or "")[:USER_AGENT_MAX_LENGTH]),
             details=details,
             # Taken under the lock so timestamps follow the sequence order.
@@ -116,22 +116,12 @@ def audit_log_record(
 
 
 def request_metadata(request) -> dict[str, str | None]:
-    """The client's IP address and User-Agent of a Django or DRF request, ready to
-    pass to ``audit_log_record(**request_metadata(request), ...)``.
-
-    With ``AUDIT_TRUST_X_FORWARDED_FOR`` on (only behind a proxy that sets the
-    header), the address is the last X-Forwarded-For entry: the one our proxy
-    appended. Earlier entries come from the client and can be forged.
-    """
-    meta = request.META
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False) and forwarded:
-        ip_address = _valid_ip(forwarded.split(",")[-1])
-    else:
-        ip_address = _valid_ip(meta.get("REMOTE_ADDR"))
+    """The client's IP address (``portal.proxies.client_ip``: X-Forwarded-For only
+    from a trusted proxy) and User-Agent of a Django or DRF request, ready to pass to
+    ``audit_log_record(**request_metadata(request), ...)``."""
     return {
-        "ip_address": ip_address,
-        "user_agent": meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],
+        "ip_address": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],
     }
 
 
@@ -228,15 +218,6 @@ def _lock_chain() -> AuditChainHead:
         last_sequence=tail.sequence if tail else 0,
         last_hash=tail.hash if tail else GENESIS_HASH,
     )
-
-
-def _valid_ip(value: str | None) -> str | None:
-    # An IPv6 zone ("fe80::1%eth0") says nothing about the client, and inet refuses it.
-    address = (value or "").strip().split("%", 1)[0]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def _check_length(field: str, value: str, max_length: int) -> None:

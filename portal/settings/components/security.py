@@ -3,11 +3,17 @@ further for HTTPS), and the check that a real SECRET_KEY is set."""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from . import env
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Proxies (addresses or networks) whose X-Forwarded-For is believed: throttles, the
+# audit log and proctoring see the client address they append (portal/proxies.py).
+# Empty trusts nobody; docker/compose.yaml sets Nginx's network.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 
 def require_secret_key(secret_key: str, debug: bool) -> None:
