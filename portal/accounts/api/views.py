@@ -211,7 +211,9 @@ class RefreshView(PublicAuthView):
     )
     def post(self, request, *args, **kwargs):
         data = _validated(RefreshInput, request)
-        access, refresh = services.auth_refresh(refresh=data["refresh"])
+        access, refresh = services.auth_refresh(
+            refresh=data["refresh"], client=_client(request)
+        )
         return Response({"token": access, "refresh": refresh})
 
 
