@@ -14,6 +14,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from portal.proxies import client_ip
 
 from .models import normalize_email
+from .tokens import read_mfa_token
 
 
 class PortalRateThrottle(SimpleRateThrottle):
@@ -87,6 +88,22 @@ class LoginAccountThrottle(FailureThrottle):
 
 class MFAThrottle(FailureThrottle):
     scope = "mfa"
+
+
+class MFAAccountThrottle(FailureThrottle):
+    """Wrong codes per account, from whatever addresses they come: the signed
+    ``mfa_token`` names the account, and a new token (signing in again) names the
+    same one."""
+
+    scope = "mfa_account"
+
+    def ident_key(self, request):
+        try:
+            raw = request.data.get("mfa_token")
+        except AttributeError:
+            return None
+        payload = read_mfa_token(raw) if isinstance(raw, str) else None
+        return f"user:{payload['uid']}" if payload and "uid" in payload else None
 
 
 class RegisterIPThrottle(CountingThrottle):

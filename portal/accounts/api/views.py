@@ -192,7 +192,11 @@ class LoginView(PublicAuthView):
 
 
 class MFAVerifyView(LoginView):
-    throttle_classes = [throttles.LoginIPThrottle, throttles.MFAThrottle]
+    throttle_classes = [
+        throttles.LoginIPThrottle,
+        throttles.MFAThrottle,
+        throttles.MFAAccountThrottle,
+    ]
 
     @extend_schema(request=MFAVerifyInput, responses={200: AuthOutput}, tags=["auth"])
     def post(self, request, *args, **kwargs):
