@@ -64,7 +64,8 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 worker: install
-	$(VENV)/bin/celery -A portal worker -Q default,media --loglevel INFO
+	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-portal.settings.dev}" \
+		$(VENV)/bin/celery -A portal worker -Q default,media --loglevel INFO
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

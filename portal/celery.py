@@ -2,15 +2,18 @@
 
 Start a worker with ``celery -A portal worker`` (add ``-Q default,media`` for the video
 queue) and the scheduler with ``celery -A portal beat``.
+
+This module does not choose the settings: ``portal/__init__.py`` imports it in every
+process, before ``wsgi.py``/``asgi.py`` default to production and ``manage.py`` to
+development, so a default here would win over theirs. The worker's starters set
+``DJANGO_SETTINGS_MODULE`` (``make worker``: dev; ``docker/start-worker.sh`` and
+``start-beat.sh``: prod).
 """
 
 import logging.config
-import os
 
 from celery import Celery
 from celery.signals import setup_logging
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.accounts.views import sign_in_redirect
 from portal.api.views import UnknownEndpointView
 from portal.health.views import health
 
@@ -29,7 +30,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("learning.page_urls")),
     path("", include("assessments.page_urls")),
+    # Wagtail's and Django admin's password-only logins are replaced, so every
+    # sign-in passes allauth's MFA step and throttles.
+    path("django-admin/login/", sign_in_redirect),
     path("django-admin/", admin.site.urls),
+    path("cms/login/", sign_in_redirect),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

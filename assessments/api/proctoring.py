@@ -30,8 +30,7 @@ STATUS_HELP = "Attempt status: " + ", ".join(AttemptStatus.values) + "."
 
 
 def client_info(request) -> proctoring.ClientInfo:
-    """The caller's IP address (``REMOTE_ADDR``, or the proxy's X-Forwarded-For
-    entry where ``AUDIT_TRUST_X_FORWARDED_FOR`` is on) and User-Agent."""
+    """The caller's IP address (``portal.proxies.client_ip``) and User-Agent."""
     meta = request_metadata(request)
     return proctoring.ClientInfo.of(meta["ip_address"], meta["user_agent"])
 

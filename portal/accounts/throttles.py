@@ -11,11 +11,19 @@ times is not locked out, while guessing is, per IP and per account independently
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from portal.proxies import client_ip
+
 from .models import normalize_email
+from .tokens import read_mfa_token
 
 
 class PortalRateThrottle(SimpleRateThrottle):
     scope = ""
+
+    def get_ident(self, request):
+        """The client address by ``portal.proxies`` rather than DRF's
+        ``NUM_PROXIES``, which believes X-Forwarded-For from any peer."""
+        return client_ip(request) or request.META.get("REMOTE_ADDR")
 
     def get_rate(self):
         return settings.THROTTLE_RATES.get(self.scope)
@@ -80,6 +88,22 @@ class LoginAccountThrottle(FailureThrottle):
 
 class MFAThrottle(FailureThrottle):
     scope = "mfa"
+
+
+class MFAAccountThrottle(FailureThrottle):
+    """Wrong codes per account, from whatever addresses they come: the signed
+    ``mfa_token`` names the account, and a new token (signing in again) names the
+    same one."""
+
+    scope = "mfa_account"
+
+    def ident_key(self, request):
+        try:
+            raw = request.data.get("mfa_token")
+        except AttributeError:
+            return None
+        payload = read_mfa_token(raw) if isinstance(raw, str) else None
+        return f"user:{payload['uid']}" if payload and "uid" in payload else None
 
 
 class RegisterIPThrottle(CountingThrottle):

@@ -1,4 +1,10 @@
-"""JWTs: claims, the access-token denylist and the short-lived MFA login token."""
+"""JWTs: claims, the denylists (one access token, one session's token family) and
+the short-lived MFA login token.
+
+Every token of one sign-in carries the same ``fam`` claim: the login issues a new
+family, each refresh passes it on. Denying a family ends that session at once
+(logout, a reused refresh token) and leaves the user's other sessions alone.
+"""
 
 import secrets
 
@@ -7,11 +13,16 @@ from allauth.account.utils import user_pk_to_url_str
 from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 
 from .permissions import effective_role, permissions_for
 
 DENYLIST_PREFIX = "jwt:deny:"
+FAMILY_DENYLIST_PREFIX = "jwt:deny-family:"
 MFA_TOKEN_SALT = "portal.accounts.mfa-login"  # noqa: S105 - a salt, not a secret
 MFA_TOKEN_MAX_AGE = 300
 
@@ -22,9 +33,15 @@ def session_version(user) -> int:
     return int(revoked.timestamp() * 1_000_000) if revoked else 0
 
 
-def issue_token_pair(user) -> tuple[str, str]:
-    """A refresh token and its access token, with the claims of API.md."""
+def new_token_family() -> str:
+    return secrets.token_hex(16)
+
+
+def issue_token_pair(user, *, family: str) -> tuple[str, str]:
+    """A refresh token and its access token, with the claims of API.md and the
+    session's ``fam``."""
     refresh = RefreshToken.for_user(user)
+    refresh["fam"] = family
     refresh["user_id"] = user.pk  # simplejwt writes a string; ids are integers (API.md)
     refresh["email"] = user.email
     refresh["role"] = effective_role(user)
@@ -34,7 +51,28 @@ def issue_token_pair(user) -> tuple[str, str]:
     # simplejwt stamps the access token's ``iat`` with its own clock reading but its
     # ``exp`` from the refresh token's; one instant for both keeps ``exp - iat`` exact.
     access.set_iat(at_time=refresh.current_time)
+    # simplejwt stored the token before our claims were added; store the one handed
+    # out, so that ``token_family`` can find a session's live refresh tokens.
+    OutstandingToken.objects.filter(jti=refresh["jti"]).update(token=str(refresh))
     return str(access), str(refresh)
+
+
+def read_refresh_token(raw: str) -> Token | None:
+    """A refresh token's claims when its signature and expiry hold, blacklisted or
+    not: ``RefreshToken`` refuses a blacklisted one outright, but a reused token has
+    to be recognised to end its session."""
+    try:
+        token = UntypedToken(raw)
+    except TokenError:
+        return None
+    if token.get(api_settings.TOKEN_TYPE_CLAIM) != RefreshToken.token_type:
+        return None
+    return token
+
+
+def token_family(raw: str) -> str | None:
+    """The ``fam`` claim of a token this server issued and stored (no checks)."""
+    return token_backend.decode(raw, verify=False).get("fam")
 
 
 def deny_access_token(token) -> None:
@@ -44,8 +82,23 @@ def deny_access_token(token) -> None:
         cache.set(f"{DENYLIST_PREFIX}{token['jti']}", 1, timeout=remaining)
 
 
-def is_access_token_denied(jti: str) -> bool:
-    return cache.get(f"{DENYLIST_PREFIX}{jti}") is not None
+def deny_token_family(family: str) -> None:
+    """End every token of one session: denied for as long as the newest of them,
+    a refresh token issued just now, could live."""
+    timeout = int(api_settings.REFRESH_TOKEN_LIFETIME.total_seconds()) + 1
+    cache.set(f"{FAMILY_DENYLIST_PREFIX}{family}", 1, timeout=timeout)
+
+
+def is_token_family_denied(family: str) -> bool:
+    return cache.get(f"{FAMILY_DENYLIST_PREFIX}{family}") is not None
+
+
+def is_access_token_denied(token) -> bool:
+    """Whether the token itself or its session was revoked: one cache round trip."""
+    keys = [f"{DENYLIST_PREFIX}{token.get('jti', '')}"]
+    if token.get("fam"):
+        keys.append(f"{FAMILY_DENYLIST_PREFIX}{token['fam']}")
+    return bool(cache.get_many(keys))
 
 
 def make_mfa_token(user) -> str:

@@ -46,7 +46,6 @@ entries late in long transactions.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 from collections.abc import Iterator
 from itertools import groupby
@@ -60,6 +59,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from portal.errors import InvalidInput
+from portal.proxies import client_ip, ip_or_none
 
 from .models import AuditChainHead, AuditLog, chain_genesis_hash
 
@@ -112,7 +112,7 @@ def audit_log_record(
     if user is not None:
         actor_email = getattr(user, user.get_email_field_name(), "") or ""
 
-    ip_address = _valid_ip(ip_address)
+    ip_address = ip_or_none(ip_address)
     key = _chain_key(
         actor_id=user.pk if user is not None else None,
         resource_type=resource_type,
@@ -148,22 +148,12 @@ def audit_log_record(
 
 
 def request_metadata(request) -> dict[str, str | None]:
-    """The client's IP address and User-Agent of a Django or DRF request, ready to
-    pass to ``audit_log_record(**request_metadata(request), ...)``.
-
-    With ``AUDIT_TRUST_X_FORWARDED_FOR`` on (only behind a proxy that sets the
-    header), the address is the last X-Forwarded-For entry: the one our proxy
-    appended. Earlier entries come from the client and can be forged.
-    """
-    meta = request.META
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False) and forwarded:
-        ip_address = _valid_ip(forwarded.split(",")[-1])
-    else:
-        ip_address = _valid_ip(meta.get("REMOTE_ADDR"))
+    """The client's IP address (``portal.proxies.client_ip``: X-Forwarded-For only
+    from a trusted proxy) and User-Agent of a Django or DRF request, ready to pass to
+    ``audit_log_record(**request_metadata(request), ...)``."""
     return {
-        "ip_address": ip_address,
-        "user_agent": meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],
+        "ip_address": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],
     }
 
 
@@ -337,15 +327,6 @@ def _verify_chain(
             "the one the head recorded."
         )
     return problems
-
-
-def _valid_ip(value: str | None) -> str | None:
-    # An IPv6 zone ("fe80::1%eth0") says nothing about the client, and inet refuses it.
-    address = (value or "").strip().split("%", 1)[0]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def _check_length(field: str, value: str, max_length: int) -> None:

@@ -1,7 +1,7 @@
 """Production: DEBUG off, SECRET_KEY required, HTTPS behind Nginx."""
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, STORAGES, env, require_secret_key
+from .base import STORAGES, env, require_secret_key
 
 DEBUG = env.bool("DEBUG", default=False)
 MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["admin", "instructor"])
@@ -9,10 +9,6 @@ require_secret_key(SECRET_KEY, DEBUG)
 
 # Nginx terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Nginx appends the client address to X-Forwarded-For; the audit log reads it.
-AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=True)
-# Throttles key on the client address Nginx appended, not on Nginx's own address.
-REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": env.int("NUM_PROXIES", default=1)}
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -171,3 +171,51 @@ class TestEveryWriteEndpointEnforcesMFA:
             if MFAEnrolled not in view.permission_classes:
                 offenders.append(view.__name__)
         assert offenders == []
+
+
+class TestCodeGuessingFromRotatingAddresses:
+    """Wrong codes count per account, so changing address does not buy new tries."""
+
+    @staticmethod
+    def totp_user():
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        user = UserFactory()
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        return user, secret
+
+    @staticmethod
+    def verify_from(address: str, mfa_token: str, code: str):
+        return APIClient(REMOTE_ADDR=address).post(
+            "/api/v1/auth/mfa/verify",
+            {"mfa_token": mfa_token, "code": code},
+            format="json",
+        )
+
+    def test_right_code_is_refused_after_the_account_s_wrong_codes(self):
+        user, secret = self.totp_user()
+        token = challenge(user)
+        wrong = "000000" if totp_code(secret) != "000000" else "111111"
+        for i in range(10):
+            assert self.verify_from(f"203.0.113.{i}", token, wrong).status_code == 401
+
+        refused = self.verify_from("203.0.113.200", token, totp_code(secret))
+
+        assert refused.status_code == 429
+        assert refused.json()["errors"][0]["code"] == "RATE_LIMITED"
+        # A fresh challenge names the same account: still refused.
+        again = self.verify_from("198.51.100.9", challenge(user), totp_code(secret))
+        assert again.status_code == 429
+
+    def test_another_account_is_not_affected(self):
+        user, secret = self.totp_user()
+        token = challenge(user)
+        wrong = "000000" if totp_code(secret) != "000000" else "111111"
+        for i in range(10):
+            self.verify_from(f"203.0.113.{i}", token, wrong)
+        other, other_secret = self.totp_user()
+
+        ok = self.verify_from("203.0.113.1", challenge(other), totp_code(other_secret))
+
+        assert ok.status_code == 200

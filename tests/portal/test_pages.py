@@ -18,7 +18,10 @@ class TestSitePages:
         assert client.get("/accounts/login/").status_code == 200
 
     def test_django_admin_is_mounted(self, client):
-        assert client.get("/django-admin/login/").status_code == 200
+        # Its own login page is replaced by the MFA-aware sign-in
+        # (tests/portal/web/test_admin_sign_in.py).
+        assert client.get("/django-admin/").status_code == 302
+        assert client.get("/django-admin/login/")["Location"] == "/accounts/login/"
 
     def test_admin_can_open_the_wagtail_dashboard(self, client, django_user_model):
         admin = django_user_model.objects.create_superuser(

@@ -152,3 +152,57 @@ class TestVendorComponents:
             "ACME": {"API_KEY": "k"},
             "GLOBEX": None,
         }
+
+
+ENTRY_POINT = """
+import json, os, {module}
+from django.conf import settings
+print("RESULT " + json.dumps({{
+    "module": settings.SETTINGS_MODULE,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "hsts": settings.SECURE_HSTS_SECONDS,
+    "secure_cookies": settings.SESSION_COOKIE_SECURE,
+    "mfa_roles": settings.MFA_REQUIRED_ROLES,
+    "trusted_proxies": settings.TRUSTED_PROXIES,
+}}))
+"""
+
+
+class TestEntryPoints:
+    """Each entry point chooses its own settings; the Celery app, imported by every
+    process through ``portal/__init__.py``, chooses none."""
+
+    @pytest.mark.parametrize("module", ["portal.wsgi", "portal.asgi"])
+    def test_server_entry_point_without_settings_module_runs_production(self, module):
+        completed = run_python(
+            ENTRY_POINT.format(module=module),
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="portal.example.org",
+        )
+        assert completed.returncode == 0, completed.stderr
+        result = result_of(completed.stdout)
+
+        assert result["module"] == "portal.settings.prod"
+        assert result["ssl_redirect"] is True
+        assert result["hsts"] > 0
+        assert result["secure_cookies"] is True
+        assert result["mfa_roles"] == ["admin", "instructor"]
+        assert result["trusted_proxies"] == []
+
+    def test_importing_the_celery_app_chooses_no_settings(self):
+        completed = run_python(
+            "import os, json, portal.celery\n"
+            "print('RESULT ' + json.dumps(os.environ.get('DJANGO_SETTINGS_MODULE')))"
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert result_of(completed.stdout) is None
+
+    def test_manage_py_keeps_development(self):
+        completed = run_manage(
+            "shell",
+            "-c",
+            "import json; from django.conf import settings; "
+            "print('RESULT ' + json.dumps(settings.SETTINGS_MODULE))",
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert result_of(completed.stdout) == "portal.settings.dev"

@@ -7,12 +7,12 @@ from ..tokens import is_access_token_denied, session_version
 
 class PortalJWTAuthentication(JWTAuthentication):
     """simplejwt's bearer authentication plus revocation: a logged-out token's ``jti``
-    is denied, and tokens issued before the user's sessions were revoked (password
-    reset, role change, deactivation) no longer work."""
+    and session (``fam``) are denied, and tokens issued before the user's sessions
+    were revoked (password reset, role change, deactivation) no longer work."""
 
     def get_validated_token(self, raw_token):
         token = super().get_validated_token(raw_token)
-        if is_access_token_denied(token.get("jti", "")):
+        if is_access_token_denied(token):
             raise InvalidToken(_("Token has been revoked."))
         return token
 

@@ -192,7 +192,11 @@ class LoginView(PublicAuthView):
 
 
 class MFAVerifyView(LoginView):
-    throttle_classes = [throttles.LoginIPThrottle, throttles.MFAThrottle]
+    throttle_classes = [
+        throttles.LoginIPThrottle,
+        throttles.MFAThrottle,
+        throttles.MFAAccountThrottle,
+    ]
 
     @extend_schema(request=MFAVerifyInput, responses={200: AuthOutput}, tags=["auth"])
     def post(self, request, *args, **kwargs):
@@ -211,7 +215,9 @@ class RefreshView(PublicAuthView):
     )
     def post(self, request, *args, **kwargs):
         data = _validated(RefreshInput, request)
-        access, refresh = services.auth_refresh(refresh=data["refresh"])
+        access, refresh = services.auth_refresh(
+            refresh=data["refresh"], client=_client(request)
+        )
         return Response({"token": access, "refresh": refresh})
 
 

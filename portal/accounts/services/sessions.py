@@ -34,7 +34,7 @@ def auth_tokens_issue(*, user: User) -> LoginResult:
     """A fresh token pair for a user who has just proven who they are."""
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])
-    access, refresh = tokens.issue_token_pair(user)
+    access, refresh = tokens.issue_token_pair(user, family=tokens.new_token_family())
     return LoginResult(user=user, access=access, refresh=refresh)
 
 
@@ -102,53 +102,99 @@ def auth_mfa_verify(
     return result
 
 
+def auth_refresh(*, refresh: str, client: Client = Client()) -> tuple[str, str]:
+    """Rotate a refresh token: the old one is blacklisted, a new pair of the same
+    session (``fam``) is issued with the user's current claims. Two racing uses of
+    one token: only one wins.
+
+    A refresh token that was already used (or logged out) and is presented again
+    was copied: whoever holds the session's newest token is not told apart from the
+    thief, so the whole session ends (``token_family_revoke``) and the call fails.
+    """
+    pair = _refresh_rotate(refresh=refresh, client=client)
+    if pair is None:
+        raise AuthenticationFailed("Invalid or expired refresh token.")
+    return pair
+
+
 @transaction.atomic
-def auth_refresh(*, refresh: str) -> tuple[str, str]:
-    """Rotate a refresh token: the old one is blacklisted, a new pair is issued with the
-    user's current claims. Two racing uses of one token: only one wins."""
-    try:
-        token = RefreshToken(refresh)
-    except TokenError:
-        raise AuthenticationFailed("Invalid or expired refresh token.") from None
+def _refresh_rotate(*, refresh: str, client: Client) -> tuple[str, str] | None:
+    """The new pair, or None; committed even then, so that a reuse's revocation
+    stays when the caller raises."""
+    token = tokens.read_refresh_token(refresh)
+    if token is None:
+        return None
     outstanding = (
         OutstandingToken.objects.select_for_update(of=("self",))
         .filter(jti=token["jti"])
         .first()
     )
-    if (
-        outstanding is None
-        or BlacklistedToken.objects.filter(token=outstanding).exists()
+    if outstanding is None or outstanding.user_id is None:
+        return None
+    family = token.get("fam")
+    if BlacklistedToken.objects.filter(token=outstanding).exists() or (
+        family and tokens.is_token_family_denied(family)
     ):
-        raise AuthenticationFailed("Invalid or expired refresh token.")
+        if family:
+            token_family_revoke(user_id=outstanding.user_id, family=family)
+            account_audit(
+                "auth.refresh_reused",
+                user=User.objects.filter(pk=outstanding.user_id).first(),
+                client=client,
+            )
+        return None
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
     if user is None or token.get("sv") != tokens.session_version(user):
-        raise AuthenticationFailed("Invalid or expired refresh token.")
+        return None
     BlacklistedToken.objects.create(token=outstanding)
-    return tokens.issue_token_pair(user)
+    return tokens.issue_token_pair(user, family=family or tokens.new_token_family())
 
 
 @transaction.atomic
 def auth_logout(
     *, user: User, refresh: str, access_token, client: Client = Client()
 ) -> None:
-    """End this session: the access token used for the call is denied at once and the
-    refresh token is blacklisted. A refresh token that is already invalid is fine
-    (logging out twice is not an error); one of another user is refused."""
-    if access_token is not None:
-        tokens.deny_access_token(access_token)
+    """End this session: every token of its family (``fam`` of the access token used
+    for the call and of the refresh token) is denied at once, access tokens issued
+    earlier in the session included; the user's other sessions go on. A refresh
+    token that is already invalid is fine (logging out twice is not an error); one
+    of another user is refused."""
     try:
         token = RefreshToken(refresh)
     except TokenError:
         token = None
+    if token is not None and token.get("user_id") != user.pk:
+        raise InvalidInput(
+            "This refresh token belongs to another session.", field="refresh"
+        )
+    if access_token is not None:
+        tokens.deny_access_token(access_token)
+    families = {t.get("fam") for t in (access_token, token) if t is not None}
+    for family in families - {None}:
+        token_family_revoke(user_id=user.pk, family=family)
     if token is not None:
-        if token.get("user_id") != user.pk:
-            raise InvalidInput(
-                "This refresh token belongs to another session.", field="refresh"
-            )
         outstanding = OutstandingToken.objects.filter(jti=token["jti"]).first()
         if outstanding is not None:
             BlacklistedToken.objects.get_or_create(token=outstanding)
     account_audit("auth.logout", user=user, client=client)
+
+
+def token_family_revoke(*, user_id: int, family: str) -> None:
+    """End one session of a user: its access tokens are denied through the family
+    denylist, its live refresh tokens are blacklisted in the database as well, so
+    they stay dead when the cache is emptied."""
+    tokens.deny_token_family(family)
+    live = OutstandingToken.objects.filter(
+        user_id=user_id, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    BlacklistedToken.objects.bulk_create(
+        [
+            BlacklistedToken(token=t)
+            for t in live
+            if tokens.token_family(t.token) == family
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def user_sessions_revoke(*, user: User) -> None:

@@ -30,8 +30,11 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 # The editor signs in through allauth too, so MFA and rate limits apply there.
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# Wagtail's own reset would let the editor bypass allauth's reset throttle and flow.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # django-allauth: web sign-in for rendered pages, on the same user model.
+ACCOUNT_ADAPTER = "portal.accounts.adapter.PortalAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

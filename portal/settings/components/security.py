@@ -11,6 +11,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Proxies (addresses or networks) whose X-Forwarded-For is believed: throttles, the
+# audit log and proctoring see the client address they append (portal/proxies.py).
+# Empty trusts nobody; docker/compose.yaml sets Nginx's network.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # The audit log is this many independent hash chains, so that unrelated writers do not
 # wait for each other (see ``portal.audit.services``). Changing it later is safe: each

@@ -10,6 +10,7 @@ THROTTLE_RATES = {
     "register_ip": env.str("THROTTLE_RATE_REGISTER_IP", default="100/hour"),
     "password_reset": env.str("THROTTLE_RATE_PASSWORD_RESET", default="10/hour"),
     "mfa": env.str("THROTTLE_RATE_MFA", default="10/min"),
+    "mfa_account": env.str("THROTTLE_RATE_MFA_ACCOUNT", default="10/hour"),
     # Submissions to an assessment with lab flags, per learner and assessment.
     "flag": env.str("THROTTLE_RATE_FLAG", default="10/min"),
     # Proctored exams: event reports per learner (see assessments/api/proctoring.py).

@@ -220,14 +220,14 @@ class TestRequestMetadata:
         }
 
     def test_forwarded_for_is_ignored_unless_trusted(self, settings):
-        settings.AUDIT_TRUST_X_FORWARDED_FOR = False
+        settings.TRUSTED_PROXIES = []
         request = RequestFactory().get(
             "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9"
         )
         assert request_metadata(request)["ip_address"] == "10.0.0.2"
 
     def test_trusted_forwarded_for_takes_the_entry_our_proxy_added(self, settings):
-        settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+        settings.TRUSTED_PROXIES = ["10.0.0.2"]
         # The client forged the first entry; Nginx appended the real address.
         request = RequestFactory().get(
             "/",
@@ -237,12 +237,12 @@ class TestRequestMetadata:
         assert request_metadata(request)["ip_address"] == "203.0.113.9"
 
     def test_invalid_addresses_are_dropped(self, settings):
-        settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+        settings.TRUSTED_PROXIES = ["10.0.0.2"]
         request = RequestFactory().get(
             "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="unknown"
         )
         assert request_metadata(request)["ip_address"] is None
-        settings.AUDIT_TRUST_X_FORWARDED_FOR = False
+        settings.TRUSTED_PROXIES = []
         request = RequestFactory().get("/", REMOTE_ADDR="garbage")
         assert request_metadata(request) == {"ip_address": None, "user_agent": ""}
 
