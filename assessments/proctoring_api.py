@@ -258,7 +258,7 @@ class AttemptEventsView(APIView):
         data = EventsBody(data=request.data)
         data.is_valid(raise_exception=True)
         recorded = proctoring.proctor_events_record(
-            user=request.user,
+            actor=request.user,
             attempt_id=int(attempt_id),
             events=data.validated_data["events"],
             token=proctor_token(request),

@@ -143,7 +143,7 @@ class VideoListView(APIView):
         data = VideoUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         video = video_services.video_upload(
-            owner=request.user,
+            actor=request.user,
             title=data.validated_data["title"],
             file=data.validated_data["file"],
         )

@@ -32,7 +32,7 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
 def enroll(request, course_id: int):
     course = get_object_or_404(CoursePage, pk=course_id, live=True)
     try:
-        services.enrollment_create(user=request.user, course_id=course.pk)
+        services.enrollment_create(actor=request.user, course_id=course.pk)
     except DomainError as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(course.url)
@@ -51,7 +51,7 @@ def complete_module(request, module_id: int):
     completed = request.POST.get("completed", "true") != "false"
     try:
         result = services.module_progress_record(
-            user=request.user,
+            actor=request.user,
             course_id=course.pk,
             module_id=module.pk,
             completed=completed,

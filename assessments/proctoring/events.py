@@ -84,7 +84,7 @@ def details_problem(details) -> str | None:
 @records_refusals
 def proctor_events_record(
     *,
-    user: User,
+    actor: User,
     attempt_id: int,
     events,
     token: str | None,
@@ -104,7 +104,7 @@ def proctor_events_record(
     """
     attempt = (
         Attempt.objects.select_related("assessment")
-        .filter(pk=attempt_id, user=user, assessment__archived_at__isnull=True)
+        .filter(pk=attempt_id, user=actor, assessment__archived_at__isnull=True)
         .first()
     )
     if attempt is None:

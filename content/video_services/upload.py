@@ -19,7 +19,7 @@ from .probe import NotAVideo, video_probe
 from .transcode import transcode_enqueue
 
 
-def video_upload(*, owner, title: str, file) -> VideoAsset:
+def video_upload(*, actor, title: str, file) -> VideoAsset:
     """Store an uploaded video and queue its transcoding.
 
     The size limit (``VIDEO_MAX_UPLOAD_MB``) is checked first, then the bytes are
@@ -43,7 +43,7 @@ def video_upload(*, owner, title: str, file) -> VideoAsset:
             ) from None
         asset = VideoAsset(
             title=title,
-            owner=owner,
+            owner=actor,
             duration=probe.duration,
             width=probe.width,
             height=probe.height,

@@ -34,7 +34,7 @@ def uploaded(course_instructor, media_root, clip):
     def make(**options) -> VideoAsset:
         path = clip(**options)
         return video_services.video_upload(
-            owner=course_instructor,
+            actor=course_instructor,
             title="Clip",
             file=SimpleUploadedFile("clip.mp4", path.read_bytes()),
         )
