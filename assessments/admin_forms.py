@@ -113,7 +113,7 @@ class AssessmentForm(WagtailAdminModelForm):
             current = self.instance.questions if self.instance.pk else []
             try:
                 questions_validate_keeping_flags(
-                    raw, salt=self.instance.flag_salt, current=current
+                    raw=raw, salt=self.instance.flag_salt, current=current
                 )
             except InvalidInput as exc:
                 self.add_error(

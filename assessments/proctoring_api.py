@@ -32,7 +32,7 @@ STATUS_HELP = "Attempt status: " + ", ".join(AttemptStatus.values) + "."
 def client_info(request) -> proctoring.ClientInfo:
     """The caller's IP address (``REMOTE_ADDR``, or the proxy's X-Forwarded-For
     entry where ``AUDIT_TRUST_X_FORWARDED_FOR`` is on) and User-Agent."""
-    meta = request_metadata(request)
+    meta = request_metadata(request=request)
     return proctoring.ClientInfo.of(meta["ip_address"], meta["user_agent"])
 
 
@@ -196,7 +196,7 @@ class SessionResetInput(serializers.Serializer):
 
 
 def attempt_rows(attempts) -> list[dict]:
-    counts = proctoring.proctor_event_counts([a.pk for a in attempts])
+    counts = proctoring.proctor_event_counts(attempt_ids=[a.pk for a in attempts])
     return [
         {
             "id": a.pk,

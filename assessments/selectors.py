@@ -84,7 +84,7 @@ def attempts_used(*, user: User, assessment: Assessment) -> int:
 def attempt_list(*, actor: User, assessment: Assessment) -> QuerySet[Attempt]:
     """The learner's own attempts; all attempts for the course's managers."""
     attempts = Attempt.objects.filter(assessment=assessment).select_related("user")
-    if not is_course_manager(actor, assessment.course):
+    if not is_course_manager(user=actor, course=assessment.course):
         attempts = attempts.filter(user=actor)
     return attempts.order_by("user_id", "attempt_number")
 
@@ -120,7 +120,7 @@ def grading_queue(*, actor: User, course_id: int | None = None) -> QuerySet[Atte
         attempts = attempts.filter(assessment__course__instructor=actor)
     if course_id is not None:
         course = CoursePage.objects.filter(pk=course_id).first()
-        if course is None or not is_course_manager(actor, course):
+        if course is None or not is_course_manager(user=actor, course=course):
             if course is not None and course.live:
                 raise PermissionDenied("Only the course's instructor or an admin.")
             raise NotFound("Course not found.")
@@ -141,7 +141,7 @@ def assessment_list(*, actor: User, course_id: int) -> tuple[QuerySet, bool]:
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is None:
         raise NotFound("Course not found.")
-    manager = is_course_manager(actor, course)
+    manager = is_course_manager(user=actor, course=course)
     assessments = Assessment.objects.filter(course=course)
     if not manager:
         enrolled = (

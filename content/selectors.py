@@ -223,7 +223,7 @@ def course_get(*, actor, course_id: int) -> CourseRead:
     )
     if course is None:
         raise NotFound("Course not found.")
-    if not is_course_manager(actor, course):
+    if not is_course_manager(user=actor, course=course):
         return CourseRead(course=course, author_view=False)
     stats = course.all_module_count, course.all_total_duration
     if course.has_unpublished_changes and course.latest_revision:
@@ -256,7 +256,7 @@ def _modules(course: CoursePage, *, include_drafts: bool):
 def module_list(*, actor, course: CoursePage, include_drafts: bool = False):
     """A course's live modules in the editor's order; its managers may ask for the
     draft modules too."""
-    if include_drafts and not is_course_manager(actor, course):
+    if include_drafts and not is_course_manager(user=actor, course=course):
         raise PermissionDenied("Only the course's instructor or an admin sees drafts.")
     return _modules(course, include_drafts=include_drafts)
 

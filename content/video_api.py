@@ -316,21 +316,21 @@ def _generated(video: VideoAsset, name: str) -> tuple[str, str] | None:
         raise NotFound("File not found.")
     if caption_match is None:
         captions = list(VideoCaption.objects.filter(video=video).order_by("pk"))
-        text = video_services.master_playlist_text(video, captions)
+        text = video_services.master_playlist_text(video=video, captions=captions)
         return text, CONTENT_TYPES[".m3u8"]
     caption = _caption(video, caption_match["language"])
     if ext == "m3u8":
-        text = video_services.subtitle_playlist_text(video, caption)
+        text = video_services.subtitle_playlist_text(video=video, caption=caption)
         return text, CONTENT_TYPES[".m3u8"]
     try:
-        text = video_services.subtitle_segment_text(caption)
+        text = video_services.subtitle_segment_text(caption=caption)
     except OSError:
         raise NotFound("File not found.") from None
     return text, CONTENT_TYPES[".vtt"]
 
 
 def _caption(video: VideoAsset, language: str) -> VideoCaption:
-    tag = video_services.language_tag_normalize(language)
+    tag = video_services.language_tag_normalize(tag=language)
     caption = VideoCaption.objects.filter(video=video, language=tag or "-").first()
     if caption is None:
         raise NotFound("File not found.")

@@ -119,7 +119,7 @@ class CertificateOutput(serializers.Serializer):
         return certificate.revoked_at is not None
 
     def get_verification_url(self, certificate) -> str:
-        return verification_url(certificate)
+        return verification_url(certificate=certificate)
 
     def get_download_url(self, certificate) -> str:
         return f"/api/v1/certificates/{certificate.pk}/download"
@@ -319,7 +319,7 @@ class CertificateDownloadView(APIView):
         certificate = selectors.certificate_get_downloadable(
             actor=request.user, certificate_id=int(certificate_id)
         )
-        return certificate_pdf_response(certificate)
+        return certificate_pdf_response(certificate=certificate)
 
 
 class CertificateVerifyView(APIView):

@@ -91,7 +91,10 @@ def certificate_detail(request, certificate_id: int):
     return render(
         request,
         "learning/certificate_detail.html",
-        {"certificate": certificate, "verification_url": verification_url(certificate)},
+        {
+            "certificate": certificate,
+            "verification_url": verification_url(certificate=certificate),
+        },
     )
 
 
@@ -102,7 +105,7 @@ def certificate_download(request, certificate_id: int):
     certificate = selectors.certificate_get_downloadable(
         actor=request.user, certificate_id=certificate_id
     )
-    return certificate_pdf_response(certificate)
+    return certificate_pdf_response(certificate=certificate)
 
 
 @require_safe

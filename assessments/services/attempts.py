@@ -198,7 +198,7 @@ def attempt_start(
         used = Attempt.objects.filter(user=actor, assessment=assessment).count()
         try:
             _check_window(assessment, now)
-            proctoring.proctor_window_check(assessment)
+            proctoring.proctor_window_check(assessment=assessment)
             if used >= assessment.max_attempts:
                 raise _max_attempts_reached()
         except Conflict as exc:
@@ -234,7 +234,7 @@ def attempt_submit(
     *,
     actor: User,
     assessment_id: int,
-    answers,
+    answers: object,
     proctor_token: str | None = None,
     client: proctoring.ClientInfo | None = None,
 ) -> Attempt:
@@ -291,7 +291,7 @@ def attempt_autosave(
     *,
     actor: User,
     attempt_id: int,
-    answers,
+    answers: object,
     proctor_token: str | None = None,
     client: proctoring.ClientInfo | None = None,
 ) -> Attempt:

@@ -22,7 +22,7 @@ class IsCourseManager(BasePermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         return request.method in SAFE_METHODS or services.is_course_manager(
-            request.user, obj
+            user=request.user, course=obj
         )
 
 

@@ -25,13 +25,13 @@ class ProbeResult:
     has_audio: bool
 
 
-def video_probe(path: str | os.PathLike) -> ProbeResult:
+def video_probe(*, path: str | os.PathLike) -> ProbeResult:
     """ffprobe ``path``; raise ``NotAVideo`` unless it holds a video stream with a
     duration (text, HTML and still images are refused)."""
     try:
         info = ffmpeg.probe(str(path))
     except ffmpeg.Error as error:
-        raise NotAVideo(stderr_tail(error)) from error
+        raise NotAVideo(stderr_tail(error=error)) from error
     fmt = info.get("format", {})
     format_names = set(str(fmt.get("format_name", "")).split(","))
     if format_names & NOT_VIDEO_FORMATS or any(
@@ -76,6 +76,6 @@ def video_probe(path: str | os.PathLike) -> ProbeResult:
     )
 
 
-def stderr_tail(error: ffmpeg.Error) -> str:
+def stderr_tail(*, error: ffmpeg.Error) -> str:
     text = (error.stderr or b"").decode("utf-8", "replace").strip()
     return text[-500:] or "ffmpeg failed"

@@ -60,7 +60,7 @@ def _active_enrollment_for_update(user: User, course_id: int) -> Enrollment:
     raise NotFound("Course not found.")
 
 
-def course_requirement_ids(course: CoursePage) -> list[int]:
+def course_requirement_ids(*, course: CoursePage) -> list[int]:
     """The live modules that count towards completion: the mandatory ones (all of
     them if none is marked mandatory)."""
     modules = ModulePage.objects.child_of(course).live()
@@ -69,7 +69,7 @@ def course_requirement_ids(course: CoursePage) -> list[int]:
 
 
 def _recompute(enrollment: Enrollment) -> Decimal:
-    required = course_requirement_ids(enrollment.course)
+    required = course_requirement_ids(course=enrollment.course)
     if not required:
         return Decimal("0")
     done = ModuleProgress.objects.filter(
@@ -115,8 +115,8 @@ def module_progress_record(
     course_id: int,
     module_id: int,
     completed: bool | None = None,
-    time_spent=None,
-    last_position=None,
+    time_spent: object = None,
+    last_position: object = None,
 ) -> ProgressResult:
     """Record a learner's activity on one module: add ``time_spent`` seconds, set the
     video ``last_position``, mark complete (or not). Recomputes the course percentage

@@ -7,8 +7,11 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -25,7 +28,7 @@ NUL_REPLACEMENT = "\ufffd"
 def audit_log_record(
     *,
     action: str,
-    user=None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     resource_type: str = "",
     resource_id: Any = None,
     ip_address: str | None = None,
@@ -89,9 +92,9 @@ def audit_log_record(
     return entry
 
 
-def request_metadata(request) -> dict[str, str | None]:
+def request_metadata(*, request: HttpRequest) -> dict[str, str | None]:
     """The client's IP address and User-Agent of a Django or DRF request, ready to
-    pass to ``audit_log_record(**request_metadata(request), ...)``.
+    pass to ``audit_log_record(**request_metadata(request=request), ...)``.
 
     With ``AUDIT_TRUST_X_FORWARDED_FOR`` on (only behind a proxy that sets the
     header), the address is the last X-Forwarded-For entry: the one our proxy

@@ -306,4 +306,4 @@ class TestLanguageTags:
         ],
     )
     def test_normalize(self, tag, expected):
-        assert language_tag_normalize(tag) == expected
+        assert language_tag_normalize(tag=tag) == expected

@@ -92,7 +92,7 @@ class TestRenditionLadder:
         ],
     )
     def test_never_upscaled_and_even(self, size, expected):
-        rungs = video_services.rendition_ladder(*size)
+        rungs = video_services.rendition_ladder(width=size[0], height=size[1])
         assert [(r.name, r.width, r.height) for r in rungs] == expected
 
 

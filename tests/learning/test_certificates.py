@@ -112,7 +112,7 @@ class TestPDF:
         assert any("DejaVu" in name for name in base_fonts), base_fonts
         image = pypdfium2.PdfDocument(content)[0].render(scale=3).to_pil()
         codes = zxingcpp.read_barcodes(image)
-        assert [c.text for c in codes] == [verification_url(certificate)]
+        assert [c.text for c in codes] == [verification_url(certificate=certificate)]
 
 
 class TestVerify:

@@ -60,7 +60,7 @@ def user_register(
             "A user is already registered with this email address.", field="email"
         ) from None
     account_audit(
-        "auth.registered",
+        action="auth.registered",
         user=user,
         client=client,
         resource_type="user",
@@ -77,7 +77,7 @@ def password_reset_request(*, email: str, client: Client = Client()) -> None:
     way."""
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     account_audit(
-        "auth.password_reset_requested",
+        action="auth.password_reset_requested",
         user=user,
         client=client,
         details={"email": normalize_email(email), "known": user is not None},
@@ -117,7 +117,7 @@ def password_reset_confirm(
     user.save(update_fields=["password"])
     user_sessions_revoke(user=user)
     account_audit(
-        "auth.password_reset",
+        action="auth.password_reset",
         user=user,
         client=client,
         resource_type="user",
