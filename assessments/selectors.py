@@ -44,7 +44,7 @@ def assessment_visible_filter(user: User, *, include_archived: bool = False) -> 
     learner = Q(enrolled_q(user))
     if not include_archived:
         learner &= Q(archived_at__isnull=True)
-    return managed_courses_q(user, prefix="course__") | learner
+    return managed_courses_q(user=user, prefix="course__") | learner
 
 
 def _refuse(course_id: int) -> None:
@@ -85,7 +85,7 @@ def attempts_used(*, user: User, assessment: Assessment) -> int:
 def attempt_list(*, actor: User, assessment: Assessment) -> QuerySet[Attempt]:
     """The learner's own attempts; all attempts for the course's managers."""
     attempts = Attempt.objects.filter(assessment=assessment).select_related("user")
-    if not is_course_manager(actor, assessment.course):
+    if not is_course_manager(user=actor, course=assessment.course):
         attempts = attempts.filter(user=actor)
     return attempts.order_by("user_id", "attempt_number")
 
@@ -98,7 +98,7 @@ def attempt_get(*, actor: User, attempt_id: int) -> Attempt:
     )
     if not is_admin(actor):
         attempts = attempts.filter(
-            Q(user=actor) | managed_courses_q(actor, prefix="assessment__course__")
+            Q(user=actor) | managed_courses_q(user=actor, prefix="assessment__course__")
         )
     attempt = attempts.filter(pk=attempt_id).first()
     if attempt is None:
@@ -117,12 +117,12 @@ def grading_queue(*, actor: User, course_id: int | None = None) -> QuerySet[Atte
     if not (is_admin(actor) or has_permission(actor, "assessment:grade")):
         raise PermissionDenied("Only instructors and admins grade attempts.")
     attempts = Attempt.objects.filter(
-        managed_courses_q(actor, prefix="assessment__course__"),
+        managed_courses_q(user=actor, prefix="assessment__course__"),
         status=AttemptStatus.PENDING_REVIEW,
     )
     if course_id is not None:
         course = CoursePage.objects.filter(pk=course_id).first()
-        if course is None or not is_course_manager(actor, course):
+        if course is None or not is_course_manager(user=actor, course=course):
             if course is not None and course.live:
                 raise PermissionDenied("Only the course's instructor or an admin.")
             raise NotFound("Course not found.")
@@ -143,7 +143,7 @@ def assessment_list(*, actor: User, course_id: int) -> tuple[QuerySet, bool]:
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is None:
         raise NotFound("Course not found.")
-    manager = is_course_manager(actor, course)
+    manager = is_course_manager(user=actor, course=course)
     assessments = Assessment.objects.filter(course=course)
     if not manager:
         enrolled = (
@@ -246,7 +246,7 @@ COUNTED_STATUSES = (
 
 def managed_assessments_filter(user: User) -> Q:
     """Assessments the user authors: admins all, instructors their courses'."""
-    return managed_courses_q(user, prefix="course__")
+    return managed_courses_q(user=user, prefix="course__")
 
 
 def assessment_admin_list(*, actor: User) -> QuerySet[Assessment]:

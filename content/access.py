@@ -17,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.accounts.permissions import acts_as_instructor, is_admin
 from portal.hooks import course_member_any
 
@@ -42,7 +44,10 @@ class Showing:
 
 
 def content_readable(
-    *, user, showings: Iterable[Showing], owner_id: int | None = None
+    *,
+    user: User | AnonymousUser,
+    showings: Iterable[Showing],
+    owner_id: int | None = None,
 ) -> bool:
     """Whether ``user`` (possibly anonymous) may read content shown by ``showings``
     and uploaded by ``owner_id``. ``showings`` is read lazily, after the checks that
@@ -63,7 +68,7 @@ def content_readable(
     return course_member_any(user=user, course_ids=sorted(member_course_ids))
 
 
-def course_member(*, user, course) -> bool:
+def course_member(*, user: User | AnonymousUser, course: CoursePage) -> bool:
     """Whether ``user`` may read every module of ``course``: admins, its
     instructor and its members."""
     showing = Showing(
@@ -82,7 +87,7 @@ def trusted_uploader_q(*, field: str, instructor_id: int | None) -> Q:
     )
 
 
-def body_document_ids(body) -> set[int]:
+def body_document_ids(*, body: Iterable) -> set[int]:
     """Ids of the documents a module body (a StreamField value) shows."""
     return {
         getattr(block.value, "pk", block.value)
@@ -91,13 +96,15 @@ def body_document_ids(body) -> set[int]:
     }
 
 
-def module_documents_refusal(*, body, instructor_id: int | None) -> str | None:
+def module_documents_refusal(
+    *, body: Iterable, instructor_id: int | None
+) -> str | None:
     """Why a module of a course taught by ``instructor_id`` may not show the
     documents of ``body`` (one query), or ``None``: each must be uploaded by the
     course's instructor or an admin."""
     from wagtail.documents import get_document_model
 
-    ids = body_document_ids(body)
+    ids = body_document_ids(body=body)
     if not ids:
         return None
     trusted = set(
@@ -116,7 +123,7 @@ def module_documents_refusal(*, body, instructor_id: int | None) -> str | None:
     return None
 
 
-def is_course_manager(user, course: CoursePage) -> bool:
+def is_course_manager(*, user: User | AnonymousUser, course: CoursePage) -> bool:
     """Admins manage every course; instructors the ones they teach, while they hold
     the instructor role (a demoted or deactivated instructor manages none)."""
     if not getattr(user, "is_authenticated", False):
@@ -126,7 +133,7 @@ def is_course_manager(user, course: CoursePage) -> bool:
     )
 
 
-def managed_courses_q(user, *, prefix: str = "") -> Q:
+def managed_courses_q(*, user: User | AnonymousUser, prefix: str = "") -> Q:
     """``is_course_manager`` as a filter on courses (``prefix`` leads from the
     queried model to the course, e.g. ``"assessment__course__"``): everything for
     admins, the courses they teach for instructors, nothing for anyone else."""
@@ -137,7 +144,7 @@ def managed_courses_q(user, *, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def is_moderator(user) -> bool:
+def is_moderator(*, user: User | AnonymousUser) -> bool:
     """Moderators (admins) publish, approve and restore archived courses."""
     return is_admin(user)
 
@@ -145,14 +152,16 @@ def is_moderator(user) -> bool:
 # --- Documents ----------------------------------------------------------------
 
 
-def document_module_ids(document) -> list[int]:
+def document_module_ids(*, document: AbstractDocument) -> list[int]:
     """Ids of the pages whose stored content references ``document`` (one query)."""
     page_type = ContentType.objects.get_for_model(Page)
     ids = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
     return [int(pk) for pk in ids.values_list("object_id", flat=True).distinct()]
 
 
-def document_may_view(*, actor, document) -> bool:
+def document_may_view(
+    *, actor: User | AnonymousUser, document: AbstractDocument
+) -> bool:
     """Whether ``actor`` (possibly anonymous) may download ``document``
     (``content.access``); at most five queries whatever the number of modules
     using it."""
@@ -167,7 +176,7 @@ def _document_showings(document):
     """The courses whose modules show ``document`` (read lazily by the rule):
     members read it in live modules of live courses, anyone in a free preview.
     Only courses whose instructor (or an admin) uploaded it show it."""
-    module_ids = document_module_ids(document)
+    module_ids = document_module_ids(document=document)
     if not module_ids:
         return
     modules = list(

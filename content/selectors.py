@@ -74,7 +74,7 @@ class _Sum(Func):
 def _visible_to(actor) -> Q:
     if is_admin(actor):
         return Q()
-    return Q(live=True) | managed_courses_q(actor)
+    return Q(live=True) | managed_courses_q(user=actor)
 
 
 def _module_stats(*, include_drafts: bool, prefix: str = "") -> dict:
@@ -194,7 +194,7 @@ def course_list_authored(*, actor, filters: CourseFilters):
             to_attr="_current_workflow_states",
         )
     )
-    return _filtered(courses.filter(managed_courses_q(actor)), filters)
+    return _filtered(courses.filter(managed_courses_q(user=actor)), filters)
 
 
 def course_get_visible(*, actor, course_id: int) -> CoursePage:
@@ -218,7 +218,7 @@ def course_get(*, actor, course_id: int) -> CourseRead:
     )
     if course is None:
         raise NotFound("Course not found.")
-    if not is_course_manager(actor, course):
+    if not is_course_manager(user=actor, course=course):
         return CourseRead(course=course, author_view=False)
     stats = course.all_module_count, course.all_total_duration
     if course.has_unpublished_changes and course.latest_revision:
@@ -251,7 +251,7 @@ def _modules(course: CoursePage, *, include_drafts: bool):
 def module_list(*, actor, course: CoursePage, include_drafts: bool = False):
     """A course's live modules in the editor's order; its managers may ask for the
     draft modules too."""
-    if include_drafts and not is_course_manager(actor, course):
+    if include_drafts and not is_course_manager(user=actor, course=course):
         raise PermissionDenied("Only the course's instructor or an admin sees drafts.")
     return _modules(course, include_drafts=include_drafts)
 

@@ -24,7 +24,7 @@ def publish_modules_with_their_course(sender, instance, revision=None, **kwargs)
     if isinstance(instance, CoursePage):
         # The approver is not part of the signal; the publication is logged as a
         # system action (the course's own publication names the approver).
-        course_modules_publish(course=instance, user=None)
+        course_modules_publish(course=instance, actor=None)
 
 
 @receiver(page_published, dispatch_uid="content.index_module_videos")

@@ -39,12 +39,12 @@ def _may_archive(user, page) -> bool:
     return (
         isinstance(page, CoursePage)
         and not page.is_archived
-        and is_course_manager(user, page)
+        and is_course_manager(user=user, course=page)
     )
 
 
 def _may_restore(user, page) -> bool:
-    return isinstance(page, CoursePage) and page.is_archived and is_moderator(user)
+    return isinstance(page, CoursePage) and page.is_archived and is_moderator(user=user)
 
 
 @hooks.register("register_admin_urls")

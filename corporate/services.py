@@ -37,7 +37,7 @@ def organization_member_add(
     organization: Organization,
     user: User,
     role: str = Membership.Role.MEMBER,
-    added_by: User | None = None,
+    actor: User | None = None,
 ) -> Membership:
     """Add a person to an organization (one organization per person)."""
     if role == Membership.Role.REPRESENTATIVE and user.role != Role.CORPORATE_REP:
@@ -55,7 +55,7 @@ def organization_member_add(
         user_view_grant(viewer=viewer, user=member)
     audit_log_record(
         action="organization.member_added",
-        user=added_by,
+        user=actor,
         resource_type="organization",
         resource_id=organization.pk,
         details={"user_id": user.pk, "role": role},
@@ -65,13 +65,13 @@ def organization_member_add(
 
 @transaction.atomic
 def organization_member_remove(
-    *, membership: Membership, removed_by: User | None = None
+    *, membership: Membership, actor: User | None = None
 ) -> None:
     for viewer, member in _pairs(membership):
         user_view_revoke(viewer=viewer, user=member)
     audit_log_record(
         action="organization.member_removed",
-        user=removed_by,
+        user=actor,
         resource_type="organization",
         resource_id=membership.organization_id,
         details={"user_id": membership.user_id},

@@ -180,7 +180,7 @@ def _course_for_analytics(*, actor: User, course_id: int) -> CoursePage:
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is None:
         raise NotFound("Course not found.")
-    if is_course_manager(actor, course):
+    if is_course_manager(user=actor, course=course):
         return course
     if not course.live:
         raise NotFound("Course not found.")

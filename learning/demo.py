@@ -21,11 +21,11 @@ def seed_learning(report: DemoReport) -> None:
     if student is None or course is None:
         return
     if not Enrollment.objects.filter(user=student, course=course).exists():
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         first = ModulePage.objects.child_of(course).live().first()
         if first is not None:
             module_progress_record(
-                user=student,
+                actor=student,
                 course_id=course.pk,
                 module_id=first.pk,
                 completed=True,

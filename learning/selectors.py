@@ -61,7 +61,7 @@ def course_for_progress(*, actor: User, course_id: int) -> tuple[CoursePage, boo
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is None:
         raise NotFound("Course not found.")
-    if is_course_manager(actor, course):
+    if is_course_manager(user=actor, course=course):
         return course, True
     if not course.live:
         raise NotFound("Course not found.")

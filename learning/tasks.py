@@ -14,5 +14,5 @@ def issue_certificate(enrollment_id: int) -> int:
     """Issue the certificate of a completed enrollment and render its PDF. Safe to
     run twice: the second run finds the certificate and the file."""
     certificate = certificate_issue(enrollment_id=enrollment_id)
-    certificate_pdf_store(certificate)
+    certificate_pdf_store(certificate=certificate)
     return certificate.pk

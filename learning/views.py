@@ -36,7 +36,7 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
 def enroll(request, course_id: int):
     course = get_object_or_404(CoursePage, pk=course_id, live=True)
     try:
-        services.enrollment_create(user=request.user, course_id=course.pk)
+        services.enrollment_create(actor=request.user, course_id=course.pk)
     except DomainError as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(course.url)
@@ -55,7 +55,7 @@ def complete_module(request, module_id: int):
     completed = request.POST.get("completed", "true") != "false"
     try:
         result = services.module_progress_record(
-            user=request.user,
+            actor=request.user,
             course_id=course.pk,
             module_id=module.pk,
             completed=completed,
@@ -95,7 +95,10 @@ def certificate_detail(request, certificate_id: int):
     return render(
         request,
         "learning/certificate_detail.html",
-        {"certificate": certificate, "verification_url": verification_url(certificate)},
+        {
+            "certificate": certificate,
+            "verification_url": verification_url(certificate=certificate),
+        },
     )
 
 
@@ -106,7 +109,7 @@ def certificate_download(request, certificate_id: int):
     certificate = selectors.certificate_get_downloadable(
         actor=request.user, certificate_id=certificate_id
     )
-    return certificate_pdf_response(certificate)
+    return certificate_pdf_response(certificate=certificate)
 
 
 @require_safe

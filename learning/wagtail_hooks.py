@@ -1,6 +1,8 @@
 """Editor rules that depend on learner records (content cannot know about them),
 and this app's answers to the portal's extension points (``portal.hooks``)."""
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ hooks.register(portal_hooks.MODULE_STATE, module_completion_state)
 hooks.register(portal_hooks.DEMO_SEED, seed_learning, order=20)
 
 
-def pages_with_learner_records(page_ids) -> bool:
+def pages_with_learner_records(*, page_ids: Iterable[int]) -> bool:
     page_ids = list(page_ids)
     return (
         Enrollment.objects.filter(course_id__in=page_ids).exists()
@@ -41,7 +43,7 @@ def _refusal(request, page):
 @hooks.register("before_delete_page")
 def refuse_deleting_pages_with_learners(request, page):
     ids = page.get_descendants(inclusive=True).values_list("pk", flat=True)
-    if pages_with_learner_records(ids):
+    if pages_with_learner_records(page_ids=ids):
         return _refusal(request, page)
     return None
 
@@ -56,6 +58,6 @@ def refuse_bulk_deleting_pages_with_learners(
         if not hasattr(page, "get_descendants"):
             return None
         ids = page.get_descendants(inclusive=True).values_list("pk", flat=True)
-        if pages_with_learner_records(ids):
+        if pages_with_learner_records(page_ids=ids):
             return _refusal(request, page)
     return None

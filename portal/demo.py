@@ -20,5 +20,5 @@ class DemoReport:
 
 def run_seeders() -> DemoReport:
     report = DemoReport()
-    demo_seed_run(report)
+    demo_seed_run(report=report)
     return report

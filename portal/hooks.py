@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.apps import AppConfig
 from django.core import checks
 from wagtail import hooks
 
@@ -159,7 +160,7 @@ class DemoSeed(Protocol):
     def __call__(self, report: DemoReport) -> None: ...
 
 
-def demo_seed_run(report: DemoReport) -> None:
+def demo_seed_run(*, report: DemoReport) -> None:
     """Run every registered ``DEMO_SEED`` in order."""
     for seed in hooks.get_hooks(DEMO_SEED):
         seed(report)
@@ -225,7 +226,9 @@ REQUIRED_HOOKS = (
 )
 
 
-def required_hooks_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def required_hooks_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """A system check: every required extension point has an implementation."""
     return [
         checks.Error(

@@ -166,7 +166,7 @@ def _access(requests: int) -> list:
     learner = User.objects.create_user(
         email="bench-learner@example.com", password=None, role=Role.STUDENT
     )
-    enrollment_create(user=learner, course_id=course.pk)
+    enrollment_create(actor=learner, course_id=course.pk)
 
     def check():
         video_services.video_get_for_viewer(actor=learner, video_id=video.pk)

@@ -139,7 +139,7 @@ def _question_count(assessment) -> int:
 
 def _assessment_data(assessment, user) -> dict:
     used = selectors.attempts_used(user=user, assessment=assessment)
-    if is_course_manager(user, assessment.course):
+    if is_course_manager(user=user, course=assessment.course):
         questions = [_authoring_question(q) for q in assessment.questions]
     else:
         questions = [public_question(q) for q in assessment.questions]

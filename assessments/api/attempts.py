@@ -176,7 +176,7 @@ class AttemptStartView(APIView):
     )
     def post(self, request, assessment_id, *args, **kwargs):
         result = services.attempt_start(
-            user=request.user,
+            actor=request.user,
             assessment_id=int(assessment_id),
             proctor_token=proctor_token(request),
             client=client_info(request),
@@ -222,7 +222,7 @@ class AttemptSubmitView(APIView):
         data = SubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         attempt = services.attempt_submit(
-            user=request.user,
+            actor=request.user,
             assessment_id=int(assessment_id),
             answers=data.validated_data["answers"],
             proctor_token=proctor_token(request),
@@ -274,7 +274,7 @@ class AttemptAnswersView(APIView):
         data = AnswersInput(data=request.data)
         data.is_valid(raise_exception=True)
         attempt = services.attempt_autosave(
-            user=request.user,
+            actor=request.user,
             attempt_id=int(attempt_id),
             answers=data.validated_data["answers"],
             proctor_token=proctor_token(request),

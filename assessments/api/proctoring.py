@@ -31,7 +31,7 @@ STATUS_HELP = "Attempt status: " + ", ".join(AttemptStatus.values) + "."
 
 def client_info(request) -> proctoring.ClientInfo:
     """The caller's IP address (``portal.proxies.client_ip``) and User-Agent."""
-    meta = request_metadata(request)
+    meta = request_metadata(request=request)
     return proctoring.ClientInfo.of(meta["ip_address"], meta["user_agent"])
 
 
@@ -195,7 +195,7 @@ class SessionResetInput(serializers.Serializer):
 
 
 def attempt_rows(attempts) -> list[dict]:
-    counts = proctoring.proctor_event_counts([a.pk for a in attempts])
+    counts = proctoring.proctor_event_counts(attempt_ids=[a.pk for a in attempts])
     return [
         {
             "id": a.pk,
@@ -257,7 +257,7 @@ class AttemptEventsView(APIView):
         data = EventsBody(data=request.data)
         data.is_valid(raise_exception=True)
         recorded = proctoring.proctor_events_record(
-            user=request.user,
+            actor=request.user,
             attempt_id=int(attempt_id),
             events=data.validated_data["events"],
             token=proctor_token(request),

@@ -34,7 +34,7 @@ SERVICE_FIELDS = {"course_id": "course", "module_id": "module"}
 
 
 def managed_courses(user):
-    return CoursePage.objects.filter(managed_courses_q(user)).order_by("title")
+    return CoursePage.objects.filter(managed_courses_q(user=user)).order_by("title")
 
 
 class ModuleChoiceField(forms.ModelChoiceField):
@@ -110,7 +110,7 @@ class AssessmentForm(WagtailAdminModelForm):
             current = self.instance.questions if self.instance.pk else []
             try:
                 questions_validate_keeping_flags(
-                    raw, salt=self.instance.flag_salt, current=current
+                    raw=raw, salt=self.instance.flag_salt, current=current
                 )
             except InvalidInput as exc:
                 self.add_error(

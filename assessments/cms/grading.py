@@ -149,7 +149,7 @@ class GradeAttemptView(GradingBaseView):
         )
         # Other instructors' attempts do not exist here.
         attempts = attempts.filter(
-            managed_courses_q(request.user, prefix="assessment__course__")
+            managed_courses_q(user=request.user, prefix="assessment__course__")
         )
         self.attempt = attempts.filter(pk=kwargs["attempt_id"]).first()
         if self.attempt is None:

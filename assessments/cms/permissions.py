@@ -48,7 +48,7 @@ class AssessmentPermissionPolicy(BasePermissionPolicy):
 
     def user_has_permission_for_instance(self, user, action, instance) -> bool:
         return self.user_has_permission(user, action) and is_course_manager(
-            user, instance.course
+            user=user, course=instance.course
         )
 
     def instances_user_has_any_permission_for(self, user, actions):

@@ -60,7 +60,7 @@ def proctoring_index(request):
         request, proctoring.flagged_attempt_list(actor=request.user), ATTEMPTS_PER_PAGE
     )
     attempts = list(page.object_list)
-    counts = proctoring.proctor_event_counts([a.pk for a in attempts])
+    counts = proctoring.proctor_event_counts(attempt_ids=[a.pk for a in attempts])
     kinds = list(ProctorEventKind)
     rows = [
         {
@@ -105,7 +105,7 @@ def proctoring_attempt(request, attempt_id: int):
         return refusal
     events = _page(
         request,
-        proctoring.attempt_events(attempt),
+        proctoring.attempt_events(attempt=attempt),
         EVENTS_PER_PAGE,
     )
     sessions = attempt.proctor_sessions.order_by("created_at", "pk")
@@ -135,7 +135,7 @@ def proctoring_invalidate(request, attempt_id: int):
     attempt, refusal = _attempt_or_refuse(request, attempt_id)
     if refusal is not None:
         return refusal
-    meta = request_metadata(request)
+    meta = request_metadata(request=request)
     try:
         result = proctoring.attempt_invalidate(
             actor=request.user,
@@ -192,7 +192,7 @@ def proctoring_reset(request, attempt_id: int):
                 ),
             },
         )
-    meta = request_metadata(request)
+    meta = request_metadata(request=request)
     try:
         proctoring.proctor_session_reset(
             actor=request.user,

@@ -161,7 +161,7 @@ class StartResult:
 @proctoring.records_refusals
 def attempt_start(
     *,
-    user: User,
+    actor: User,
     assessment_id: int,
     proctor_token: str | None = None,
     client: proctoring.ClientInfo | None = None,
@@ -179,12 +179,12 @@ def attempt_start(
     409 ``ASSESSMENT_NOT_OPEN`` / ``ASSESSMENT_CLOSED`` outside the window;
     409 ``MAX_ATTEMPTS_REACHED``.
     """
-    assessment = assessment_get(actor=user, assessment_id=assessment_id)
+    assessment = assessment_get(actor=actor, assessment_id=assessment_id)
     error = None
     with transaction.atomic():
-        _lock_enrollment(user, assessment)
+        _lock_enrollment(actor, assessment)
         now = timezone.now()
-        current = _open_attempt(user, assessment)
+        current = _open_attempt(actor, assessment)
         if current is not None:
             current.assessment = assessment
             if not _is_past_deadline(current, now):
@@ -197,17 +197,17 @@ def attempt_start(
                 )
                 return StartResult(current, created=False, proctor_token=token)
             _grade(current, current.answers, now, late=True, submitted=False)
-            _audit_attempt(current, user, "assessment.attempt_expired")
-        used = Attempt.objects.filter(user=user, assessment=assessment).count()
+            _audit_attempt(current, actor, "assessment.attempt_expired")
+        used = Attempt.objects.filter(user=actor, assessment=assessment).count()
         try:
             _check_window(assessment, now)
-            proctoring.proctor_window_check(assessment)
+            proctoring.proctor_window_check(assessment=assessment)
             if used >= assessment.max_attempts:
                 raise _max_attempts_reached()
         except Conflict as exc:
             error = exc  # keep the expired attempt closed: raise after commit
         else:
-            attempt = _new_attempt(user, assessment, used + 1, now)
+            attempt = _new_attempt(actor, assessment, used + 1, now)
             token = proctoring.proctor_session_open(attempt=attempt, client=client)
             return StartResult(attempt, True, proctor_token=token)
     raise error
@@ -235,9 +235,9 @@ def _checked_answers(attempt: Attempt, answers) -> dict:
 @proctoring.records_refusals
 def attempt_submit(
     *,
-    user: User,
+    actor: User,
     assessment_id: int,
-    answers,
+    answers: object,
     proctor_token: str | None = None,
     client: proctoring.ClientInfo | None = None,
 ) -> Attempt:
@@ -258,21 +258,21 @@ def attempt_submit(
     """
     if not isinstance(answers, dict):
         raise InvalidInput("Must be an object keyed by question id.", field="answers")
-    assessment = assessment_get(actor=user, assessment_id=assessment_id)
+    assessment = assessment_get(actor=actor, assessment_id=assessment_id)
     with transaction.atomic():
-        _lock_enrollment(user, assessment)
+        _lock_enrollment(actor, assessment)
         now = timezone.now()
-        attempt = _open_attempt(user, assessment)
+        attempt = _open_attempt(actor, assessment)
         if attempt is None:
-            used = Attempt.objects.filter(user=user, assessment=assessment).count()
+            used = Attempt.objects.filter(user=actor, assessment=assessment).count()
             if used >= assessment.max_attempts:
                 raise _max_attempts_reached()
             if assessment.pool_size or assessment.time_limit or assessment.proctored:
                 raise Conflict("Start the attempt first.")
             _check_window(assessment, now)
-            attempt = _new_attempt(user, assessment, used + 1, now)
+            attempt = _new_attempt(actor, assessment, used + 1, now)
         attempt.assessment = assessment
-        attempt.user = user
+        attempt.user = actor
         proctoring.proctor_session_guard(
             attempt=attempt, token=proctor_token, client=client, action="submit"
         )
@@ -280,7 +280,7 @@ def attempt_submit(
         late = _is_past_deadline(attempt, now)
         _grade(attempt, checked, now, late=late)
         attempt_pass_record(attempt=attempt)
-        _audit_attempt(attempt, user, "assessment.attempt_submitted")
+        _audit_attempt(attempt, actor, "assessment.attempt_submitted")
     if late:
         raise Conflict(
             "The deadline has passed: your answers were stored but do not count.",
@@ -292,9 +292,9 @@ def attempt_submit(
 @proctoring.records_refusals
 def attempt_autosave(
     *,
-    user: User,
+    actor: User,
     attempt_id: int,
-    answers,
+    answers: object,
     proctor_token: str | None = None,
     client: proctoring.ClientInfo | None = None,
 ) -> Attempt:
@@ -314,14 +314,14 @@ def attempt_autosave(
         raise InvalidInput("Must be an object keyed by question id.", field="answers")
     attempt = (
         Attempt.objects.select_related("assessment")
-        .filter(pk=attempt_id, user=user, assessment__archived_at__isnull=True)
+        .filter(pk=attempt_id, user=actor, assessment__archived_at__isnull=True)
         .first()
     )
     if attempt is None:
         raise NotFound("Attempt not found.")
     assessment = attempt.assessment
     with transaction.atomic():
-        _lock_enrollment(user, assessment)
+        _lock_enrollment(actor, assessment)
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         attempt.assessment = assessment
         if attempt.status != AttemptStatus.IN_PROGRESS:

@@ -39,7 +39,7 @@ _STORED_AS_GIVEN = tuple(
 
 def _managed_course(actor: User, course_id: int) -> CoursePage:
     course = CoursePage.objects.filter(pk=course_id).first()
-    if course is None or not is_course_manager(actor, course):
+    if course is None or not is_course_manager(user=actor, course=course):
         if course is not None and course.live:
             raise PermissionDenied(
                 "Only the course's instructor or an admin may add assessments."
@@ -66,9 +66,9 @@ def _assessment_save(
     f = {**AUTHORED_DEFAULTS, **fields}
     module = assessment_settings_check(course=course, fields=f)
     stored = questions_validate_keeping_flags(
-        f["questions"], salt=assessment.flag_salt, current=assessment.questions
+        raw=f["questions"], salt=assessment.flag_salt, current=assessment.questions
     )
-    pool_size_check(f["pool_size"], stored)
+    pool_size_check(pool_size=f["pool_size"], stored=stored)
     assessment.course = course
     assessment.module = module
     for name in _STORED_AS_GIVEN:
@@ -76,7 +76,7 @@ def _assessment_save(
     assessment.title = f["title"].strip()
     assessment.questions = stored
     assessment.schema_version = QUESTION_SCHEMA_VERSION
-    assessment.lab_instructions = plain_text(f["lab_instructions"])
+    assessment.lab_instructions = plain_text(value=f["lab_instructions"])
     assessment.save()
     audit_log_record(
         action=action,
@@ -114,7 +114,9 @@ def _managed_assessment(actor: User, assessment_id: int) -> Assessment:
         .filter(pk=assessment_id)
         .first()
     )
-    if assessment is None or not is_course_manager(actor, assessment.course):
+    if assessment is None or not is_course_manager(
+        user=actor, course=assessment.course
+    ):
         raise NotFound("Assessment not found.")
     return assessment
 
@@ -220,7 +222,7 @@ def _check_may_author(actor: User, assessment_id: int) -> Assessment:
     )
     if assessment is None:
         raise NotFound("Assessment not found.")
-    if not is_course_manager(actor, assessment.course):
+    if not is_course_manager(user=actor, course=assessment.course):
         if assessment.course.live:
             raise PermissionDenied(
                 "Only the course's instructor or an admin may change assessments."

@@ -34,7 +34,7 @@ def _attempt_for_grading(actor: User, attempt_id: int) -> Attempt:
     )
     if attempt is None:
         raise NotFound("Attempt not found.")
-    if not is_course_manager(actor, attempt.assessment.course):
+    if not is_course_manager(user=actor, course=attempt.assessment.course):
         if has_permission(actor, "assessment:grade"):
             raise PermissionDenied(
                 "Only the course's instructor or an admin may grade this attempt."

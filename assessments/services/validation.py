@@ -8,6 +8,7 @@ before saving anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Required, TypedDict
@@ -68,7 +69,7 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KEPT_FLAG = "kept-flag"
 
 
-def plain_text(value: str) -> str:
+def plain_text(*, value: str) -> str:
     """Lab instructions are plain text: tags and control characters are dropped,
     line breaks kept (as ``\n``); pages escape the text when showing it."""
     text = strip_tags(value.replace("\r\n", "\n").replace("\r", "\n"))
@@ -128,14 +129,16 @@ def assessment_settings_check(
     return module
 
 
-def pool_size_check(pool_size: int | None, stored: list[dict]) -> None:
+def pool_size_check(*, pool_size: int | None, stored: list[dict]) -> None:
     if pool_size is not None and not 1 <= pool_size <= len(stored):
         raise InvalidInput(
             f"Must be 1 to the number of questions ({len(stored)}).", field="pool_size"
         )
 
 
-def questions_validate_keeping_flags(raw, *, salt: str, current=()) -> list[dict]:
+def questions_validate_keeping_flags(
+    *, raw: object, salt: str, current: Iterable[dict] = ()
+) -> list[dict]:
     """``questions_validate`` for an edit: a flag question given without
     ``correct`` (or with an empty one) keeps the flag of the current question with
     the same id, as flags are write-only (only their hash is stored). A new flag

@@ -22,7 +22,9 @@ class IsCourseManager(BasePermission):
     message = _("Only the course's instructor or an admin may change this course.")
 
     def has_object_permission(self, request, view, obj) -> bool:
-        return request.method in SAFE_METHODS or is_course_manager(request.user, obj)
+        return request.method in SAFE_METHODS or is_course_manager(
+            user=request.user, course=obj
+        )
 
 
 class CourseChangeMixin:

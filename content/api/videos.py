@@ -81,7 +81,7 @@ class CaptionOutput(serializers.Serializer):
     )
 
     def get_url(self, caption) -> str:
-        return caption_url(caption)
+        return caption_url(caption=caption)
 
 
 class VideoOutput(VideoCreatedOutput):
@@ -106,10 +106,18 @@ class VideoOutput(VideoCreatedOutput):
         return RenditionOutput(video.renditions, many=True).data
 
     def get_playlist_url(self, video) -> str | None:
-        return video_file_url(video, "master.m3u8") if self._ready(video) else None
+        return (
+            video_file_url(video=video, name="master.m3u8")
+            if self._ready(video)
+            else None
+        )
 
     def get_poster_url(self, video) -> str | None:
-        return video_file_url(video, "poster.jpg") if self._ready(video) else None
+        return (
+            video_file_url(video=video, name="poster.jpg")
+            if self._ready(video)
+            else None
+        )
 
 
 class VideoListView(APIView):
@@ -133,7 +141,7 @@ class VideoListView(APIView):
         data = VideoUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         video = video_services.video_upload(
-            owner=request.user,
+            actor=request.user,
             title=data.validated_data["title"],
             file=data.validated_data["file"],
         )
@@ -307,21 +315,21 @@ def _generated(video: VideoAsset, name: str) -> tuple[str, str] | None:
         raise NotFound("File not found.")
     if caption_match is None:
         captions = list(VideoCaption.objects.filter(video=video).order_by("pk"))
-        text = video_services.master_playlist_text(video, captions)
+        text = video_services.master_playlist_text(video=video, captions=captions)
         return text, CONTENT_TYPES[".m3u8"]
     caption = _caption(video, caption_match["language"])
     if ext == "m3u8":
-        text = video_services.subtitle_playlist_text(video, caption)
+        text = video_services.subtitle_playlist_text(video=video, caption=caption)
         return text, CONTENT_TYPES[".m3u8"]
     try:
-        text = video_services.subtitle_segment_text(caption)
+        text = video_services.subtitle_segment_text(caption=caption)
     except OSError:
         raise NotFound("File not found.") from None
     return text, CONTENT_TYPES[".vtt"]
 
 
 def _caption(video: VideoAsset, language: str) -> VideoCaption:
-    tag = video_services.language_tag_normalize(language)
+    tag = video_services.language_tag_normalize(tag=language)
     caption = VideoCaption.objects.filter(video=video, language=tag or "-").first()
     if caption is None:
         raise NotFound("File not found.")

@@ -25,7 +25,7 @@ def course_archive_view(request, page_id: int):
     return _confirm_and_apply(
         request,
         course,
-        allowed=is_course_manager(request.user, course),
+        allowed=is_course_manager(user=request.user, course=course),
         service=course_archive,
         action="archive",
         heading=_("Archive course"),
@@ -45,7 +45,7 @@ def course_unarchive_view(request, page_id: int):
     return _confirm_and_apply(
         request,
         course,
-        allowed=is_moderator(request.user),
+        allowed=is_moderator(user=request.user),
         service=course_unarchive,
         action="restore",
         heading=_("Restore course"),

@@ -169,7 +169,7 @@ class VideoCreateView(generic.CreateView):
         from ..services.videos import video_upload
 
         return video_upload(
-            owner=self.request.user,
+            actor=self.request.user,
             title=self.form.cleaned_data["title"],
             file=self.form.cleaned_data["original"],
         )

@@ -34,6 +34,6 @@ def demo_video(instructor: User) -> int | None:
             return None
         with path.open("rb") as handle:
             asset = video_upload(
-                owner=instructor, title=DEMO_VIDEO_TITLE, file=File(handle, "demo.mp4")
+                actor=instructor, title=DEMO_VIDEO_TITLE, file=File(handle, "demo.mp4")
             )
     return asset.pk

@@ -147,7 +147,7 @@ def course_publish(*, actor: User, course: CoursePage) -> CoursePage:
         # The moderator rule was checked above (admins moderate, whatever their
         # Wagtail groups); Wagtail would otherwise ask for its own publish permission.
         course.get_latest_revision().publish(user=actor, skip_permission_checks=True)
-    course_modules_publish(course=course, user=actor)
+    course_modules_publish(course=course, actor=actor)
     audit_log_record(
         action="course.published",
         user=actor,
@@ -157,7 +157,7 @@ def course_publish(*, actor: User, course: CoursePage) -> CoursePage:
     return CoursePage.objects.get(pk=course.pk)
 
 
-def course_modules_publish(*, course: CoursePage, user: User | None) -> int:
+def course_modules_publish(*, course: CoursePage, actor: User | None) -> int:
     """A course is reviewed as a whole: when it is published, its draft modules (not
     under a review of their own) go live with it. Returns how many were published."""
     published = 0
@@ -166,7 +166,7 @@ def course_modules_publish(*, course: CoursePage, user: User | None) -> int:
     ):
         revision = module.get_latest_revision()
         if revision is not None and not module.workflow_in_progress:
-            revision.publish(user=user, skip_permission_checks=True)
+            revision.publish(user=actor, skip_permission_checks=True)
             published += 1
     return published
 

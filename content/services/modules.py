@@ -26,7 +26,7 @@ MODULE_FIELDS = (
 )
 
 
-def module_body_stream(body, *, video_id: int | None = None) -> list:
+def module_body_stream(*, body: object, video_id: int | None = None) -> list:
     """API input for a module body: plain text (paragraphs) or a list of StreamField
     blocks ``[{"type": "rich_text", "value": "<p>…</p>"}, …]``, validated strictly.
     A ``video_id`` (checked by the caller) becomes a ``video`` block in front."""
@@ -85,7 +85,7 @@ def module_create(*, actor: User, course: CoursePage, data: dict) -> ModulePage:
         duration=data.get("duration", 0),
         is_mandatory=data.get("is_mandatory", True),
         is_free_preview=data.get("is_free_preview", False),
-        body=module_body_stream(data.get("body"), video_id=data.get("video_id")),
+        body=module_body_stream(body=data.get("body"), video_id=data.get("video_id")),
     )
     refusal = module_documents_refusal(
         body=module.body, instructor_id=course.instructor_id

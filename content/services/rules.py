@@ -10,7 +10,7 @@ from ..models import CoursePage
 
 
 def _require_manager(user, course: CoursePage) -> None:
-    if not is_course_manager(user, course):
+    if not is_course_manager(user=user, course=course):
         raise PermissionDenied("Only the course's instructor or an admin may do this.")
 
 

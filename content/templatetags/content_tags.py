@@ -85,10 +85,10 @@ def video_player(context, value) -> dict:
     return {
         "state": "playable",
         "video": asset,
-        "playlist_url": video_file_url(asset, "master.m3u8"),
-        "poster_url": video_file_url(asset, "poster.jpg"),
+        "playlist_url": video_file_url(video=asset, name="master.m3u8"),
+        "poster_url": video_file_url(video=asset, name="poster.jpg"),
         "captions": [
-            {"language": c.language, "label": c.label, "url": caption_url(c)}
+            {"language": c.language, "label": c.label, "url": caption_url(caption=c)}
             for c in asset.captions.all()
         ],
     }

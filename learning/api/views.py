@@ -119,7 +119,7 @@ class CertificateOutput(serializers.Serializer):
         return certificate.revoked_at is not None
 
     def get_verification_url(self, certificate) -> str:
-        return verification_url(certificate)
+        return verification_url(certificate=certificate)
 
     def get_download_url(self, certificate) -> str:
         return f"/api/v1/certificates/{certificate.pk}/download"
@@ -182,7 +182,7 @@ class EnrollView(APIView):
     @extend_schema(request=None, responses={201: EnrollmentOutput}, tags=["learning"])
     def post(self, request, course_id, *args, **kwargs):
         enrollment = services.enrollment_create(
-            user=request.user, course_id=int(course_id)
+            actor=request.user, course_id=int(course_id)
         )
         return Response(_enrollment_data(enrollment), status=status.HTTP_201_CREATED)
 
@@ -254,7 +254,7 @@ class ModuleProgressView(APIView):
         data = ProgressInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.module_progress_record(
-            user=request.user,
+            actor=request.user,
             course_id=int(course_id),
             module_id=int(module_id),
             **data.validated_data,
@@ -319,7 +319,7 @@ class CertificateDownloadView(APIView):
         certificate = selectors.certificate_get_downloadable(
             actor=request.user, certificate_id=int(certificate_id)
         )
-        return certificate_pdf_response(certificate)
+        return certificate_pdf_response(certificate=certificate)
 
 
 class CertificateVerifyView(APIView):

@@ -52,7 +52,7 @@ def _verification_hash(number: str, user_id: int, course_id: int, issued_at) -> 
     return salted_hmac("learning.certificate", message, algorithm="sha256").hexdigest()
 
 
-def verification_url(certificate: Certificate) -> str:
+def verification_url(*, certificate: Certificate) -> str:
     return f"{settings.WAGTAILADMIN_BASE_URL}/certificates/verify/{certificate.number}/"
 
 
@@ -222,7 +222,7 @@ def _register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
+def certificate_pdf(*, certificate: Certificate) -> bytes:
     """A landscape A4 certificate: organization, holder, course, date, number and a QR
     code of the public verification URL. Fonts are embedded (DejaVu) so any name in
     Latin, Greek or Cyrillic script renders."""
@@ -263,7 +263,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         issued += f" · valid until {certificate.expires_at:%d %B %Y}"
     pdf.drawString(70, 110, issued)
     pdf.drawString(70, 92, f"Certificate number {certificate.number}")
-    url = verification_url(certificate)
+    url = verification_url(certificate=certificate)
     pdf.setFont(FONT, 9)
     pdf.drawString(70, 74, f"Verify at {url}")
 
@@ -282,22 +282,22 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     return buffer.getvalue()
 
 
-def certificate_pdf_store(certificate: Certificate) -> Certificate:
+def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
     """Render and keep the PDF (idempotent: an existing file is kept)."""
     if certificate.pdf:
         return certificate
     certificate.pdf.save(
         f"{certificate.number}.pdf",
-        ContentFile(certificate_pdf(certificate)),
+        ContentFile(certificate_pdf(certificate=certificate)),
         save=False,
     )
     Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return certificate
 
 
-def certificate_pdf_response(certificate: Certificate) -> FileResponse:
+def certificate_pdf_response(*, certificate: Certificate) -> FileResponse:
     """The stored PDF (rendered now if the task has not run yet) as a download."""
-    certificate = certificate_pdf_store(certificate)
+    certificate = certificate_pdf_store(certificate=certificate)
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,

@@ -80,12 +80,13 @@ def enrollment_lock(*, user_id: int, course_id: int) -> Enrollment | None:
 @transaction.atomic
 def enrollment_create(
     *,
-    user: User,
+    actor: User,
     course_id: int,
+    user: User | None = None,
     source: str = EnrollmentSource.SELF,
-    actor: User | None = None,
 ) -> Enrollment:
-    """Enroll ``user`` in a live, non-archived course.
+    """Enroll ``user`` (by default the ``actor`` themself) in a live, non-archived
+    course.
 
     Errors: ``NotFound`` (missing, draft or archived course), ``ALREADY_ENROLLED``,
     ``COURSE_FULL`` (capacity reached; the course row is locked so racing requests
@@ -93,7 +94,7 @@ def enrollment_create(
     ``PAYMENT_REQUIRED`` (a paid course needs a payment, corporate or admin source).
     ``actor`` is who asked: the learner, or an admin enrolling someone.
     """
-    actor = actor or user
+    user = user or actor
     by_admin = is_admin(actor)
     if source == EnrollmentSource.ADMIN and not by_admin:
         raise PermissionDenied("Only administrators may enroll others.")

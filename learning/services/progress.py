@@ -60,7 +60,7 @@ def _active_enrollment_for_update(user: User, course_id: int) -> Enrollment:
     raise NotFound("Course not found.")
 
 
-def course_requirement_ids(course: CoursePage) -> list[int]:
+def course_requirement_ids(*, course: CoursePage) -> list[int]:
     """The live modules that count towards completion: the mandatory ones (all of
     them if none is marked mandatory)."""
     modules = ModulePage.objects.child_of(course).live()
@@ -69,7 +69,7 @@ def course_requirement_ids(course: CoursePage) -> list[int]:
 
 
 def _recompute(enrollment: Enrollment) -> Decimal:
-    required = course_requirement_ids(enrollment.course)
+    required = course_requirement_ids(course=enrollment.course)
     if not required:
         return Decimal("0")
     done = ModuleProgress.objects.filter(
@@ -111,12 +111,12 @@ def _touch_session(user: User, course: CoursePage, seconds: int, now) -> None:
 @transaction.atomic
 def module_progress_record(
     *,
-    user: User,
+    actor: User,
     course_id: int,
     module_id: int,
     completed: bool | None = None,
-    time_spent=None,
-    last_position=None,
+    time_spent: object = None,
+    last_position: object = None,
 ) -> ProgressResult:
     """Record a learner's activity on one module: add ``time_spent`` seconds, set the
     video ``last_position``, mark complete (or not). Recomputes the course percentage
@@ -130,7 +130,7 @@ def module_progress_record(
     seconds = _validated_seconds(time_spent, "time_spent", MAX_SECONDS_PER_UPDATE) or 0
     position = _validated_seconds(last_position, "last_position", MAX_POSITION_SECONDS)
 
-    enrollment = _active_enrollment_for_update(user, course_id)
+    enrollment = _active_enrollment_for_update(actor, course_id)
     course = enrollment.course
     module = ModulePage.objects.child_of(course).live().filter(pk=module_id).first()
     if module is None:
@@ -138,13 +138,13 @@ def module_progress_record(
     if completed:
         # Rules other apps add (a required assessment) without this app importing
         # them.
-        reason = completion_refusal(user=user, module=module)
+        reason = completion_refusal(user=actor, module=module)
         if reason:
             raise Conflict(reason, code="COMPLETION_REQUIRES_ASSESSMENT")
 
     now = timezone.now()
     progress, _ = ModuleProgress.objects.get_or_create(
-        user=user, module=module, defaults={"course": course}
+        user=actor, module=module, defaults={"course": course}
     )
     progress.time_spent += seconds
     if position is not None:

@@ -29,7 +29,7 @@ GUARDED_FIELDS = ("password", "role", "is_active")
 
 
 def _meta(request) -> dict:
-    return request_metadata(request) if request is not None else {}
+    return request_metadata(request=request) if request is not None else {}
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.audit_web_login")

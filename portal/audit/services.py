@@ -53,8 +53,11 @@ from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -72,7 +75,7 @@ NUL_REPLACEMENT = "\ufffd"
 def audit_log_record(
     *,
     action: str,
-    user=None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     resource_type: str = "",
     resource_id: Any = None,
     ip_address: str | None = None,
@@ -147,10 +150,10 @@ def audit_log_record(
     return entry
 
 
-def request_metadata(request) -> dict[str, str | None]:
+def request_metadata(*, request: HttpRequest) -> dict[str, str | None]:
     """The client's IP address (``portal.proxies.client_ip``: X-Forwarded-For only
     from a trusted proxy) and User-Agent of a Django or DRF request, ready to pass to
-    ``audit_log_record(**request_metadata(request), ...)``."""
+    ``audit_log_record(**request_metadata(request=request), ...)``."""
     return {
         "ip_address": client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],

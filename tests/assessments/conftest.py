@@ -55,7 +55,7 @@ RIGHT = {"q1": 1, "q2": [3, 1], "q3": False, "q4": "  wIRESHARK ", "q5": 32.5}
 @pytest.fixture
 def learner(course):
     user = UserFactory()
-    enrollment_create(user=user, course_id=course.pk)
+    enrollment_create(actor=user, course_id=course.pk)
     return user
 
 

@@ -597,10 +597,10 @@ class TestScoping:
         few, _ = listing_queries()
         learners = [UserFactory() for _ in range(3)]
         for user in learners:
-            enrollment_create(user=user, course_id=course.pk)
+            enrollment_create(actor=user, course_id=course.pk)
         answers = {"q1": 1, "q2": [1, 3], "q3": False, "q4": "tcpdump", "q5": 32}
-        attempt_submit(user=learners[0], assessment_id=first.pk, answers=answers)
-        attempt_submit(user=learners[1], assessment_id=first.pk, answers={"q1": 0})
+        attempt_submit(actor=learners[0], assessment_id=first.pk, answers=answers)
+        attempt_submit(actor=learners[1], assessment_id=first.pk, answers={"q1": 0})
         for n in range(4):
             make_assessment(title=f"More {n}")
 
@@ -622,7 +622,7 @@ class TestRetire:
         self, as_instructor, learner, make_assessment
     ):
         assessment = make_assessment()
-        attempt_submit(user=learner, assessment_id=assessment.pk, answers={"q1": 1})
+        attempt_submit(actor=learner, assessment_id=assessment.pk, answers={"q1": 1})
         delete_url = reverse("assessments:delete", args=[assessment.pk])
         retire_url = reverse("assessments:retire", args=[assessment.pk])
 

@@ -43,9 +43,9 @@ def essay_assessment(make_assessment):
 
 def submitted(course, assessment):
     user = UserFactory()
-    enrollment_create(user=user, course_id=course.pk)
+    enrollment_create(actor=user, course_id=course.pk)
     return attempt_submit(
-        user=user, assessment_id=assessment.pk, answers={"q1": 1, "e1": ESSAY_ANSWER}
+        actor=user, assessment_id=assessment.pk, answers={"q1": 1, "e1": ESSAY_ANSWER}
     )
 
 

@@ -29,7 +29,7 @@ def results_url(assessment) -> str:
 
 def enrolled(course):
     user = UserFactory()
-    enrollment_create(user=user, course_id=course.pk)
+    enrollment_create(actor=user, course_id=course.pk)
     return user
 
 
@@ -46,16 +46,16 @@ class TestResults:
     def test_overall_and_per_question_numbers(self, client, instructor, course, quiz):
         # Right on everything (4/4 points): passes.
         attempt_submit(
-            user=enrolled(course),
+            actor=enrolled(course),
             assessment_id=quiz.pk,
             answers={"q1": 1, "q2": [1, 3], "q3": False},
         )
         # q1 right, q2 wrong, q3 unanswered (1/4 points): fails.
         attempt_submit(
-            user=enrolled(course), assessment_id=quiz.pk, answers={"q1": 1, "q2": [0]}
+            actor=enrolled(course), assessment_id=quiz.pk, answers={"q1": 1, "q2": [0]}
         )
         # Started, not submitted: not counted.
-        attempt_start(user=enrolled(course), assessment_id=quiz.pk)
+        attempt_start(actor=enrolled(course), assessment_id=quiz.pk)
         client.force_login(instructor)
 
         response = client.get(results_url(quiz))
@@ -87,12 +87,12 @@ class TestResults:
     ):
         assessment = make_assessment(questions=WITH_ESSAY, passing_score=50)
         graded = attempt_submit(
-            user=enrolled(course),
+            actor=enrolled(course),
             assessment_id=assessment.pk,
             answers={"q1": 1, "e1": "Handshake, then symmetric keys."},
         )
         attempt_submit(
-            user=enrolled(course), assessment_id=assessment.pk, answers={"e1": "?"}
+            actor=enrolled(course), assessment_id=assessment.pk, answers={"e1": "?"}
         )
         attempt_grade_manual(
             actor=instructor,
@@ -122,11 +122,11 @@ class TestResults:
                 assert client.get(results_url(quiz)).status_code == 200
             return len(captured)
 
-        attempt_submit(user=enrolled(course), assessment_id=quiz.pk, answers={"q1": 1})
+        attempt_submit(actor=enrolled(course), assessment_id=quiz.pk, answers={"q1": 1})
         one = queries()
         for _ in range(6):
             attempt_submit(
-                user=enrolled(course), assessment_id=quiz.pk, answers={"q3": False}
+                actor=enrolled(course), assessment_id=quiz.pk, answers={"q3": False}
             )
         assert Attempt.objects.filter(status=AttemptStatus.GRADED).count() == 7
 

@@ -266,7 +266,7 @@ class TestUpdate:
 
 def client_for_learner(assessment):
     user = UserFactory()
-    enrollment_create(user=user, course_id=assessment.course_id)
+    enrollment_create(actor=user, course_id=assessment.course_id)
     return client_for(user)
 
 
@@ -444,7 +444,7 @@ class TestArchive:
             required_for_completion=True,
         )
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         client = client_for(learner)
         url = f"/api/v1/courses/{course.pk}/modules/{final.pk}/progress"
         refused = client.post(url, {"completed": True}, format="json")
@@ -463,7 +463,7 @@ class TestList:
         first = make_assessment(title="First")
         second = make_assessment(title="Second", max_attempts=1)
         retired = make_assessment(title="Retired")
-        attempt_submit(user=learner, assessment_id=second.pk, answers={"q1": 1})
+        attempt_submit(actor=learner, assessment_id=second.pk, answers={"q1": 1})
         owner.delete(detail_url(retired))
         response = learner_client.get(self.url(course))
         assert response.status_code == 200
@@ -510,12 +510,12 @@ class TestList:
         self, make_assessment, learner_client, learner, course
     ):
         assessment = make_assessment()
-        attempt_submit(user=learner, assessment_id=assessment.pk, answers={"q1": 1})
+        attempt_submit(actor=learner, assessment_id=assessment.pk, answers={"q1": 1})
         with CaptureQueriesContext(connection) as one:
             assert learner_client.get(self.url(course)).status_code == 200
         for i in range(5):
             other = make_assessment(title=f"Quiz {i}")
-            attempt_submit(user=learner, assessment_id=other.pk, answers={"q1": 0})
+            attempt_submit(actor=learner, assessment_id=other.pk, answers={"q1": 0})
         with CaptureQueriesContext(connection) as many:
             response = learner_client.get(self.url(course))
         assert len(response.json()["data"]) == 6

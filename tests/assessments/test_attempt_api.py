@@ -347,9 +347,9 @@ class TestCompletion:
             required_for_completion=True,
         )
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         module_progress_record(
-            user=learner, course_id=course.pk, module_id=intro.pk, completed=True
+            actor=learner, course_id=course.pk, module_id=intro.pk, completed=True
         )
         signed_in(api_client, learner)
         url = f"/api/v1/courses/{course.pk}/modules/{final.pk}/progress"
@@ -383,7 +383,7 @@ class TestResults:
         attempt = Attempt.objects.get()
 
         other = UserFactory()
-        enrollment_create(user=other, course_id=course.pk)
+        enrollment_create(actor=other, course_id=course.pk)
         other_client = APIClient()
         signed_in(other_client, other)
         results = other_client.get(f"/api/v1/assessments/{assessment.pk}/results")
@@ -404,7 +404,7 @@ class TestResults:
         submit(learner_client, assessment, RIGHT)
         for _ in range(2):
             user = UserFactory()
-            enrollment_create(user=user, course_id=course.pk)
+            enrollment_create(actor=user, course_id=course.pk)
             client = APIClient()
             signed_in(client, user)
             submit(client, assessment, {"q1": 0})
@@ -427,10 +427,10 @@ class TestResults:
         assessment = make_assessment()
         for _ in range(4):
             user = UserFactory()
-            enrollment_create(user=user, course_id=course.pk)
+            enrollment_create(actor=user, course_id=course.pk)
             from assessments.services import attempt_submit
 
-            attempt_submit(user=user, assessment_id=assessment.pk, answers=RIGHT)
+            attempt_submit(actor=user, assessment_id=assessment.pk, answers=RIGHT)
         signed_in(api_client, instructor)
         with django_assert_max_num_queries(9):
             response = api_client.get(f"/api/v1/assessments/{assessment.pk}/results")

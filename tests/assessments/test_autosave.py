@@ -115,7 +115,7 @@ class TestAutosave:
     def test_other_learner_gets_404(self, course, started):
         _, attempt_id = started
         other = UserFactory()
-        enrollment_create(user=other, course_id=course.pk)
+        enrollment_create(actor=other, course_id=course.pk)
         client = APIClient()
         signed_in(client, other)
         response = save(client, attempt_id, {"q1": 1})

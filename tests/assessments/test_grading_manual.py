@@ -55,7 +55,7 @@ def essay_assessment(make_assessment):
 @pytest.fixture
 def pending(essay_assessment, learner):
     return attempt_submit(
-        user=learner, assessment_id=essay_assessment.pk, answers=ANSWERS
+        actor=learner, assessment_id=essay_assessment.pk, answers=ANSWERS
     )
 
 
@@ -187,7 +187,7 @@ class TestGradeService:
     def test_attempt_without_essays_is_409(self, make_assessment, learner, instructor):
         assessment = make_assessment(questions=[QUESTIONS[0]])
         attempt = attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers={"q1": 1}
+            actor=learner, assessment_id=assessment.pk, answers={"q1": 1}
         )
         with pytest.raises(Conflict):
             attempt_grade_manual(actor=instructor, attempt_id=attempt.pk, grades={})
@@ -228,13 +228,13 @@ class TestCompletionChain:
             required_for_completion=True,
         )
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         with django_capture_on_commit_callbacks(execute=True):
             module_progress_record(
-                user=learner, course_id=course.pk, module_id=intro.pk, completed=True
+                actor=learner, course_id=course.pk, module_id=intro.pk, completed=True
             )
             attempt = attempt_submit(
-                user=learner, assessment_id=assessment.pk, answers=ANSWERS
+                actor=learner, assessment_id=assessment.pk, answers=ANSWERS
             )
         assert attempt.status == AttemptStatus.PENDING_REVIEW
         enrollment = Enrollment.objects.get(user=learner, course=course)
@@ -265,9 +265,9 @@ class TestCompletionChain:
             required_for_completion=True,
         )
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         attempt = attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers=ANSWERS
+            actor=learner, assessment_id=assessment.pk, answers=ANSWERS
         )
         attempt_grade_manual(
             actor=instructor, attempt_id=attempt.pk, grades=full(e1=1, e2=1)
@@ -347,9 +347,9 @@ class TestGradeApi:
 class TestQueue:
     def submit_as_new_learner(self, course, assessment, when):
         user = UserFactory(first_name="Ada", last_name=f"L{when}")
-        enrollment_create(user=user, course_id=course.pk)
+        enrollment_create(actor=user, course_id=course.pk)
         attempt = attempt_submit(
-            user=user, assessment_id=assessment.pk, answers=ANSWERS
+            actor=user, assessment_id=assessment.pk, answers=ANSWERS
         )
         Attempt.objects.filter(pk=attempt.pk).update(
             submitted_at=timezone.now() - timedelta(hours=when)
@@ -449,7 +449,9 @@ class TestSubmitAudit:
         self, make_assessment, learner, learner_client
     ):
         quiz = make_assessment(questions=[QUESTIONS[0]], max_attempts=2)
-        attempt = attempt_submit(user=learner, assessment_id=quiz.pk, answers={"q1": 1})
+        attempt = attempt_submit(
+            actor=learner, assessment_id=quiz.pk, answers={"q1": 1}
+        )
         entry = AuditLog.objects.get(
             action="assessment.attempt_submitted", resource_id=str(attempt.pk)
         )
@@ -482,7 +484,7 @@ class TestSubmitAudit:
     def test_refused_submission_is_not_audited(self, make_assessment, learner):
         quiz = make_assessment(questions=[QUESTIONS[0]])
         with pytest.raises(InvalidInput):
-            attempt_submit(user=learner, assessment_id=quiz.pk, answers={"q1": "x"})
+            attempt_submit(actor=learner, assessment_id=quiz.pk, answers={"q1": "x"})
         assert not AuditLog.objects.filter(
             action="assessment.attempt_submitted"
         ).exists()

@@ -45,7 +45,7 @@ class TestFlagThrottle:
         assert submit(learner_client, other_lab, {"f1": "x"}).status_code == 201
         # ... and so has another learner on the same assessment.
         other = UserFactory()
-        enrollment_create(user=other, course_id=course.pk)
+        enrollment_create(actor=other, course_id=course.pk)
         client = APIClient()
         signed_in(client, other)
         assert submit(client, lab, {"f1": "y"}).status_code == 201

@@ -489,7 +489,7 @@ class TestEvents:
     def test_another_learner_gets_404(self, learner_client, exam, course):
         attempt_id, token = started(learner_client, exam)
         other = UserFactory()
-        enrollment_create(user=other, course_id=course.pk)
+        enrollment_create(actor=other, course_id=course.pk)
         client = APIClient()
         signed_in(client, other)
 
@@ -574,7 +574,7 @@ def more_attempts(exam, course, count):
     """``count`` more learners with a flagged attempt and events each."""
     for _ in range(count):
         user = UserFactory()
-        enrollment_create(user=user, course_id=course.pk)
+        enrollment_create(actor=user, course_id=course.pk)
         attempt = proctoring_start(user, exam)
         ProctorEvent.objects.bulk_create(
             ProctorEvent(attempt=attempt, kind=kind, occurred_at=timezone.now())
@@ -586,7 +586,7 @@ def more_attempts(exam, course, count):
 def proctoring_start(user, exam) -> Attempt:
     from assessments.services import attempt_start
 
-    return attempt_start(user=user, assessment_id=exam.pk).attempt
+    return attempt_start(actor=user, assessment_id=exam.pk).attempt
 
 
 class TestReviewList:
@@ -620,7 +620,7 @@ class TestReviewList:
 
     def test_flagged_filter(self, staff, instructor, flagged_attempt, exam, course):
         other = UserFactory()
-        enrollment_create(user=other, course_id=course.pk)
+        enrollment_create(actor=other, course_id=course.pk)
         proctoring_start(other, exam)
         signed_in(staff, instructor)
 
@@ -807,7 +807,7 @@ class TestInvalidate:
         signed_in(staff, make_instructor())
         assert self.invalidate(staff, attempt).status_code == 404
         classmate = UserFactory()
-        enrollment_create(user=classmate, course_id=course.pk)
+        enrollment_create(actor=classmate, course_id=course.pk)
         signed_in(staff, classmate)
         assert self.invalidate(staff, attempt).status_code == 404
         assert Attempt.objects.get(pk=attempt.pk).status == AttemptStatus.IN_PROGRESS

@@ -49,8 +49,8 @@ def web(home_page):
 def flag_more(exam, course, count):
     for _ in range(count):
         user = UserFactory()
-        enrollment_create(user=user, course_id=course.pk)
-        attempt = attempt_start(user=user, assessment_id=exam.pk).attempt
+        enrollment_create(actor=user, course_id=course.pk)
+        attempt = attempt_start(actor=user, assessment_id=exam.pk).attempt
         ProctorEvent.objects.bulk_create(
             ProctorEvent(attempt=attempt, kind=kind, occurred_at=timezone.now())
             for kind in ("copy", "focus_lost")
@@ -63,8 +63,8 @@ class TestReviewScreen:
         self, web, instructor, flagged, learner, exam, course
     ):
         unflagged_user = UserFactory()
-        enrollment_create(user=unflagged_user, course_id=course.pk)
-        attempt_start(user=unflagged_user, assessment_id=exam.pk)
+        enrollment_create(actor=unflagged_user, course_id=course.pk)
+        attempt_start(actor=unflagged_user, assessment_id=exam.pk)
         web.force_login(instructor)
 
         dashboard = web.get("/cms/")
@@ -175,7 +175,7 @@ class TestReviewScreen:
     ):
         other_course = make_course(title="Forensics")
         other_learner = UserFactory()
-        enrollment_create(user=other_learner, course_id=other_course.pk)
+        enrollment_create(actor=other_learner, course_id=other_course.pk)
         from assessments.services import assessment_create
 
         from .conftest import QUESTIONS
@@ -189,7 +189,7 @@ class TestReviewScreen:
             passing_score=50,
         )
         other_attempt = attempt_start(
-            user=other_learner, assessment_id=other_exam.pk
+            actor=other_learner, assessment_id=other_exam.pk
         ).attempt
         Attempt.objects.filter(pk=other_attempt.pk).update(flagged=True)
         web.force_login(admin_user)

@@ -69,7 +69,7 @@ class TestRacingSessions:
         }
         assert Attempt.objects.filter(assessment=exam).count() == 1
         session = ProctorSession.objects.get()
-        assert session.token_hash == proctoring.token_hash(token)
+        assert session.token_hash == proctoring.token_hash(token=token)
         assert (
             ProctorEvent.objects.filter(kind="second_session_refused").count()
             == THREADS - 1

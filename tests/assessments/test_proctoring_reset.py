@@ -182,7 +182,7 @@ class TestAccess:
         assert outsider.status_code == 404
         assert code(outsider) == "NOT_FOUND"
         classmate = UserFactory()
-        enrollment_create(user=classmate, course_id=course.pk)
+        enrollment_create(actor=classmate, course_id=course.pk)
         signed_in(staff, classmate)
         assert reset(staff, attempt_id).status_code == 404
         assert reset(APIClient(), attempt_id).status_code == 401

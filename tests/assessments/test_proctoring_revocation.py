@@ -53,7 +53,7 @@ def staff(instructor):
 @pytest.fixture
 def intro_done(learner, course):
     module_progress_record(
-        user=learner,
+        actor=learner,
         course_id=course.pk,
         module_id=modules(course)["Intro"].pk,
         completed=True,
@@ -144,7 +144,7 @@ class TestInvalidationRevokes:
         # The module cannot be completed by hand: the exam must be passed again.
         with pytest.raises(Conflict) as caught:
             module_progress_record(
-                user=learner,
+                actor=learner,
                 course_id=course.pk,
                 module_id=modules(course)["Firewalls"].pk,
                 completed=True,
@@ -223,7 +223,7 @@ class TestInvalidationRevokes:
     ):
         exam = make_exam(make_assessment, module_id=modules(course)["Firewalls"].pk)
         module_progress_record(
-            user=learner,
+            actor=learner,
             course_id=course.pk,
             module_id=modules(course)["Firewalls"].pk,
             completed=True,
@@ -294,7 +294,7 @@ class TestRegradeRevokes:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             attempt = attempt_submit(
-                user=learner, assessment_id=required_essay.pk, answers=ANSWERS
+                actor=learner, assessment_id=required_essay.pk, answers=ANSWERS
             )
             attempt_grade_manual(actor=instructor, attempt_id=attempt.pk, grades=full())
         certificate = Certificate.objects.get(user=learner)
@@ -327,11 +327,11 @@ class TestRegradeRevokes:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             first = attempt_submit(
-                user=learner, assessment_id=required_essay.pk, answers=ANSWERS
+                actor=learner, assessment_id=required_essay.pk, answers=ANSWERS
             )
             attempt_grade_manual(actor=instructor, attempt_id=first.pk, grades=full())
             second = attempt_submit(
-                user=learner, assessment_id=required_essay.pk, answers=ANSWERS
+                actor=learner, assessment_id=required_essay.pk, answers=ANSWERS
             )
             attempt_grade_manual(actor=instructor, attempt_id=second.pk, grades=full())
 

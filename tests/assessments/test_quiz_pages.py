@@ -55,7 +55,7 @@ def page(response) -> str:
 
 
 def start(user, assessment) -> Attempt:
-    return services.attempt_start(user=user, assessment_id=assessment.pk).attempt
+    return services.attempt_start(actor=user, assessment_id=assessment.pk).attempt
 
 
 def first_module(course) -> ModulePage:
@@ -185,7 +185,7 @@ class TestTakePage:
         assessment = make_assessment(questions=[*QUESTIONS, ESSAY], time_limit=30)
         attempt = start(learner, assessment)
         services.attempt_autosave(
-            user=learner,
+            actor=learner,
             attempt_id=attempt.pk,
             answers={
                 "q1": 2,
@@ -218,10 +218,10 @@ class TestTakePage:
         assessment = make_assessment(time_limit=30)
         attempt = start(learner, assessment)
         services.attempt_autosave(
-            user=learner, attempt_id=attempt.pk, answers={"q4": "secret-of-learner"}
+            actor=learner, attempt_id=attempt.pk, answers={"q4": "secret-of-learner"}
         )
         other = UserFactory()
-        enrollment_create(user=other, course_id=course.pk)
+        enrollment_create(actor=other, course_id=course.pk)
         client.force_login(other)
         content = page(client.get(take_url(assessment)))
         assert "secret-of-learner" not in content
@@ -231,7 +231,7 @@ class TestTakePage:
     def test_no_attempts_left(self, client, make_assessment, learner):
         assessment = make_assessment(max_attempts=1)
         services.attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers=RIGHT
+            actor=learner, assessment_id=assessment.pk, answers=RIGHT
         )
         client.force_login(learner)
         content = page(client.get(take_url(assessment)))
@@ -285,13 +285,13 @@ class TestTakePage:
     ):
         assessment = make_assessment(max_attempts=10)
         client.force_login(learner)
-        services.attempt_submit(user=learner, assessment_id=assessment.pk, answers={})
+        services.attempt_submit(actor=learner, assessment_id=assessment.pk, answers={})
         client.get(take_url(assessment))  # warm caches (site, session)
         with CaptureQueriesContext(connection) as one:
             page(client.get(take_url(assessment)))
         for _ in range(5):
             services.attempt_submit(
-                user=learner, assessment_id=assessment.pk, answers={}
+                actor=learner, assessment_id=assessment.pk, answers={}
             )
         with CaptureQueriesContext(connection) as many:
             content = page(client.get(take_url(assessment)))
@@ -304,7 +304,7 @@ class TestResultPage:
         assessment = make_assessment()
         answers = {**RIGHT, "q1": 0, "q6": "FLAG{wrong}"}
         attempt = services.attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers=answers
+            actor=learner, assessment_id=assessment.pk, answers=answers
         )
         client.force_login(learner)
         content = page(client.get(result_url(attempt)))
@@ -332,7 +332,7 @@ class TestResultPage:
     ):
         assessment = make_assessment(show_answers_after_submit=True)
         attempt = services.attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers={"q1": 0}
+            actor=learner, assessment_id=assessment.pk, answers={"q1": 0}
         )
         client.force_login(learner)
         content = page(client.get(result_url(attempt)))
@@ -349,7 +349,7 @@ class TestResultPage:
     def test_pending_essay(self, client, make_assessment, learner):
         assessment = make_assessment(questions=[QUESTIONS[0], ESSAY])
         attempt = services.attempt_submit(
-            user=learner,
+            actor=learner,
             assessment_id=assessment.pk,
             answers={"q1": 1, "e1": "Several layers."},
         )
@@ -369,7 +369,7 @@ class TestResultPage:
         )
         with pytest.raises(Exception, match="deadline"):
             services.attempt_submit(
-                user=learner, assessment_id=assessment.pk, answers=RIGHT
+                actor=learner, assessment_id=assessment.pk, answers=RIGHT
             )
         client.force_login(learner)
         content = page(client.get(result_url(attempt)))
@@ -392,10 +392,10 @@ class TestResultPage:
     ):
         assessment = make_assessment()
         attempt = services.attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers=RIGHT
+            actor=learner, assessment_id=assessment.pk, answers=RIGHT
         )
         other = UserFactory()
-        enrollment_create(user=other, course_id=course.pk)
+        enrollment_create(actor=other, course_id=course.pk)
         client.force_login(other)
         assert client.get(result_url(attempt)).status_code == 404
 
@@ -404,7 +404,7 @@ class TestResultPage:
     ):
         assessment = make_assessment()
         attempt = services.attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers=RIGHT
+            actor=learner, assessment_id=assessment.pk, answers=RIGHT
         )
         client.force_login(instructor)
         assert client.get(result_url(attempt)).status_code == 404
@@ -412,7 +412,7 @@ class TestResultPage:
     def test_anonymous_is_sent_to_sign_in(self, client, make_assessment, learner):
         assessment = make_assessment()
         attempt = services.attempt_submit(
-            user=learner, assessment_id=assessment.pk, answers=RIGHT
+            actor=learner, assessment_id=assessment.pk, answers=RIGHT
         )
         response = client.get(result_url(attempt))
         assert response.status_code == 302
@@ -427,7 +427,7 @@ class TestAssessmentLists:
         passed = make_assessment(title="Passed one", module_id=module.pk)
         fresh = make_assessment(title="Fresh one", module_id=module.pk, time_limit=15)
         make_assessment(title="Course-level one")
-        services.attempt_submit(user=learner, assessment_id=passed.pk, answers=RIGHT)
+        services.attempt_submit(actor=learner, assessment_id=passed.pk, answers=RIGHT)
         client.force_login(learner)
         content = page(client.get(module.url))
         assert "Check your knowledge" in content
@@ -450,7 +450,7 @@ class TestAssessmentLists:
         running = make_assessment(
             title="Running one", module_id=module.pk, time_limit=15
         )
-        services.attempt_submit(user=learner, assessment_id=failed.pk, answers={})
+        services.attempt_submit(actor=learner, assessment_id=failed.pk, answers={})
         start(learner, running)
         client.force_login(learner)
         content = page(client.get(module.url))
@@ -487,14 +487,14 @@ class TestAssessmentLists:
     ):
         module = first_module(course)
         first = make_assessment(title="Quiz 0", module_id=module.pk)
-        services.attempt_submit(user=learner, assessment_id=first.pk, answers=RIGHT)
+        services.attempt_submit(actor=learner, assessment_id=first.pk, answers=RIGHT)
         client.force_login(learner)
         page(client.get(module.url))  # warm caches
         with CaptureQueriesContext(connection) as one:
             page(client.get(module.url))
         for number in range(1, 5):
             extra = make_assessment(title=f"Quiz {number}", module_id=module.pk)
-            services.attempt_submit(user=learner, assessment_id=extra.pk, answers={})
+            services.attempt_submit(actor=learner, assessment_id=extra.pk, answers={})
         with CaptureQueriesContext(connection) as many:
             content = page(client.get(module.url))
         assert content.count('class="assessment-item ') == 5

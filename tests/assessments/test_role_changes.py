@@ -25,7 +25,7 @@ GRADE = {"grades": {"e1": {"points": 5}}}
 def essay_attempt(make_assessment, learner):
     assessment = make_assessment(questions=ESSAY)
     return attempt_submit(
-        user=learner, assessment_id=assessment.pk, answers={"e1": "Handshake."}
+        actor=learner, assessment_id=assessment.pk, answers={"e1": "Handshake."}
     )
 
 
@@ -91,7 +91,7 @@ class TestDemotedInstructor:
 class TestDeactivatedInstructor:
     def test_manages_nothing(self, admin_user, instructor, course):
         user_update(actor=admin_user, user=instructor, data={"is_active": False})
-        assert not is_course_manager(instructor, course)
+        assert not is_course_manager(user=instructor, course=course)
         with pytest.raises(PermissionDenied):
             course_archive(actor=instructor, course=course)
         with pytest.raises(PermissionDenied):

@@ -402,7 +402,7 @@ def test_the_service_cleans_rich_text_whoever_calls_it():
     from content.services import module_body_stream
 
     stream = module_body_stream(
-        [
+        body=[
             {
                 "type": "rich_text",
                 "value": '<p onclick="x()">Hi<script>alert(1)</script></p>',

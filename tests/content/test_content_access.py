@@ -72,7 +72,7 @@ class TestDocumentThroughAnotherCourse:
         )
         show(module, secret, publish_by=course_admin)
         assert ModulePage.objects.get(pk=module.pk).live
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
 
         assert fetch(course_instructor, secret).status_code == 404
         assert fetch(learner, secret).status_code == 404
@@ -87,7 +87,7 @@ class TestDocumentThroughAnotherCourse:
         course = course_factory(title="B's course")
         module = module_factory(course, title="Reading", kind="document")
         show(module, handout, publish_by=course_admin)
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         assert fetch(learner, handout).status_code == 200
 
 

@@ -69,7 +69,7 @@ class TestWhoMayDownload:
     def test_enrolled_learner_gets_the_bytes(self, document, course_with):
         course = course_with(document)
         learner = UserFactory(role=Role.STUDENT)
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         response = fetch(learner, document)
         assert response.status_code == 200
         assert streamed(response) == PDF
@@ -82,7 +82,7 @@ class TestWhoMayDownload:
     def test_enrolled_learner_gets_byte_ranges(self, document, course_with):
         course = course_with(document)
         learner = UserFactory(role=Role.STUDENT)
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         response = fetch(learner, document, Range="bytes=0-3")
         assert response.status_code == 206
         assert streamed(response) == b"%PDF"
@@ -94,7 +94,7 @@ class TestWhoMayDownload:
         settings.MEDIA_ACCEL_REDIRECT = True
         course = course_with(document)
         learner = UserFactory(role=Role.STUDENT)
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         response = fetch(learner, document)
         assert response.status_code == 200
         assert response["X-Accel-Redirect"] == f"/protected/{document.file.name}"
@@ -117,7 +117,7 @@ class TestWhoMayDownload:
     def test_cancelled_enrollment_loses_access(self, document, course_with):
         course = course_with(document)
         learner = UserFactory(role=Role.STUDENT)
-        enrollment = enrollment_create(user=learner, course_id=course.pk)
+        enrollment = enrollment_create(actor=learner, course_id=course.pk)
         assert fetch(learner, document).status_code == 200
         enrollment_cancel(enrollment=enrollment, actor=learner)
         assert fetch(learner, document).status_code == 404
@@ -152,7 +152,7 @@ class TestWhoMayDownload:
     def test_unpublished_module_stops_access(self, document, course_with, course_admin):
         course = course_with(document)
         learner = UserFactory(role=Role.STUDENT)
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         ModulePage.objects.child_of(course).get().unpublish(user=course_admin)
         assert fetch(learner, document).status_code == 404
 
@@ -181,7 +181,7 @@ class TestWhoMayDownload:
             document = make_document(owner=course_instructor)
             made = [course_with(document, title=f"C{i}") for i in range(courses)]
             learner = UserFactory(role=Role.STUDENT)
-            enrollment_create(user=learner, course_id=made[-1].pk)
+            enrollment_create(actor=learner, course_id=made[-1].pk)
             client = web(learner)
             from django.db import connection
             from django.test.utils import CaptureQueriesContext

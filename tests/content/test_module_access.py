@@ -87,7 +87,7 @@ class TestModuleBodyAccess:
 
     def test_enrolled_learner_reads_the_body(self, client, module, course):
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
         html = page(client, module, learner)
         assert SECRET in html
         assert LOCKED not in html
@@ -95,7 +95,7 @@ class TestModuleBodyAccess:
 
     def test_leaving_the_course_locks_the_body_again(self, client, module, course):
         learner = UserFactory()
-        enrollment = enrollment_create(user=learner, course_id=course.pk)
+        enrollment = enrollment_create(actor=learner, course_id=course.pk)
         enrollment_cancel(enrollment=enrollment, actor=learner)
         html = page(client, module, learner)
         assert SECRET not in html

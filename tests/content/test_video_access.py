@@ -39,7 +39,7 @@ class TestEnrolledLearners:
     ):
         assert VideoUsage.objects.filter(video=ready_video).count() == 1
         learner, stranger = UserFactory(), UserFactory()
-        enrollment = enrollment_create(user=learner, course_id=course_with_video.pk)
+        enrollment = enrollment_create(actor=learner, course_id=course_with_video.pk)
         response = master(client_as(learner), ready_video)
         assert response.status_code == 200
         assert b"#EXTM3U" in response.getvalue()
@@ -61,7 +61,7 @@ class TestEnrolledLearners:
         course_admin,
     ):
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course_with_video.pk)
+        enrollment_create(actor=learner, course_id=course_with_video.pk)
         module = VideoUsage.objects.get(video=ready_video).module
         module.unpublish(user=course_admin)
         assert not VideoUsage.objects.filter(video=ready_video).exists()
@@ -87,7 +87,7 @@ class TestEnrolledLearners:
         module.save_revision(user=other)
         course = course_publish(actor=course_admin, course=course)
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
 
         assert not VideoUsage.objects.filter(video=ready_video).exists()
         assert master(client_as(learner), ready_video).status_code == 404
@@ -100,7 +100,7 @@ class TestEnrolledLearners:
         django_assert_max_num_queries,
     ):
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course_with_video.pk)
+        enrollment_create(actor=learner, course_id=course_with_video.pk)
         client = client_as(learner)
         master(client, ready_video)  # warms the cached access answer
         with django_assert_max_num_queries(3):

@@ -43,7 +43,7 @@ def watchers(client_as, course_with_preview, ready_video):
     """Anonymous, a signed-in outsider and an enrolled learner, each with an access
     answer already cached (200)."""
     learner = UserFactory()
-    enrollment_create(user=learner, course_id=course_with_preview.pk)
+    enrollment_create(actor=learner, course_id=course_with_preview.pk)
     clients = {
         "anonymous": client_as(None),
         "outsider": client_as(UserFactory()),

@@ -246,7 +246,7 @@ class TestServing:
     ):
         post_caption(client_as(course_instructor), ready_video.pk, label='Eng "CC"')
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course_with_video.pk)
+        enrollment_create(actor=learner, course_id=course_with_video.pk)
         client = client_as(learner)
         base = f"/api/v1/videos/{ready_video.pk}/hls"
 
@@ -327,4 +327,4 @@ class TestLanguageTags:
         ],
     )
     def test_normalize(self, tag, expected):
-        assert language_tag_normalize(tag) == expected
+        assert language_tag_normalize(tag=tag) == expected

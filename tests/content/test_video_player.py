@@ -80,8 +80,8 @@ class TestAccessCacheFollowsEnrollment:
         self, client_as, ready_video, course_with_video
     ):
         staying, leaving = UserFactory(), UserFactory()
-        enrollment_create(user=staying, course_id=course_with_video.pk)
-        gone = enrollment_create(user=leaving, course_id=course_with_video.pk)
+        enrollment_create(actor=staying, course_id=course_with_video.pk)
+        gone = enrollment_create(actor=leaving, course_id=course_with_video.pk)
         from learning.services import enrollment_cancel
 
         enrollment_cancel(enrollment=gone, actor=leaving)
@@ -100,9 +100,9 @@ class TestPlayerMarkup:
             video=ready_video, language="de", label="Deutsch", file="x/de.vtt"
         )
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course_with_video.pk)
+        enrollment_create(actor=learner, course_id=course_with_video.pk)
         module_progress_record(
-            user=learner,
+            actor=learner,
             course_id=course_with_video.pk,
             module_id=module.pk,
             last_position=42,
@@ -170,7 +170,7 @@ class TestPlayerMarkup:
             module_factory(course, title="Watch", kind="video", body=body)
             course = course_publish(actor=course_admin, course=course)
             learner = UserFactory()
-            enrollment_create(user=learner, course_id=course.pk)
+            enrollment_create(actor=learner, course_id=course.pk)
             return learner, ModulePage.objects.child_of(course).get()
 
         def count(learner, module) -> int:

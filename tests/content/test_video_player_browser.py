@@ -65,7 +65,7 @@ def video_module(home_page, tmp_path, settings):
     )
     course = course_publish(actor=admin, course=course)
     learner = UserFactory(role=Role.STUDENT, email="lena@example.org")
-    enrollment_create(user=learner, course_id=course.pk)
+    enrollment_create(actor=learner, course_id=course.pk)
     return ModulePage.objects.child_of(course).get(), learner
 
 

@@ -82,7 +82,7 @@ class TestPreviewFiles:
         self, client_as, ready_video, course_with_video
     ):
         learner = UserFactory()
-        enrollment_create(user=learner, course_id=course_with_video.pk)
+        enrollment_create(actor=learner, course_id=course_with_video.pk)
         assert fetch(client_as(learner), ready_video).status_code == 200
 
     def test_turning_the_preview_off_ends_public_access_at_once(

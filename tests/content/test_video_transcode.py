@@ -40,7 +40,7 @@ def uploaded(course_instructor, media_root, clip):
     def make(**options) -> VideoAsset:
         path = clip(**options)
         return video_services.video_upload(
-            owner=course_instructor,
+            actor=course_instructor,
             title="Clip",
             file=SimpleUploadedFile("clip.mp4", path.read_bytes()),
         )
@@ -98,7 +98,7 @@ class TestRenditionLadder:
         ],
     )
     def test_never_upscaled_and_even(self, size, expected):
-        rungs = video_services.rendition_ladder(*size)
+        rungs = video_services.rendition_ladder(width=size[0], height=size[1])
         assert [(r.name, r.width, r.height) for r in rungs] == expected
 
 

@@ -62,7 +62,7 @@ def modules_of(course) -> list[ModulePage]:
 
 def record(user, course, module, **fields):
     return module_progress_record(
-        user=user, course_id=course.pk, module_id=module.pk, **fields
+        actor=user, course_id=course.pk, module_id=module.pk, **fields
     )
 
 
@@ -133,7 +133,7 @@ def world(course, instructor, admin_user):
     now = timezone.now()
 
     for learner in (s1, s2, s3, s5):
-        enrollment_create(user=learner, course_id=course.pk)
+        enrollment_create(actor=learner, course_id=course.pk)
     record(s1, course, intro, completed=True, time_spent=100)
     record(s1, course, firewalls, completed=True, time_spent=200)
     record(s2, course, intro, completed=True, time_spent=50)
@@ -153,9 +153,9 @@ def world(course, instructor, admin_user):
         ended_at=now - timedelta(days=3),
         time_spent=0,
     )
-    enrollment_create(user=s4, course_id=course_b.pk)
+    enrollment_create(actor=s4, course_id=course_b.pk)
     record(s4, course_b, recon, time_spent=30)
-    enrollment_create(user=s1, course_id=course_b.pk)
+    enrollment_create(actor=s1, course_id=course_b.pk)
 
     acme = Organization.objects.create(name="Acme", slug="acme")
     globex = Organization.objects.create(name="Globex", slug="globex")
@@ -457,7 +457,7 @@ class TestQueryCounts:
         def add(count, organization=None):
             for _ in range(count):
                 learner = UserFactory()
-                enrollment_create(user=learner, course_id=course.pk)
+                enrollment_create(actor=learner, course_id=course.pk)
                 record(learner, course, intro, completed=True, time_spent=60)
                 record(learner, course, firewalls, time_spent=15)
                 if organization is not None:

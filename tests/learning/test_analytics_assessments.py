@@ -56,7 +56,7 @@ def make(instructor, course, title, questions, **fields):
 
 def learner_of(course, **names):
     user = UserFactory(**names)
-    enrollment_create(user=user, course_id=course.pk)
+    enrollment_create(actor=user, course_id=course.pk)
     return user
 
 
@@ -69,14 +69,14 @@ def world(course, instructor):
     s2 = learner_of(course)
     gone = learner_of(course)
     right, wrong = {"t1": True, "t2": False}, {"t1": False, "t2": True}
-    attempt_submit(user=s1, assessment_id=quiz.pk, answers=wrong)  # 0
-    attempt_submit(user=s1, assessment_id=quiz.pk, answers=right)  # 100, passed
-    attempt_submit(user=s2, assessment_id=quiz.pk, answers={"t1": True})  # 50
-    attempt_submit(user=s1, assessment_id=essay.pk, answers={"e1": "Because."})
-    attempt_start(user=s2, assessment_id=essay.pk)  # in progress: not counted
-    attempt_submit(user=s1, assessment_id=retired.pk, answers=right)
+    attempt_submit(actor=s1, assessment_id=quiz.pk, answers=wrong)  # 0
+    attempt_submit(actor=s1, assessment_id=quiz.pk, answers=right)  # 100, passed
+    attempt_submit(actor=s2, assessment_id=quiz.pk, answers={"t1": True})  # 50
+    attempt_submit(actor=s1, assessment_id=essay.pk, answers={"e1": "Because."})
+    attempt_start(actor=s2, assessment_id=essay.pk)  # in progress: not counted
+    attempt_submit(actor=s1, assessment_id=retired.pk, answers=right)
     # A cancelled learner's attempts leave the course figures.
-    attempt_submit(user=gone, assessment_id=quiz.pk, answers=right)
+    attempt_submit(actor=gone, assessment_id=quiz.pk, answers=right)
     enrollment_cancel(
         enrollment=Enrollment.objects.get(user=gone, course=course), actor=gone
     )
@@ -157,7 +157,7 @@ class TestCourseAnalytics:
     def test_query_count_does_not_grow(self, api_client, course, instructor):
         quiz = make(instructor, course, "Only", TF)
         attempt_submit(
-            user=learner_of(course), assessment_id=quiz.pk, answers={"t1": True}
+            actor=learner_of(course), assessment_id=quiz.pk, answers={"t1": True}
         )
         signed_in(api_client, instructor)
         api_client.get(course_url(course))
@@ -167,7 +167,7 @@ class TestCourseAnalytics:
             more = make(instructor, course, f"More {i}", TF)
             for _ in range(3):
                 attempt_submit(
-                    user=learner_of(course), assessment_id=more.pk, answers={}
+                    actor=learner_of(course), assessment_id=more.pk, answers={}
                 )
         with CaptureQueriesContext(connection) as many:
             response = api_client.get(course_url(course))
@@ -222,15 +222,15 @@ class TestUserAnalytics:
     def test_query_count_does_not_grow(self, api_client, course, instructor):
         learner = learner_of(course)
         first = make(instructor, course, "First", TF)
-        attempt_submit(user=learner, assessment_id=first.pk, answers={})
+        attempt_submit(actor=learner, assessment_id=first.pk, answers={})
         signed_in(api_client, learner)
         api_client.get("/api/v1/analytics/users/me")
         with CaptureQueriesContext(connection) as one:
             api_client.get("/api/v1/analytics/users/me")
         for i in range(4):
             more = make(instructor, course, f"More {i}", TF)
-            attempt_submit(user=learner, assessment_id=more.pk, answers={})
-            attempt_submit(user=learner, assessment_id=more.pk, answers={"t1": True})
+            attempt_submit(actor=learner, assessment_id=more.pk, answers={})
+            attempt_submit(actor=learner, assessment_id=more.pk, answers={"t1": True})
         with CaptureQueriesContext(connection) as many:
             response = api_client.get("/api/v1/analytics/users/me")
         (group,) = response.json()["data"]["assessment_history"]

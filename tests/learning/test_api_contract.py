@@ -25,10 +25,10 @@ class TestCourseProgressSchema:
     """A learner gets an object, the instructor a paginated list: both documented."""
 
     def test_learner_object_matches_the_schema(self, api_client, course, student):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         module = ModulePage.objects.child_of(course).live().first()
         module_progress_record(
-            user=student, course_id=course.pk, module_id=module.pk, completed=True
+            actor=student, course_id=course.pk, module_id=module.pk, completed=True
         )
         signed_in(api_client, student)
         response = api_client.get(f"/api/v1/courses/{course.pk}/progress")
@@ -41,7 +41,7 @@ class TestCourseProgressSchema:
         self, api_client, course, instructor, learners
     ):
         for _ in range(learners):
-            enrollment_create(user=UserFactory(), course_id=course.pk)
+            enrollment_create(actor=UserFactory(), course_id=course.pk)
         signed_in(api_client, instructor)
         response = api_client.get(f"/api/v1/courses/{course.pk}/progress")
         assert response.status_code == 200
@@ -72,7 +72,7 @@ class TestProgressInput:
     def test_completed_takes_only_json_booleans(
         self, api_client, course, student, completed
     ):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         module = ModulePage.objects.child_of(course).live().first()
         signed_in(api_client, student)
         response = api_client.post(

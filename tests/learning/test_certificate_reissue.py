@@ -38,7 +38,7 @@ def complete(user, course, titles=None) -> None:
     for title, module in modules(course).items():
         if titles is None or title in titles:
             module_progress_record(
-                user=user, course_id=course.pk, module_id=module.pk, completed=True
+                actor=user, course_id=course.pk, module_id=module.pk, completed=True
             )
 
 
@@ -52,7 +52,7 @@ def verify_api(certificate, **body):
 def graduate(course, django_capture_on_commit_callbacks):
     """A learner who completed ``course`` and holds its (valid) certificate."""
     user = UserFactory()
-    enrollment_create(user=user, course_id=course.pk)
+    enrollment_create(actor=user, course_id=course.pk)
     with django_capture_on_commit_callbacks(execute=True):
         complete(user, course)
     return user
@@ -226,7 +226,7 @@ class TestRace:
 
     def test_racing_issue_calls_create_exactly_one_new_certificate(self, course):
         learner = UserFactory()
-        enrollment = enrollment_create(user=learner, course_id=course.pk)
+        enrollment = enrollment_create(actor=learner, course_id=course.pk)
         complete(learner, course)  # eager task on commit: the first certificate
         first = Certificate.objects.get(enrollment=enrollment)
         module_completion_revoke(

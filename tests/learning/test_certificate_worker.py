@@ -16,11 +16,11 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_certificate_is_issued_by_a_real_worker(make_course):
     course = make_course(title="Worker course", modules=(("Only", True),))
     learner = UserFactory()
-    enrollment_create(user=learner, course_id=course.pk)
+    enrollment_create(actor=learner, course_id=course.pk)
     module = ModulePage.objects.child_of(course).live().get()
     with real_worker(queue="default"):
         module_progress_record(
-            user=learner, course_id=course.pk, module_id=module.pk, completed=True
+            actor=learner, course_id=course.pk, module_id=module.pk, completed=True
         )
         deadline = time.monotonic() + 60
         certificate = None

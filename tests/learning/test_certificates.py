@@ -31,11 +31,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def certificate(course, django_capture_on_commit_callbacks):
     holder = UserFactory(first_name="Łukasz", last_name="Żółć")
-    enrollment_create(user=holder, course_id=course.pk)
+    enrollment_create(actor=holder, course_id=course.pk)
     with django_capture_on_commit_callbacks(execute=True):
         for module in ModulePage.objects.child_of(course).live():
             module_progress_record(
-                user=holder, course_id=course.pk, module_id=module.pk, completed=True
+                actor=holder, course_id=course.pk, module_id=module.pk, completed=True
             )
     return Certificate.objects.get(user=holder)
 
@@ -78,11 +78,11 @@ class TestIssue:
     ):
         course = make_course(title="Expiring", certificate_validity_days=365)
         holder = UserFactory()
-        enrollment_create(user=holder, course_id=course.pk)
+        enrollment_create(actor=holder, course_id=course.pk)
         with django_capture_on_commit_callbacks(execute=True):
             for module in ModulePage.objects.child_of(course).live():
                 module_progress_record(
-                    user=holder,
+                    actor=holder,
                     course_id=course.pk,
                     module_id=module.pk,
                     completed=True,
@@ -112,7 +112,7 @@ class TestPDF:
         assert any("DejaVu" in name for name in base_fonts), base_fonts
         image = pypdfium2.PdfDocument(content)[0].render(scale=3).to_pil()
         codes = zxingcpp.read_barcodes(image)
-        assert [c.text for c in codes] == [verification_url(certificate)]
+        assert [c.text for c in codes] == [verification_url(certificate=certificate)]
 
 
 class TestVerify:
@@ -250,7 +250,7 @@ class TestAccess:
 
 class TestMyCourses:
     def test_lists_enrollments_with_progress(self, api_client, course, student):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         signed_in(api_client, student)
         body = api_client.get("/api/v1/users/me/courses").json()
         assert body["meta"]["pagination"]["total"] == 1
@@ -263,11 +263,11 @@ class TestMyCourses:
     ):
         signed_in(api_client, student)
         for i in range(2):
-            enrollment_create(user=student, course_id=make_course(title=f"C{i}").pk)
+            enrollment_create(actor=student, course_id=make_course(title=f"C{i}").pk)
         with django_assert_max_num_queries(8) as few:
             api_client.get("/api/v1/users/me/courses")
         for i in range(2, 8):
-            enrollment_create(user=student, course_id=make_course(title=f"C{i}").pk)
+            enrollment_create(actor=student, course_id=make_course(title=f"C{i}").pk)
         with django_assert_max_num_queries(len(few.captured_queries)):
             body = api_client.get("/api/v1/users/me/courses").json()
         assert body["meta"]["pagination"]["total"] == 8

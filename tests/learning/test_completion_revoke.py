@@ -32,11 +32,11 @@ def modules(course) -> dict[str, ModulePage]:
 def graduate(course, django_capture_on_commit_callbacks):
     """A learner who completed every module of ``course`` and holds its certificate."""
     user = UserFactory()
-    enrollment_create(user=user, course_id=course.pk)
+    enrollment_create(actor=user, course_id=course.pk)
     with django_capture_on_commit_callbacks(execute=True):
         for module in modules(course).values():
             module_progress_record(
-                user=user, course_id=course.pk, module_id=module.pk, completed=True
+                actor=user, course_id=course.pk, module_id=module.pk, completed=True
             )
     assert Certificate.objects.filter(user=user, revoked_at__isnull=True).exists()
     return user
@@ -90,7 +90,7 @@ class TestModuleCompletionRevoke:
 
         with django_capture_on_commit_callbacks(execute=True):
             result = module_progress_record(
-                user=graduate,
+                actor=graduate,
                 course_id=course.pk,
                 module_id=firewalls.pk,
                 completed=True,
@@ -116,7 +116,7 @@ class TestModuleCompletionRevoke:
         assert Certificate.objects.get(user=graduate).revoked_at is None
 
     def test_a_module_not_completed_changes_nothing(self, course, student):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         firewalls = modules(course)["Firewalls"]
 
         result = module_completion_revoke(user=student, module=firewalls, reason=REASON)
@@ -159,5 +159,5 @@ class TestModuleCompletionRevoke:
         enrollment.refresh_from_db()
         assert enrollment.status == EnrollmentStatus.CANCELLED
         assert enrollment.completed_at is None
-        again = enrollment_create(user=graduate, course_id=course.pk)
+        again = enrollment_create(actor=graduate, course_id=course.pk)
         assert again.status == EnrollmentStatus.ACTIVE

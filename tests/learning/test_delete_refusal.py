@@ -10,7 +10,7 @@ class TestDeleteRefusal:
     def test_course_with_enrollments_cannot_be_deleted_in_the_editor(
         self, client, course, student, admin_user
     ):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         client.force_login(admin_user)
         response = client.post(f"/cms/pages/{course.pk}/delete/", follow=True)
         assert CoursePage.objects.filter(pk=course.pk).exists()
@@ -20,9 +20,9 @@ class TestDeleteRefusal:
         self, client, course, student, admin_user
     ):
         module = ModulePage.objects.child_of(course).first()
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         module_progress_record(
-            user=student, course_id=course.pk, module_id=module.pk, time_spent=5
+            actor=student, course_id=course.pk, module_id=module.pk, time_spent=5
         )
         client.force_login(admin_user)
         client.post(f"/cms/pages/{module.pk}/delete/")

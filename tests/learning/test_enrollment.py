@@ -63,13 +63,13 @@ class TestEnroll:
         assert response.status_code == 402
         assert code(response) == "PAYMENT_REQUIRED"
         assert enrollment_create(
-            user=student, course_id=paid.pk, source=EnrollmentSource.PAYMENT
+            actor=student, course_id=paid.pk, source=EnrollmentSource.PAYMENT
         )
 
     def test_full_course(self, api_client, make_course):
         small = make_course(title="Small", capacity=1)
         signed_in(APIClient(), first := UserFactory())
-        enrollment_create(user=first, course_id=small.pk)
+        enrollment_create(actor=first, course_id=small.pk)
         signed_in(api_client, UserFactory())
         response = enroll(api_client, small)
         assert response.status_code == 409
@@ -78,9 +78,9 @@ class TestEnroll:
     def test_cancelled_seats_free_up(self, make_course):
         small = make_course(title="Small", capacity=1)
         first = UserFactory()
-        enrollment = enrollment_create(user=first, course_id=small.pk)
+        enrollment = enrollment_create(actor=first, course_id=small.pk)
         enrollment_cancel(enrollment=enrollment, actor=first)
-        assert enrollment_create(user=UserFactory(), course_id=small.pk)
+        assert enrollment_create(actor=UserFactory(), course_id=small.pk)
 
     def test_prerequisites(self, api_client, make_course, student, admin_user):
         basics = make_course(title="Basics")
@@ -137,7 +137,7 @@ class TestRace:
     def test_many_learners_race_for_the_last_seat(self, make_course):
         course = make_course(title="Last seat", capacity=3)
         for _ in range(2):
-            enrollment_create(user=UserFactory(), course_id=course.pk)
+            enrollment_create(actor=UserFactory(), course_id=course.pk)
         learners = [UserFactory() for _ in range(6)]
         barrier = threading.Barrier(len(learners))
         results: list[int] = []

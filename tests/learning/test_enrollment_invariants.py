@@ -16,7 +16,7 @@ def _enrollments(course):
     by_status = {}
     for status in EnrollmentStatus.values:
         learner = UserFactory()
-        enrollment = enrollment_create(user=learner, course_id=course.pk)
+        enrollment = enrollment_create(actor=learner, course_id=course.pk)
         Enrollment.objects.filter(pk=enrollment.pk).update(status=status)
         by_status[status] = Enrollment.objects.get(pk=enrollment.pk)
     return by_status
@@ -48,7 +48,7 @@ class TestActiveEnrollments:
 @pytest.mark.django_db
 class TestEnrollmentLock:
     def test_returns_the_row_whatever_its_status(self, course, student):
-        enrollment = enrollment_create(user=student, course_id=course.pk)
+        enrollment = enrollment_create(actor=student, course_id=course.pk)
         enrollment_cancel(enrollment=enrollment, actor=student)
         with transaction.atomic():
             locked = enrollment_lock(user_id=student.pk, course_id=course.pk)
@@ -66,7 +66,7 @@ class TestEnrollmentLockOutsideTransaction:
     def test_refused(self, course, student):
         """On SQLite the lock would silently protect nothing outside a transaction,
         so it refuses on every database."""
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         with pytest.raises(TransactionManagementError):
             enrollment_lock(user_id=student.pk, course_id=course.pk)
 
@@ -75,7 +75,7 @@ class TestEnrollmentLockOutsideTransaction:
 @pytest.mark.django_db(transaction=True)
 class TestEnrollmentLockHolds:
     def test_a_second_transaction_cannot_take_the_row(self, course, student):
-        enrollment = enrollment_create(user=student, course_id=course.pk)
+        enrollment = enrollment_create(actor=student, course_id=course.pk)
         other = connections.create_connection("default")
         try:
             with transaction.atomic():

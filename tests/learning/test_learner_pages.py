@@ -31,7 +31,7 @@ class TestEnrollPage:
 
     def test_full_course_shows_a_message(self, client, make_course, student):
         small = make_course(title="Tiny", capacity=1)
-        enrollment_create(user=UserFactory(), course_id=small.pk)
+        enrollment_create(actor=UserFactory(), course_id=small.pk)
         client.force_login(student)
         response = client.post(f"/learn/courses/{small.pk}/enroll/", follow=True)
         assert "This course is full." in response.content.decode()
@@ -44,7 +44,7 @@ class TestEnrollPage:
 
 class TestCompleteModule:
     def test_mark_complete_then_continue(self, client, course, student):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         first, second, _ = live_modules(course)
         client.force_login(student)
         response = client.post(
@@ -55,7 +55,7 @@ class TestCompleteModule:
         assert Enrollment.objects.get(user=student).progress_percentage == 50
 
     def test_external_next_is_ignored(self, client, course, student):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         first = live_modules(course)[0]
         client.force_login(student)
         response = client.post(
@@ -74,7 +74,7 @@ class TestMyLearning:
     def test_dashboard_shows_progress_and_certificates(
         self, client, course, student, django_capture_on_commit_callbacks
     ):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         client.force_login(student)
         with django_capture_on_commit_callbacks(execute=True):
             for module in live_modules(course):
@@ -93,7 +93,7 @@ class TestMyLearning:
     def test_another_learners_certificate_is_404(
         self, client, course, student, django_capture_on_commit_callbacks
     ):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         client.force_login(student)
         with django_capture_on_commit_callbacks(execute=True):
             for module in live_modules(course):

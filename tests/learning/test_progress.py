@@ -25,7 +25,7 @@ def post_progress(client, course, module, **body):
 
 @pytest.fixture
 def learner_client(course, student):
-    enrollment_create(user=student, course_id=course.pk)
+    enrollment_create(actor=student, course_id=course.pk)
     client = APIClient()
     signed_in(client, student)
     return client
@@ -138,7 +138,7 @@ class TestCompletion:
     def test_instructor_sees_per_learner_rows(
         self, api_client, course, instructor, student
     ):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         signed_in(api_client, instructor)
         body = api_client.get(f"/api/v1/courses/{course.pk}/progress").json()
         assert body["meta"]["pagination"]["total"] == 1

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def completed_certificate(user, course):
-    enrollment = enrollment_create(user=user, course_id=course.pk)
+    enrollment = enrollment_create(actor=user, course_id=course.pk)
     Enrollment.objects.filter(pk=enrollment.pk).update(
         status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
     )
@@ -53,12 +53,12 @@ class TestQueryCounts:
         self, api_client, course, instructor, django_assert_max_num_queries
     ):
         for _ in range(2):
-            enrollment_create(user=UserFactory(), course_id=course.pk)
+            enrollment_create(actor=UserFactory(), course_id=course.pk)
         signed_in(api_client, instructor)
         url = f"/api/v1/courses/{course.pk}/progress"
         few = queries_for(api_client, url, django_assert_max_num_queries)
         for _ in range(8):
-            enrollment_create(user=UserFactory(), course_id=course.pk)
+            enrollment_create(actor=UserFactory(), course_id=course.pk)
         with django_assert_max_num_queries(few):
             body = api_client.get(url).json()
         assert body["meta"]["pagination"]["total"] == 10
@@ -66,17 +66,17 @@ class TestQueryCounts:
     def test_learner_progress_detail(
         self, api_client, course, student, django_assert_max_num_queries
     ):
-        enrollment_create(user=student, course_id=course.pk)
+        enrollment_create(actor=student, course_id=course.pk)
         signed_in(api_client, student)
         modules = list(ModulePage.objects.child_of(course).live())
         module_progress_record(
-            user=student, course_id=course.pk, module_id=modules[0].pk, time_spent=5
+            actor=student, course_id=course.pk, module_id=modules[0].pk, time_spent=5
         )
         url = f"/api/v1/courses/{course.pk}/progress"
         few = queries_for(api_client, url, django_assert_max_num_queries)
         for module in modules[1:]:
             module_progress_record(
-                user=student, course_id=course.pk, module_id=module.pk, time_spent=5
+                actor=student, course_id=course.pk, module_id=module.pk, time_spent=5
             )
         with django_assert_max_num_queries(few):
             body = api_client.get(url).json()

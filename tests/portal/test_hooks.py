@@ -176,5 +176,5 @@ class TestOrderedCombinations:
             hooks.register_temporarily(portal_hooks.DEMO_SEED, seeder("b"), order=10),
         ):
             report = DemoReport()
-            portal_hooks.demo_seed_run(report)
+            portal_hooks.demo_seed_run(report=report)
         assert report.lines == ["a", "b", "c"]

@@ -46,7 +46,7 @@ def _checked_events(events, now) -> list[dict]:
                 field=f"{field}.occurred_at",
             )
         details = event.get("details") or {}
-        problem = details_problem(details)
+        problem = details_problem(details=details)
         if problem:
             raise InvalidInput(problem, field=f"{field}.details")
         checked.append({"kind": kind, "occurred_at": occurred_at, "details": details})
@@ -66,7 +66,7 @@ def _datetime(value) -> datetime | None:
     return value
 
 
-def details_problem(details) -> str | None:
+def details_problem(*, details: object) -> str | None:
     """Why an event's ``details`` cannot be stored, or None."""
     if not isinstance(details, dict):
         return "Must be an object."
@@ -84,9 +84,9 @@ def details_problem(details) -> str | None:
 @records_refusals
 def proctor_events_record(
     *,
-    user: User,
+    actor: User,
     attempt_id: int,
-    events,
+    events: object,
     token: str | None,
     client: ClientInfo | None,
 ) -> int:
@@ -104,7 +104,7 @@ def proctor_events_record(
     """
     attempt = (
         Attempt.objects.select_related("assessment")
-        .filter(pk=attempt_id, user=user, assessment__archived_at__isnull=True)
+        .filter(pk=attempt_id, user=actor, assessment__archived_at__isnull=True)
         .first()
     )
     if attempt is None:
@@ -135,5 +135,5 @@ def proctor_events_record(
             )
             for event in checked
         )
-        attempt_flag(attempt)
+        attempt_flag(attempt=attempt)
     return len(checked)

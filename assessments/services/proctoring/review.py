@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -44,7 +45,7 @@ ATTEMPT_NOT_IN_PROGRESS_CODE = "ATTEMPT_NOT_IN_PROGRESS"
 
 
 def _require_manager(actor: User, assessment: Assessment) -> None:
-    if not is_course_manager(actor, assessment.course):
+    if not is_course_manager(user=actor, course=assessment.course):
         raise PermissionDenied(
             "Only the course's instructor or an admin may review proctoring."
         )
@@ -98,12 +99,14 @@ def flagged_attempt_list(*, actor: User) -> QuerySet[Attempt]:
     """Flagged attempts in the courses ``actor`` manages (admins: all), with counts,
     newest first: the admin review screen."""
     attempts = Attempt.objects.filter(flagged=True)
-    attempts = attempts.filter(managed_courses_q(actor, prefix="assessment__course__"))
+    attempts = attempts.filter(
+        managed_courses_q(user=actor, prefix="assessment__course__")
+    )
     attempts = attempts.select_related("user", "assessment", "assessment__course")
     return _with_counts(attempts).order_by("-started_at", "-pk")
 
 
-def proctor_event_counts(attempt_ids) -> dict[int, dict[str, int]]:
+def proctor_event_counts(*, attempt_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """{attempt id: {kind: count}} with every kind present, in one query."""
     counts = {pk: dict.fromkeys(ProctorEventKind.values, 0) for pk in attempt_ids}
     rows = (
@@ -131,7 +134,7 @@ def proctoring_attempt_get(*, actor: User, attempt_id: int) -> Attempt:
     Errors: 404 an attempt the actor may not see (its existence is private); 403 the
     attempt's own learner (a learner does not review their proctoring record)."""
     attempt = attempt_get(actor=actor, attempt_id=attempt_id)
-    if not is_course_manager(actor, attempt.assessment.course):
+    if not is_course_manager(user=actor, course=attempt.assessment.course):
         raise PermissionDenied(
             "Only the course's instructor or an admin may review proctoring."
         )
@@ -141,10 +144,12 @@ def proctoring_attempt_get(*, actor: User, attempt_id: int) -> Attempt:
 def proctor_event_list(*, actor: User, attempt_id: int) -> QuerySet[ProctorEvent]:
     """An attempt's events in the order the server recorded them (errors as
     ``proctoring_attempt_get``)."""
-    return attempt_events(proctoring_attempt_get(actor=actor, attempt_id=attempt_id))
+    return attempt_events(
+        attempt=proctoring_attempt_get(actor=actor, attempt_id=attempt_id)
+    )
 
 
-def attempt_events(attempt: Attempt) -> QuerySet[ProctorEvent]:
+def attempt_events(*, attempt: Attempt) -> QuerySet[ProctorEvent]:
     """The events of an attempt already checked as visible, in recorded order."""
     return ProctorEvent.objects.filter(attempt=attempt).order_by("recorded_at", "pk")
 
@@ -336,7 +341,7 @@ def proctor_session_reset(
             "sessions_ended": ended,
         },
     )
-    attempt_flag(locked)
+    attempt_flag(attempt=locked)
     _audit_staff_action(
         "assessment.proctor_session_reset",
         locked,

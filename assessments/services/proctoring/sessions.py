@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import ParamSpec, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -85,20 +87,24 @@ class SessionRefused(Conflict):
         self.details = details
 
 
-def token_hash(token: str) -> str:
+def token_hash(*, token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 # --- Sessions (called by the attempt services) -------------------------------------
 
 
-def records_refusals(service):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def records_refusals(service: Callable[P, R]) -> Callable[P, R]:
     """Decorate an attempt service: when it raises ``SessionRefused``, store the
     refusal as a ``second_session_refused`` event (and flag the attempt) in a
     transaction of its own, then re-raise."""
 
     @functools.wraps(service)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return service(*args, **kwargs)
         except SessionRefused as refused:
@@ -123,7 +129,7 @@ def _refusal_record(refused: SessionRefused) -> None:
         Attempt.objects.filter(pk=refused.attempt_id).update(flagged=True)
 
 
-def proctor_window_check(assessment: Assessment) -> None:
+def proctor_window_check(*, assessment: Assessment) -> None:
     """A proctored exam runs in a scheduled window only: without one (authored
     before the rule, or through the Django admin) no attempt starts. The window
     itself is checked by the attempt services (``ASSESSMENT_NOT_OPEN`` /
@@ -153,7 +159,7 @@ def proctor_session_open(*, attempt: Attempt, client: ClientInfo | None) -> str 
         with transaction.atomic():
             ProctorSession.objects.create(
                 attempt=attempt,
-                token_hash=token_hash(token),
+                token_hash=token_hash(token=token),
                 ip_address=client.ip_address,
                 user_agent=client.user_agent,
             )
@@ -208,7 +214,7 @@ def proctor_session_guard(
     if not token or len(token) > MAX_TOKEN_LENGTH:
         valid = False
     else:
-        valid = constant_time_compare(session.token_hash, token_hash(token))
+        valid = constant_time_compare(session.token_hash, token_hash(token=token))
     if not valid:
         raise SessionRefused(
             attempt_id=attempt.pk,
@@ -259,16 +265,16 @@ def _note_client_changes(
         )
         for kind, old, new in changed
     )
-    attempt_flag(attempt)
+    attempt_flag(attempt=attempt)
 
 
-def attempt_flag(attempt: Attempt) -> None:
+def attempt_flag(*, attempt: Attempt) -> None:
     if not attempt.flagged:
         attempt.flagged = True
         attempt.save(update_fields=["flagged"])
 
 
-def proctor_sessions_end(*, attempt: Attempt, now=None) -> int:
+def proctor_sessions_end(*, attempt: Attempt, now: datetime | None = None) -> int:
     """End the attempt's active session (the attempt was submitted, closed or
     invalidated). Returns how many were ended."""
     return ProctorSession.objects.filter(attempt=attempt, ended_at__isnull=True).update(

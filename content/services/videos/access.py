@@ -4,11 +4,14 @@ module → video index the rule reads (``VideoUsage``)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.errors import DomainError, NotFound
 
@@ -28,7 +31,7 @@ class ViewerNotAuthenticated(DomainError):
     status = 401
 
 
-def video_usages_sync(*, module) -> None:
+def video_usages_sync(*, module: ModulePage) -> None:
     """Re-index the videos a module shows (its live body's ``video`` blocks), with
     the module's free-preview flag, and drop cached access answers for the videos it
     showed before and shows now."""
@@ -141,7 +144,7 @@ def _video_showings(video: VideoAsset):
         )
 
 
-def video_may_watch(*, actor, video: VideoAsset) -> bool:
+def video_may_watch(*, actor: User | AnonymousUser, video: VideoAsset) -> bool:
     """Whether ``actor`` (a user, or anonymous) may play ``video``
     (``content.access``): its owner and admins; the instructor of a course showing
     it; anyone, signed in or not, when a live free-preview module of a live course
@@ -171,7 +174,7 @@ def video_may_watch(*, actor, video: VideoAsset) -> bool:
     return allowed
 
 
-def video_get_for_viewer(*, actor, video_id: int) -> VideoAsset:
+def video_get_for_viewer(*, actor: User | AnonymousUser, video_id: int) -> VideoAsset:
     """The asset for watching (see ``video_may_watch``). Raises ``NotFound`` for a
     missing video or a signed-in user who may not watch it (its existence is
     private), ``ViewerNotAuthenticated`` for an anonymous visitor."""
@@ -185,7 +188,7 @@ def video_get_for_viewer(*, actor, video_id: int) -> VideoAsset:
     raise NotFound(_("Video not found."))
 
 
-def video_get(*, actor, video_id: int) -> VideoAsset:
+def video_get(*, actor: User, video_id: int) -> VideoAsset:
     """The asset (with its captions) if ``actor`` owns it or is an admin;
     ``NotFound`` otherwise (its existence is private)."""
     assets = VideoAsset.objects.select_related("owner").prefetch_related("captions")
@@ -197,7 +200,7 @@ def video_get(*, actor, video_id: int) -> VideoAsset:
     return asset
 
 
-def video_ready_map(*, video_ids) -> dict[int, VideoAsset]:
+def video_ready_map(*, video_ids: Iterable[object]) -> dict[int, VideoAsset]:
     """Ready assets with their captions by id, for the players of a rendered page
     (two queries however many). Missing and unfinished videos are left out; whether
     the viewer may watch one is ``video_may_watch``."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import InvalidInput, NotFound
 
@@ -30,7 +32,7 @@ WEBVTT_SIGNATURE = re.compile(r"WEBVTT(?:[ \t\r\n]|$)")
 WEBVTT_STYLE_BLOCK = re.compile(r"(?:\A|\n[ \t]*\n)STYLE[ \t]*\n")
 
 
-def language_tag_normalize(tag: str) -> str | None:
+def language_tag_normalize(*, tag: str) -> str | None:
     """``pt-br`` → ``pt-BR``, ``zh-hant-tw`` → ``zh-Hant-TW``; None when ``tag`` is
     not a language tag of the accepted shape."""
     if not isinstance(tag, str) or len(tag) > LANGUAGE_TAG_MAX:
@@ -86,7 +88,9 @@ def _validated_webvtt(file) -> bytes:
     return data
 
 
-def caption_upsert(*, actor, video_id: int, language: str, label: str, file):
+def caption_upsert(
+    *, actor: User, video_id: int, language: str, label: str, file: UploadedFile
+) -> tuple[VideoCaption, bool]:
     """Add a WebVTT caption track to a video of ``actor``'s (admins: any), or replace
     the track in that language. Returns ``(caption, created)``.
 
@@ -96,7 +100,7 @@ def caption_upsert(*, actor, video_id: int, language: str, label: str, file):
     replaced file is deleted once the transaction commits.
     """
     video = video_get(actor=actor, video_id=video_id)
-    tag = language_tag_normalize(language)
+    tag = language_tag_normalize(tag=language)
     if tag is None:
         raise InvalidInput(
             _("Use a language tag such as en, pt-BR or zh-Hant."), field="language"
@@ -136,11 +140,11 @@ def caption_upsert(*, actor, video_id: int, language: str, label: str, file):
     return caption, created
 
 
-def caption_delete(*, actor, video_id: int, language: str) -> VideoCaption:
+def caption_delete(*, actor: User, video_id: int, language: str) -> VideoCaption:
     """Remove a video's caption track in ``language`` (owner, admins); the file is
     deleted once the transaction commits. ``NotFound`` when there is none."""
     video = video_get(actor=actor, video_id=video_id)
-    tag = language_tag_normalize(language)
+    tag = language_tag_normalize(tag=language)
     with transaction.atomic():
         caption = (
             VideoCaption.objects.select_for_update()

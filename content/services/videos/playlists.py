@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
-from ...media import VideoAsset
+from ...media import VideoAsset, VideoCaption
 
 
-def master_playlist_text(video: VideoAsset, captions=()) -> str:
+def master_playlist_text(
+    *, video: VideoAsset, captions: Iterable[VideoCaption] = ()
+) -> str:
     """The HLS master playlist of a ready asset: one variant per rendition and, when
     the video has captions, a ``subs`` group with one subtitle playlist per
     language (``captions/<language>.m3u8``)."""
@@ -31,7 +34,7 @@ def master_playlist_text(video: VideoAsset, captions=()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def subtitle_playlist_text(video: VideoAsset, caption) -> str:
+def subtitle_playlist_text(*, video: VideoAsset, caption: VideoCaption) -> str:
     """A one-segment HLS subtitle playlist wrapping a caption's WebVTT file (the
     segment is ``subtitle_segment_text``)."""
     duration = max(video.duration or 0.0, 0.001)
@@ -57,7 +60,7 @@ def subtitle_playlist_text(video: VideoAsset, caption) -> str:
 HLS_MPEGTS_START = 126_000
 
 
-def subtitle_segment_text(caption) -> str:
+def subtitle_segment_text(*, caption: VideoCaption) -> str:
     """A caption's WebVTT as an HLS subtitle segment: with the ``X-TIMESTAMP-MAP``
     header that puts cue time 0 at the start of the video's MPEG-TS timeline
     (without it native HLS players show every cue 1.4 s early). Raises
@@ -77,13 +80,16 @@ def _quoted(text: str) -> str:
 # --- Where a video's files are served --------------------------------------------
 
 
-def video_file_url(video, name: str) -> str:
-    return video_file_url_by_id(video.pk, name)
+def video_file_url(*, video: VideoAsset, name: str) -> str:
+    """Where the API serves ``name`` (a playlist, segment or poster) of ``video``."""
+    return video_file_url_by_id(video_id=video.pk, name=name)
 
 
-def video_file_url_by_id(video_id: int, name: str) -> str:
+def video_file_url_by_id(*, video_id: int, name: str) -> str:
     return f"/api/v1/videos/{video_id}/hls/{name}"
 
 
-def caption_url(caption) -> str:
-    return video_file_url_by_id(caption.video_id, f"captions/{caption.language}.vtt")
+def caption_url(*, caption: VideoCaption) -> str:
+    return video_file_url_by_id(
+        video_id=caption.video_id, name=f"captions/{caption.language}.vtt"
+    )

@@ -44,14 +44,14 @@ class ProbeResult:
     demuxer: str
 
 
-def video_probe(path: str | os.PathLike) -> ProbeResult:
+def video_probe(*, path: str | os.PathLike) -> ProbeResult:
     """ffprobe ``path``; raise ``NotAVideo`` unless it is in an upload container
     (``UPLOAD_DEMUXERS``) and holds a video stream with a duration (text, HTML,
     still images, playlists and scripts are refused)."""
     try:
         info = ffmpeg.probe(str(path), **INPUT_OPTIONS)
     except ffmpeg.Error as error:
-        raise NotAVideo(stderr_tail(error)) from error
+        raise NotAVideo(stderr_tail(error=error)) from error
     fmt = info.get("format", {})
     # ffmpeg already refused other demuxers; this holds should an ffprobe ignore
     # the whitelist.
@@ -98,6 +98,6 @@ def video_probe(path: str | os.PathLike) -> ProbeResult:
     )
 
 
-def stderr_tail(error: ffmpeg.Error) -> str:
+def stderr_tail(*, error: ffmpeg.Error) -> str:
     text = (error.stderr or b"").decode("utf-8", "replace").strip()
     return text[-500:] or "ffmpeg failed"

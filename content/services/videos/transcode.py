@@ -49,7 +49,7 @@ class Rung:
     video_bitrate: int
 
 
-def rendition_ladder(width: int, height: int) -> list[Rung]:
+def rendition_ladder(*, width: int, height: int) -> list[Rung]:
     """The ladder's rungs at or below the source height, never upscaled: a source
     smaller than the lowest rung gets one rendition at its own (even) height, named
     after it (e.g. ``240p``), at the lowest rung's bitrate."""
@@ -83,7 +83,7 @@ def video_transcode(*, video_id: int) -> VideoAsset | None:
     work_dir = asset_dir / f"{TMP_PREFIX}{token}"
     try:
         work_dir.mkdir(parents=True)
-        probe = video_probe(asset.original.path)
+        probe = video_probe(path=asset.original.path)
         renditions = _write_hls(asset.original.path, probe, work_dir)
         final_dir = asset_dir / token
         os.replace(work_dir, final_dir)
@@ -160,7 +160,7 @@ def _write_hls(source: str, probe: ProbeResult, out: Path) -> list[dict]:
     written under ``out``."""
     gop = max(1, round(probe.fps * HLS_TIME))
     renditions = []
-    for rung in rendition_ladder(probe.width, probe.height):
+    for rung in rendition_ladder(width=probe.width, height=probe.height):
         rendition_dir = out / rung.name
         rendition_dir.mkdir()
         source_input = _source(source, probe)
@@ -220,7 +220,7 @@ def _source(source: str, probe: ProbeResult, **options):
 def _write_master(path: Path, renditions: list[dict]) -> None:
     # Kept on disk for tools reading the output directory; players get the master
     # from ``master_playlist_text`` (it adds the caption tracks).
-    path.write_text(master_playlist_text(VideoAsset(renditions=renditions)))
+    path.write_text(master_playlist_text(video=VideoAsset(renditions=renditions)))
 
 
 def _write_poster(source: str, probe: ProbeResult, path: Path) -> None:
@@ -237,7 +237,7 @@ def _describe(error: Exception) -> str:
     if isinstance(error, NotAVideo):
         return _("The source is not a readable video (%(why)s).") % {"why": error}
     if isinstance(error, ffmpeg.Error):
-        return _("ffmpeg failed: %(why)s") % {"why": stderr_tail(error)}
+        return _("ffmpeg failed: %(why)s") % {"why": stderr_tail(error=error)}
     if isinstance(error, OSError):
         return _("Could not write the video files: %(why)s") % {
             "why": error.strerror or error
@@ -260,11 +260,11 @@ def videos_requeue_stuck(*, older_than_minutes: int, include_failed: bool) -> li
         ).values_list("pk", flat=True)
     )
     for video_id in ids:
-        transcode_enqueue(video_id)
+        transcode_enqueue(video_id=video_id)
     return ids
 
 
-def transcode_enqueue(video_id: int) -> None:
+def transcode_enqueue(*, video_id: int) -> None:
     from ...tasks import MEDIA_QUEUE, transcode_video
 
     transcode_video.apply_async((video_id,), queue=MEDIA_QUEUE)

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.accounts.models import User
 from portal.errors import InvalidInput
 
 from ...media import VideoAsset
@@ -19,7 +21,7 @@ from .probe import NotAVideo, video_probe
 from .transcode import transcode_enqueue
 
 
-def video_upload(*, owner, title: str, file) -> VideoAsset:
+def video_upload(*, actor: User, title: str, file: UploadedFile) -> VideoAsset:
     """Store an uploaded video and queue its transcoding.
 
     The size limit (``VIDEO_MAX_UPLOAD_MB``) is checked first, then the bytes are
@@ -36,7 +38,7 @@ def video_upload(*, owner, title: str, file) -> VideoAsset:
         )
     with _local_copy(file) as path:
         try:
-            probe = video_probe(path)
+            probe = video_probe(path=path)
         except NotAVideo:
             raise InvalidInput(
                 _(
@@ -47,7 +49,7 @@ def video_upload(*, owner, title: str, file) -> VideoAsset:
             ) from None
         asset = VideoAsset(
             title=title,
-            owner=owner,
+            owner=actor,
             duration=probe.duration,
             width=probe.width,
             height=probe.height,
@@ -58,7 +60,7 @@ def video_upload(*, owner, title: str, file) -> VideoAsset:
     try:
         with transaction.atomic():
             asset.save()
-            transaction.on_commit(lambda: transcode_enqueue(asset.pk))
+            transaction.on_commit(lambda: transcode_enqueue(video_id=asset.pk))
     except BaseException:
         asset.original.delete(save=False)
         raise

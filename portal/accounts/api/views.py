@@ -121,7 +121,7 @@ MessageOutput = inline_serializer("Message", {"detail": serializers.CharField()}
 
 
 def _client(request) -> services.Client:
-    return services.Client(**request_metadata(request))
+    return services.Client(**request_metadata(request=request))
 
 
 def _validated(serializer_class, request) -> dict:

@@ -4,9 +4,12 @@ error for a failed sign-in, and the audit record every write leaves."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from portal.audit.services import audit_log_record
 from portal.errors import DomainError
+
+from ..models import User
 
 
 class AuthenticationFailed(DomainError):
@@ -22,7 +25,9 @@ class Client:
     user_agent: str = ""
 
 
-def account_audit(action: str, *, user=None, client: Client, **kwargs) -> None:
+def account_audit(
+    *, action: str, user: User | None = None, client: Client, **kwargs: Any
+) -> None:
     audit_log_record(
         action=action,
         user=user,

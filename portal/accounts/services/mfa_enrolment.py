@@ -54,7 +54,7 @@ def mfa_totp_confirm(*, user: User, code: str, client: Client = Client()) -> lis
     ).delete()
     codes = mfa.RecoveryCodes.activate(user).generate_codes()
     cache.delete(_setup_cache_key(user))
-    account_audit("auth.mfa_enabled", user=user, client=client)
+    account_audit(action="auth.mfa_enabled", user=user, client=client)
     return codes
 
 
@@ -67,4 +67,4 @@ def mfa_totp_disable(*, user: User, code: str, client: Client = Client()) -> Non
     if not mfa.TOTP(authenticator).validate_code((code or "").strip()):
         raise InvalidInput("Invalid authentication code.", field="code")
     mfa.Authenticator.objects.filter(user=user).delete()
-    account_audit("auth.mfa_disabled", user=user, client=client)
+    account_audit(action="auth.mfa_disabled", user=user, client=client)

@@ -59,7 +59,7 @@ def user_register(
             "A user is already registered with this email address.", field="email"
         ) from None
     account_audit(
-        "auth.registered",
+        action="auth.registered",
         user=user,
         client=client,
         resource_type="user",
@@ -76,7 +76,7 @@ def password_reset_request(*, email: str, client: Client = Client()) -> None:
     way."""
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     account_audit(
-        "auth.password_reset_requested",
+        action="auth.password_reset_requested",
         user=user,
         client=client,
         details={"email": normalize_email(email), "known": user is not None},
@@ -115,7 +115,7 @@ def password_reset_confirm(
     user.set_password(password)
     user.save(update_fields=["password"])
     account_audit(
-        "auth.password_reset",
+        action="auth.password_reset",
         user=user,
         client=client,
         resource_type="user",

@@ -13,7 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
 )
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import RefreshToken, Token
 
 from portal.errors import InvalidInput
 
@@ -48,14 +48,16 @@ def auth_login(*, email: str, password: str, client: Client = Client()) -> Login
     email = normalize_email(email)
     user = ModelBackend().authenticate(None, username=email, password=password)
     if user is None:
-        account_audit("auth.login_failed", client=client, details={"email": email})
+        account_audit(
+            action="auth.login_failed", client=client, details={"email": email}
+        )
         raise AuthenticationFailed("Invalid email or password.")
     if mfa.totp_enabled(user):
-        account_audit("auth.mfa_challenged", user=user, client=client)
+        account_audit(action="auth.mfa_challenged", user=user, client=client)
         return LoginResult(user=user, mfa_token=tokens.make_mfa_token(user))
     with transaction.atomic():
         result = auth_tokens_issue(user=user)
-        account_audit("auth.login_succeeded", user=user, client=client)
+        account_audit(action="auth.login_succeeded", user=user, client=client)
     return result
 
 
@@ -90,14 +92,17 @@ def auth_mfa_verify(
         raise AuthenticationFailed("Invalid or expired MFA token.")
     factor = _check_second_factor(user, code)
     if factor is None:
-        account_audit("auth.mfa_failed", user=user, client=client)
+        account_audit(action="auth.mfa_failed", user=user, client=client)
         raise AuthenticationFailed("Invalid authentication code.")
     if not tokens.consume_mfa_token(payload):
         raise AuthenticationFailed("Invalid or expired MFA token.")
     with transaction.atomic():
         result = auth_tokens_issue(user=user)
         account_audit(
-            "auth.login_succeeded", user=user, client=client, details={"mfa": factor}
+            action="auth.login_succeeded",
+            user=user,
+            client=client,
+            details={"mfa": factor},
         )
     return result
 
@@ -138,7 +143,7 @@ def _refresh_rotate(*, refresh: str, client: Client) -> tuple[str, str] | None:
         if family:
             token_family_revoke(user_id=outstanding.user_id, family=family)
             account_audit(
-                "auth.refresh_reused",
+                action="auth.refresh_reused",
                 user=User.objects.filter(pk=outstanding.user_id).first(),
                 client=client,
             )
@@ -152,7 +157,7 @@ def _refresh_rotate(*, refresh: str, client: Client) -> tuple[str, str] | None:
 
 @transaction.atomic
 def auth_logout(
-    *, user: User, refresh: str, access_token, client: Client = Client()
+    *, user: User, refresh: str, access_token: Token | None, client: Client = Client()
 ) -> None:
     """End this session: every token of its family (``fam`` of the access token used
     for the call and of the refresh token) is denied at once, access tokens issued
@@ -176,7 +181,7 @@ def auth_logout(
         outstanding = OutstandingToken.objects.filter(jti=token["jti"]).first()
         if outstanding is not None:
             BlacklistedToken.objects.get_or_create(token=outstanding)
-    account_audit("auth.logout", user=user, client=client)
+    account_audit(action="auth.logout", user=user, client=client)
 
 
 def token_family_revoke(*, user_id: int, family: str) -> None:

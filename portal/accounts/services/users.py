@@ -52,7 +52,7 @@ def user_update(
 
     if user.role != old_role:
         account_audit(
-            "user.role_changed",
+            action="user.role_changed",
             user=actor,
             client=client,
             resource_type="user",
@@ -61,7 +61,7 @@ def user_update(
         )
     if user.is_active != old_active:
         account_audit(
-            "user.activated" if user.is_active else "user.deactivated",
+            action="user.activated" if user.is_active else "user.deactivated",
             user=actor,
             client=client,
             resource_type="user",

@@ -214,7 +214,7 @@ class TestRequestMetadata:
         request = RequestFactory().get(
             "/", REMOTE_ADDR="198.51.100.4", HTTP_USER_AGENT="Firefox/1"
         )
-        assert request_metadata(request) == {
+        assert request_metadata(request=request) == {
             "ip_address": "198.51.100.4",
             "user_agent": "Firefox/1",
         }
@@ -224,7 +224,7 @@ class TestRequestMetadata:
         request = RequestFactory().get(
             "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9"
         )
-        assert request_metadata(request)["ip_address"] == "10.0.0.2"
+        assert request_metadata(request=request)["ip_address"] == "10.0.0.2"
 
     def test_trusted_forwarded_for_takes_the_entry_our_proxy_added(self, settings):
         settings.TRUSTED_PROXIES = ["10.0.0.2"]
@@ -234,20 +234,23 @@ class TestRequestMetadata:
             REMOTE_ADDR="10.0.0.2",
             HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
         )
-        assert request_metadata(request)["ip_address"] == "203.0.113.9"
+        assert request_metadata(request=request)["ip_address"] == "203.0.113.9"
 
     def test_invalid_addresses_are_dropped(self, settings):
         settings.TRUSTED_PROXIES = ["10.0.0.2"]
         request = RequestFactory().get(
             "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="unknown"
         )
-        assert request_metadata(request)["ip_address"] is None
+        assert request_metadata(request=request)["ip_address"] is None
         settings.TRUSTED_PROXIES = []
         request = RequestFactory().get("/", REMOTE_ADDR="garbage")
-        assert request_metadata(request) == {"ip_address": None, "user_agent": ""}
+        assert request_metadata(request=request) == {
+            "ip_address": None,
+            "user_agent": "",
+        }
 
     def test_drf_request_works_too(self):
         from rest_framework.request import Request
 
         request = Request(RequestFactory().get("/", REMOTE_ADDR="::1"))
-        assert request_metadata(request)["ip_address"] == "::1"
+        assert request_metadata(request=request)["ip_address"] == "::1"
