@@ -251,9 +251,13 @@ class TestHostileSourceAtTranscode:
     def test_playlist_or_script_in_place_of_the_original_fails(
         self, hostile, content_for
     ):
-        video = transcoded(hostile(content_for))
+        video = hostile(content_for)
+        folder = str(Path(video.original.path).parent)
+        video = transcoded(video)
         assert video.status == VideoStatus.FAILED
         assert "not a readable video" in video.error
+        # The owner reads the error: it names files, never where the server keeps them.
+        assert folder not in video.error
         assert video.hls_path == ""
         assert list(asset_dir(video).iterdir()) == []
 
@@ -261,6 +265,7 @@ class TestHostileSourceAtTranscode:
         # The file becomes a playlist between the probe and the ffmpeg runs: ffmpeg
         # still reads it as the MP4 the probe saw, and fails.
         video = hostile(hls_playlist_naming)
+        folder = str(Path(video.original.path).parent)
         mp4 = ProbeResult(
             duration=2, width=320, height=240, fps=25, has_audio=True, demuxer="mov"
         )
@@ -268,6 +273,7 @@ class TestHostileSourceAtTranscode:
             video = transcoded(video)
         assert video.status == VideoStatus.FAILED
         assert "ffmpeg failed" in video.error
+        assert folder not in video.error
         assert list(asset_dir(video).iterdir()) == []
 
 

@@ -137,6 +137,7 @@ class TestHostileContainers:
         assert error["code"] == "VALIDATION_ERROR"
         assert error["field"] == "file"
         assert "MP4" in error["message"]
+        assert str(media_root) not in error["message"]
         assert not VideoAsset.objects.exists()
         assert stored_files(media_root) == [server_file]
 

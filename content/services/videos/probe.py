@@ -15,6 +15,7 @@ default (``enable_drefs``).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -98,6 +99,15 @@ def video_probe(*, path: str | os.PathLike) -> ProbeResult:
     )
 
 
+# An absolute path in ffmpeg's messages ("/srv/media/videos/12/src.mp4: Invalid
+# data"): only its last part is shown, so a message the uploader reads never tells
+# where the server keeps its files.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(?:/[^/\s'\":,]+)+/([^/\s'\":,]+)")
+
+
 def stderr_tail(*, error: ffmpeg.Error) -> str:
+    """The end of ffmpeg's error output, for the uploader to read: server paths are
+    cut to their file names."""
     text = (error.stderr or b"").decode("utf-8", "replace").strip()
+    text = _ABSOLUTE_PATH.sub(r"\1", text)
     return text[-500:] or "ffmpeg failed"
