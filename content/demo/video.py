@@ -29,7 +29,7 @@ def demo_video(instructor: User) -> int | None:
         command += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
         command += ["-c:a", "aac", "-t", "8", str(path)]
         try:
-            subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603 - fixed arguments
+            subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603 - fixed arguments  # nosec B603
         except (OSError, subprocess.SubprocessError):
             return None
         with path.open("rb") as handle:

@@ -23,7 +23,7 @@ from .permissions import effective_role, permissions_for
 
 DENYLIST_PREFIX = "jwt:deny:"
 FAMILY_DENYLIST_PREFIX = "jwt:deny-family:"
-MFA_TOKEN_SALT = "portal.accounts.mfa-login"  # noqa: S105 - a salt, not a secret
+MFA_TOKEN_SALT = "portal.accounts.mfa-login"  # noqa: S105 - a salt, not a secret  # nosec B105
 MFA_TOKEN_MAX_AGE = 300
 
 

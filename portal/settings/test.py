@@ -19,3 +19,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media")))
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Never the development server's anchors: tests that write anchors use their own file.
+AUDIT_ANCHOR_FILE = str(BASE_DIR / "var" / "test-audit-anchors.jsonl")

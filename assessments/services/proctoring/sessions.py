@@ -30,7 +30,7 @@ from ...models import (
     ProctorSession,
 )
 
-TOKEN_HEADER = "X-Proctor-Session"  # noqa: S105 (a header name)
+TOKEN_HEADER = "X-Proctor-Session"  # noqa: S105 (a header name)  # nosec B105
 USER_AGENT_MAX_LENGTH = 512
 MAX_EVENTS_PER_BATCH = 50
 MAX_DETAILS_BYTES = 2048

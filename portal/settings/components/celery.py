@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from . import env
 from .cache import REDIS_URL
+from .security import AUDIT_ANCHOR_INTERVAL_MINUTES
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
@@ -31,4 +32,8 @@ CELERY_TIMEZONE = "UTC"
 # Periodic schedules are declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {"task": "content.publish_scheduled", "schedule": 60.0},
+    "anchor-audit-chains": {
+        "task": "audit.anchor_write",
+        "schedule": timedelta(minutes=AUDIT_ANCHOR_INTERVAL_MINUTES),
+    },
 }

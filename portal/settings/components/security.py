@@ -4,7 +4,7 @@ set."""
 
 from django.core.exceptions import ImproperlyConfigured
 
-from . import env
+from . import BASE_DIR, env
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -23,6 +23,16 @@ AUDIT_CHAINS = env.int("AUDIT_CHAINS", default=16)
 # A chain id is a PositiveSmallIntegerField and the second key of an advisory lock.
 if not 1 <= AUDIT_CHAINS <= 32767:
     raise ImproperlyConfigured("AUDIT_CHAINS must be between 1 and 32767.")
+# Signed anchors of every chain's head, so that entries cut from a chain's end are
+# detected (``portal.audit.services.anchors``). The key should not be SECRET_KEY: set
+# it only where anchors are written and checked (beat, the verifier); empty derives it
+# from SECRET_KEY. The file is appended to; keep it (and the log stream, which gets
+# every anchor too) out of reach of whoever can write the database.
+AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY", default="")
+AUDIT_ANCHOR_FILE = env.str(
+    "AUDIT_ANCHOR_FILE", default=str(BASE_DIR / "var" / "audit-anchors.jsonl")
+)
+AUDIT_ANCHOR_INTERVAL_MINUTES = env.int("AUDIT_ANCHOR_INTERVAL_MINUTES", default=5)
 
 
 def require_secret_key(secret_key: str, debug: bool) -> None:

@@ -1,5 +1,20 @@
 """Writing to the audit log and checking that its chains are intact.
 
+What verification proves, and what it cannot. With the chain key (derived from
+``SECRET_KEY``) out of an attacker's reach, ``audit_chain_verify`` proves that every
+entry still present is as written, in its place, and that none is missing between a
+chain's first entry and its head row. Alone it cannot prove that nothing was cut from
+a chain's end: delete the last entries, move the head back, and a valid shorter chain
+remains; wipe the table and there is nothing to check. Anchors (``.anchors``: signed
+(chain, sequence, hash) records written outside the database, every few minutes and
+on demand) close that hole up to the last anchor: ``verify_audit_chain --anchors``
+reports a chain whose head is behind its last anchor or whose anchored entry is
+missing or different. Still out of reach: entries written after the last anchor can
+be cut without trace; whoever holds the chain key can rewrite a chain and its head
+(then only an anchor under a separate ``AUDIT_ANCHOR_KEY``, or one already shipped
+off the machine in the log stream, contradicts them); and the log proves nothing
+about events the code never recorded, or recorded with false content.
+
 How appends are ordered. Each entry's hash covers the previous entry's hash, so one
 chain has exactly one writer at a time between "read the tip" and "write the next
 entry", and that writer must keep the tip until its transaction ends: the entry is
@@ -64,7 +79,8 @@ from django.utils.crypto import constant_time_compare
 from portal.errors import InvalidInput
 from portal.proxies import client_ip, ip_or_none
 
-from .models import AuditChainHead, AuditLog, chain_genesis_hash
+from ..models import AuditChainHead, AuditLog, chain_genesis_hash
+from .anchors import Anchor, anchor_problems
 
 USER_AGENT_MAX_LENGTH = 512
 # PostgreSQL text and jsonb cannot hold NUL; a client-supplied value containing one
@@ -160,7 +176,7 @@ def request_metadata(*, request: HttpRequest) -> dict[str, str | None]:
     }
 
 
-def audit_chain_verify() -> list[str]:
+def audit_chain_verify(*, anchors: dict[int, Anchor] | None = None) -> list[str]:
     """Walk every chain in sequence order and describe every break in it.
 
     Each problem names its chain ("Chain 3: …"). Reports sequence gaps (deleted
@@ -171,7 +187,12 @@ def audit_chain_verify() -> list[str]:
     a head is walked, whatever ``AUDIT_CHAINS`` says today. An empty list means every
     chain is intact. Hashes made with a key in ``SECRET_KEY_FALLBACKS`` are accepted,
     so rotating the key keeps old entries verifiable.
+
+    ``anchors`` (each chain's last anchor, from ``audit_anchors_load``) adds what the
+    entries alone cannot show: a chain whose head is behind its last anchor, or whose
+    anchored entry is missing or different, including a chain with no rows left.
     """
+    anchors = anchors or {}
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     # The heads are read first: entries appended while we walk only add rows after
     # them, and the entry each points at must still be there with the same hash.
@@ -184,13 +205,15 @@ def audit_chain_verify() -> list[str]:
         problems += [
             f"Chain {chain}: {problem}"
             for problem in _verify_chain(
-                chain, heads.get(chain), chain_entries, secrets
+                chain, heads.get(chain), chain_entries, secrets, anchors.get(chain)
             )
         ]
-    for chain in sorted(heads.keys() - walked):
+    for chain in sorted((heads.keys() | anchors.keys()) - walked):
         problems += [
             f"Chain {chain}: {problem}"
-            for problem in _verify_chain(chain, heads[chain], iter(()), secrets)
+            for problem in _verify_chain(
+                chain, heads.get(chain), iter(()), secrets, anchors.get(chain)
+            )
         ]
     return problems
 
@@ -275,13 +298,16 @@ def _verify_chain(
     head: AuditChainHead | None,
     entries: Iterator[AuditLog],
     secrets: list[str],
+    anchor: Anchor | None,
 ) -> list[str]:
-    """The breaks in one chain, given its entries in sequence order."""
+    """The breaks in one chain, given its entries in sequence order and its last
+    anchor."""
     problems: list[str] = []
     genesis = chain_genesis_hash(chain)
     expected_sequence = 1
     prev_hash = genesis
     hash_at_head: str | None = None
+    hash_at_anchor: str | None = None
     count = 0
     for entry in entries:
         count += 1
@@ -310,6 +336,8 @@ def _verify_chain(
             )
         if head is not None and sequence == head.last_sequence:
             hash_at_head = entry.hash
+        if anchor is not None and sequence == anchor.sequence:
+            hash_at_anchor = entry.hash
         expected_sequence = sequence + 1
         prev_hash = entry.hash
 
@@ -329,6 +357,8 @@ def _verify_chain(
             f"Head mismatch: the hash at sequence {head.last_sequence} differs from "
             "the one the head recorded."
         )
+    if anchor is not None:
+        problems += anchor_problems(anchor, head=head, hash_at_anchor=hash_at_anchor)
     return problems
 
 
