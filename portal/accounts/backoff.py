@@ -19,8 +19,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
+
+from portal.state import state_cache as cache
 
 # The throttle scope of the per-account ceiling (``throttles.LoginAccountThrottle``).
 ACCOUNT_CEILING_SCOPE = "login_account"

@@ -1,4 +1,5 @@
-"""Rate limits for the authentication endpoints, backed by the cache (Redis).
+"""Rate limits for the authentication endpoints, backed by the ``state`` cache (Redis
+that never evicts, ``portal.state``).
 
 Rates come from ``settings.THROTTLE_RATES`` (each overridable by an environment
 variable, see ``.env.example``) and are read per request, so tests and operators can
@@ -15,6 +16,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from portal.proxies import client_ip
+from portal.state import state_cache
 
 from . import backoff
 from .models import normalize_email
@@ -23,6 +25,8 @@ from .tokens import read_mfa_token
 
 class PortalRateThrottle(SimpleRateThrottle):
     scope = ""
+    # Not the default cache: an evicted counter would reset the limit.
+    cache = state_cache
 
     def get_ident(self, request):
         """The client address by ``portal.proxies`` rather than DRF's
