@@ -3,7 +3,7 @@ unpublishing or archiving a course bumps the version, which retires every cached
 entry at once (no key scanning, works with any cache backend)."""
 
 import hashlib
-from urllib.parse import urlencode
+import json
 
 from django.core.cache import cache
 
@@ -30,12 +30,12 @@ def catalog_cache_key(name: str) -> str:
     return f"content:catalog:v{catalog_cache_version()}:{name}"
 
 
-def catalog_response_key(name: str, query_params) -> str:
-    """The key of one anonymous API response: the endpoint's ``name`` plus every
-    query parameter (sorted, so ``?a=1&b=2`` and ``?b=2&a=1`` share an entry),
-    hashed to keep keys short whatever the client sends."""
-    pairs = sorted(
-        (key, value) for key in query_params for value in query_params.getlist(key)
-    )
-    digest = hashlib.sha256(urlencode(pairs).encode()).hexdigest()[:32]
+def catalog_response_key(name: str, params: dict) -> str:
+    """The key of one anonymous API response: the endpoint's ``name`` plus the
+    validated, normalized values the answer depends on, never the raw query string.
+    A parameter the endpoint does not know, a repeated one or another spelling of
+    the same value (``?per_page=500`` for 100, ``?instructor=007``) cannot make a new
+    entry, so clients cannot flood the cache. Hashed to keep keys short."""
+    canonical = json.dumps(params, sort_keys=True, default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
     return catalog_cache_key(f"{name}:{digest}")

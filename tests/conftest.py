@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 def pytest_collection_modifyitems(config, items):
@@ -17,10 +17,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Each test starts with an empty cache (real Redis in the suite)."""
-    cache.clear()
+    """Each test starts with empty caches (real Redis in the suite), the ``state``
+    one (throttles, denylists) included."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Course endpoints: the catalog (cached for anonymous readers), one course, and
 its submit, publish and archive (DELETE) actions."""
 
+from dataclasses import asdict
+
 from django.core.cache import cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -36,14 +38,15 @@ def _filters(query: dict) -> selectors.CourseFilters:
     )
 
 
-def _anonymous_cached(request, name: str, build) -> ApiResponse:
+def _anonymous_cached(request, name: str, params: dict, build) -> ApiResponse:
     """``build() -> (data, meta)``. Anonymous answers are kept in the catalog cache
-    under a key with every query parameter; signed-in readers always get fresh data.
-    The key is taken before reading, so a purge during the read retires the entry."""
+    under a key from ``params``, the validated values the answer depends on (not the
+    raw query); signed-in readers always get fresh data. The key is taken before
+    reading, so a purge during the read retires the entry."""
     if request.user.is_authenticated:
         data, meta = build()
         return ApiResponse(data, meta=meta)
-    key = catalog_response_key(name, request.query_params)
+    key = catalog_response_key(name, params)
     entry = cache.get(key)
     if entry is None:
         data, meta = build()
@@ -80,10 +83,13 @@ class CourseListView(PublicReadMixin, GenericAPIView):
             )
             data, meta = self._page(courses, author_view=True)
             return ApiResponse(data, meta=meta)
+        filters = _filters(query)
+        page, per_page = self.paginator.page_params(request)
         return _anonymous_cached(
             request,
             "courses",
-            lambda: self._page(selectors.course_catalog_list(filters=_filters(query))),
+            {**asdict(filters), "page": page, "per_page": per_page},
+            lambda: self._page(selectors.course_catalog_list(filters=filters)),
         )
 
     def _page(self, courses, *, author_view: bool = False):
@@ -121,6 +127,7 @@ class CourseDetailView(PublicReadMixin, CourseChangeMixin, APIView):
         return _anonymous_cached(
             request,
             f"course:{int(course_id)}",
+            {},
             lambda: (_course_data(request, int(course_id)), None),
         )
 

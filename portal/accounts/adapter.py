@@ -5,6 +5,9 @@ from django.core.exceptions import PermissionDenied
 
 from portal.proxies import client_ip
 
+from . import backoff
+from .models import normalize_email
+
 
 class PortalAccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
@@ -15,3 +18,28 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def _backoff_pair(self, request, credentials) -> tuple[str, str] | None:
+        email = credentials.get("email") or credentials.get("username")
+        ip = client_ip(request)
+        return (normalize_email(email), ip) if isinstance(email, str) and ip else None
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """The web sign-in waits out the same per-(account, address) backoff as the
+        API (``backoff.py``); allauth's own per-account limit is only the ceiling."""
+        super().pre_authenticate(request, **credentials)
+        pair = self._backoff_pair(request, credentials)
+        if pair and backoff.login_backoff_wait(email=pair[0], ip=pair[1]) > 0:
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        pair = self._backoff_pair(request, credentials)
+        if pair and user is not None:
+            backoff.login_backoff_forget(email=pair[0], ip=pair[1])
+        return user
+
+    def authentication_failed(self, request, **credentials) -> None:
+        pair = self._backoff_pair(request, credentials)
+        if pair:
+            backoff.login_backoff_failure_record(email=pair[0], ip=pair[1])

@@ -1,4 +1,5 @@
-"""Rate limits for the authentication endpoints, backed by the cache (Redis).
+"""Rate limits for the authentication endpoints, backed by the ``state`` cache (Redis
+that never evicts, ``portal.state``).
 
 Rates come from ``settings.THROTTLE_RATES`` (each overridable by an environment
 variable, see ``.env.example``) and are read per request, so tests and operators can
@@ -6,19 +7,26 @@ change them without a restart of the class definitions.
 
 Login and MFA throttles count *failures* only: a person who signs in successfully many
 times is not locked out, while guessing is, per IP and per account independently.
+Wrong passwords slow down the (account, address) pair they come from
+(``LoginBackoffThrottle``, see ``backoff.py``), so a guesser cannot lock the owner
+out; the per-account limit is only a much higher ceiling.
 """
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from portal.proxies import client_ip
+from portal.state import state_cache
 
+from . import backoff
 from .models import normalize_email
 from .tokens import read_mfa_token
 
 
 class PortalRateThrottle(SimpleRateThrottle):
     scope = ""
+    # Not the default cache: an evicted counter would reset the limit.
+    cache = state_cache
 
     def get_ident(self, request):
         """The client address by ``portal.proxies`` rather than DRF's
@@ -66,6 +74,9 @@ class FailureThrottle(PortalRateThrottle):
         self.history.insert(0, self.now)
         self.cache.set(self.key, self.history, self.duration)
 
+    def record_success(self) -> None:
+        """A correct password: only the per-address backoff forgets on it."""
+
 
 def _email_from_body(request) -> str | None:
     try:
@@ -84,6 +95,30 @@ class LoginAccountThrottle(FailureThrottle):
 
     def ident_key(self, request):
         return _email_from_body(request)
+
+
+class LoginBackoffThrottle(PortalRateThrottle):
+    """Wrong passwords per (account, client address), with a doubling wait; its
+    state lives in ``backoff`` rather than in a rate."""
+
+    def allow_request(self, request, view):
+        email, ip = _email_from_body(request), self.get_ident(request)
+        self.pair = (email, ip) if email and ip else None
+        if self.pair is None:
+            return True
+        self.remaining = backoff.login_backoff_wait(email=email, ip=ip)
+        return self.remaining <= 0
+
+    def wait(self):
+        return self.remaining
+
+    def record_failure(self) -> None:
+        if self.pair:
+            backoff.login_backoff_failure_record(email=self.pair[0], ip=self.pair[1])
+
+    def record_success(self) -> None:
+        if self.pair:
+            backoff.login_backoff_forget(email=self.pair[0], ip=self.pair[1])
 
 
 class MFAThrottle(FailureThrottle):

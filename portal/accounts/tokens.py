@@ -11,13 +11,14 @@ import secrets
 from allauth.account import app_settings as allauth_settings
 from allauth.account.utils import user_pk_to_url_str
 from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
+
+from portal.state import state_cache as cache
 
 from .permissions import effective_role, permissions_for
 

@@ -31,11 +31,14 @@ class PagePagination(BasePagination):
     A page past the end is an empty list with correct totals, not an error.
     """
 
+    def page_params(self, request) -> tuple[int, int]:
+        """``(page, per_page)`` as read from the query: also what a cached page is
+        keyed by, so that ``?per_page=500`` and ``?per_page=100`` share one entry."""
+        per_page = _positive_int(request, "per_page", DEFAULT_PER_PAGE)
+        return _positive_int(request, "page", 1), min(per_page, MAX_PER_PAGE)
+
     def paginate_queryset(self, queryset, request, view=None):
-        self.page = _positive_int(request, "page", 1)
-        self.per_page = min(
-            _positive_int(request, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE
-        )
+        self.page, self.per_page = self.page_params(request)
         if isinstance(queryset, list | tuple):
             self.total = len(queryset)
         else:

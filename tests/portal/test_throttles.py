@@ -30,7 +30,7 @@ def _rates(settings):
 
 
 class TestLoginThrottles:
-    def test_failed_logins_lock_the_account_even_with_the_right_password(self):
+    def test_the_account_ceiling_refuses_even_the_right_password(self):
         user = UserFactory()
         for _ in range(3):
             assert (

@@ -160,7 +160,11 @@ class RegisterView(PublicAuthView):
 
 
 class LoginView(PublicAuthView):
-    throttle_classes = [throttles.LoginIPThrottle, throttles.LoginAccountThrottle]
+    throttle_classes = [
+        throttles.LoginIPThrottle,
+        throttles.LoginBackoffThrottle,
+        throttles.LoginAccountThrottle,
+    ]
 
     @extend_schema(request=LoginInput, responses={200: AuthOutput}, tags=["auth"])
     def post(self, request, *args, **kwargs):
@@ -170,6 +174,8 @@ class LoginView(PublicAuthView):
         except services.AuthenticationFailed:
             self._record_failure()
             raise
+        for throttle in self._throttles:
+            throttle.record_success()
         if result.mfa_token:
             raise DomainError(
                 _("Enter the code from your authenticator app."),

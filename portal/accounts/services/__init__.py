@@ -17,6 +17,7 @@ from .sessions import (
     auth_mfa_verify,
     auth_refresh,
     auth_tokens_issue,
+    user_login_unlock,
     user_sessions_revoke,
 )
 from .users import user_update
@@ -35,6 +36,7 @@ __all__ = [
     "mfa_totp_setup_start",
     "password_reset_confirm",
     "password_reset_request",
+    "user_login_unlock",
     "user_register",
     "user_role_privileges_sync",
     "user_sessions_revoke",

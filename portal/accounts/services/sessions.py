@@ -17,7 +17,7 @@ from rest_framework_simplejwt.tokens import RefreshToken, Token
 
 from portal.errors import InvalidInput
 
-from .. import mfa, tokens
+from .. import backoff, mfa, tokens
 from ..models import User, normalize_email
 from .base import AuthenticationFailed, Client, account_audit
 
@@ -213,3 +213,18 @@ def user_sessions_revoke(*, user: User) -> None:
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=t) for t in outstanding], ignore_conflicts=True
     )
+
+
+def user_login_unlock(*, user: User, actor: User, client: Client = Client()) -> User:
+    """Let ``user`` sign in again from everywhere at once: forget the wrong
+    passwords of every address (``backoff.py``) and the per-account ceiling.
+    Audited as ``auth.login_unlocked`` with the admin as actor."""
+    backoff.login_failures_clear(email=user.email)
+    account_audit(
+        action="auth.login_unlocked",
+        user=actor,
+        client=client,
+        resource_type="user",
+        resource_id=user.pk,
+    )
+    return user

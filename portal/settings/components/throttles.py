@@ -6,7 +6,9 @@ from . import env
 # MFA count failed attempts only; registration and password reset count every request.
 THROTTLE_RATES = {
     "login_ip": env.str("THROTTLE_RATE_LOGIN_IP", default="100/hour"),
-    "login_account": env.str("THROTTLE_RATE_LOGIN_ACCOUNT", default="10/hour"),
+    # The per-account ceiling over all addresses: far above the per-address backoff
+    # below, so that guessing from one address never locks the owner out.
+    "login_account": env.str("THROTTLE_RATE_LOGIN_ACCOUNT", default="100/hour"),
     "register_ip": env.str("THROTTLE_RATE_REGISTER_IP", default="100/hour"),
     "password_reset": env.str("THROTTLE_RATE_PASSWORD_RESET", default="10/hour"),
     "mfa": env.str("THROTTLE_RATE_MFA", default="10/min"),
@@ -16,6 +18,14 @@ THROTTLE_RATES = {
     # Proctored exams: event reports per learner (see assessments/api/proctoring.py).
     "proctor_events": env.str("THROTTLE_RATE_PROCTOR_EVENTS", default="120/min"),
 }
+
+# Wrong passwords per (account, client address): free ones, then a wait that doubles
+# with each further failure, up to a cap; forgotten this long after the last failure
+# (see portal/accounts/backoff.py).
+LOGIN_BACKOFF_FREE_FAILURES = env.int("LOGIN_BACKOFF_FREE_FAILURES", default=5)
+LOGIN_BACKOFF_BASE_SECONDS = env.float("LOGIN_BACKOFF_BASE_SECONDS", default=2.0)
+LOGIN_BACKOFF_MAX_SECONDS = env.float("LOGIN_BACKOFF_MAX_SECONDS", default=900.0)
+LOGIN_BACKOFF_RESET_SECONDS = env.int("LOGIN_BACKOFF_RESET_SECONDS", default=3600)
 
 
 def _allauth_rate(rate: str) -> str:
