@@ -358,7 +358,9 @@ def _verify_chain(
             "the one the head recorded."
         )
     if anchor is not None:
-        problems += anchor_problems(anchor, head=head, hash_at_anchor=hash_at_anchor)
+        problems += anchor_problems(
+            anchor=anchor, head=head, hash_at_anchor=hash_at_anchor
+        )
     return problems
 
 

@@ -144,7 +144,7 @@ def audit_anchors_load(*, path: str) -> tuple[dict[int, Anchor], list[str]]:
 
 
 def anchor_problems(
-    anchor: Anchor, *, head: AuditChainHead | None, hash_at_anchor: str | None
+    *, anchor: Anchor, head: AuditChainHead | None, hash_at_anchor: str | None
 ) -> list[str]:
     """What a chain's last anchor says is wrong with it, given the chain's head and
     the hash of its entry at the anchored sequence (``None``: no such entry)."""
