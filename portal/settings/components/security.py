@@ -31,3 +31,27 @@ def require_secret_key(secret_key: str, debug: bool) -> None:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is false (see .env.example)."
         )
+
+
+# Backends that deliver nothing: fine on a laptop or in tests, lost mail in production.
+_MAIL_DROPPING_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def require_production_services(*, email_backend: str, site_url: str) -> None:
+    """Refuse to start production with settings that only make sense on a laptop: a
+    console (or dummy) email backend drops every reset link and notice, and without
+    SITE_URL certificate links and QR codes point at 127.0.0.1:8000."""
+    if email_backend in _MAIL_DROPPING_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND must deliver mail in production, not {email_backend} "
+            "(see .env.example)."
+        )
+    if not site_url:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set in production (certificate links, emails; see "
+            ".env.example)."
+        )
