@@ -27,3 +27,9 @@ DOCUMENT_PDF_CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "object-src 'self'; frame-ancestors 'self'"
 )
+# The dashboard's "new release" check fetches releases.wagtail.org from the editor's
+# browser; the admin's Content-Security-Policy allows this origin only (portal/csp.py).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar avatars in the admin: they hand every editor's email hash to a third
+# party, and the admin's CSP loads images from this origin only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
