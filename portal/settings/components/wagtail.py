@@ -6,6 +6,9 @@ from . import env
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Cyber Learning Portal")
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Largest image uploaded in the Wagtail admin (bytes; Wagtail's default, stated here
+# because portal/request_limits.py sizes that endpoint's body limit from it).
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 # Documents are served by Wagtail's view, whose before_serve_document hook
 # (content/views.py) checks access and answers through portal/files.py.
