@@ -60,10 +60,21 @@ def headless_chromium():
 @contextmanager
 def browser_context(browser):
     """A fresh context (own cookies and storage) with the suite's viewport and
-    timeout; closed at the end of the block."""
+    timeout; closed at the end of the block, which fails if the page's
+    Content-Security-Policy (portal/csp.py) refused anything it loaded or ran."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
+    refused = []
+    context.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield context
     finally:
         context.close()
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)

@@ -23,6 +23,8 @@ ERROR_STATUSES = {
     "403": "`PERMISSION_DENIED`.",
     "404": "`NOT_FOUND`.",
     "405": "`METHOD_NOT_ALLOWED`.",
+    "411": "`LENGTH_REQUIRED`: a body sent without Content-Length (chunked).",
+    "413": "`PAYLOAD_TOO_LARGE`: over 1 MB, or over an upload endpoint's file limit.",
     "415": "`UNSUPPORTED_MEDIA_TYPE`.",
     "429": "`RATE_LIMITED`; see the `Retry-After` header.",
     "500": "`SERVER_ERROR`, without internals.",

@@ -1,7 +1,7 @@
 """Routes under /api/v1/. Each app adds its own ``api_urls`` module here."""
 
 from django.urls import re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 
@@ -14,7 +14,9 @@ class SchemaView(SpectacularAPIView):
     authentication_classes: list = []
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    # The split view serves Swagger UI's start-up script as a file (?script), so the
+    # page keeps the Content-Security-Policy without inline script (portal/csp.py).
     permission_classes = [AllowAny]
     authentication_classes: list = []
 

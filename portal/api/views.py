@@ -36,7 +36,9 @@ def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def _json_error(status: int, code: str, message: str) -> JsonResponse:
+def api_error(*, status: int, code: str, message: str) -> JsonResponse:
+    """An error in the envelope, for code that answers before DRF does (Django's
+    error handlers, middleware)."""
     body = build_envelope(
         {"errors": [error(code, message)]}, status_code=status, meta=None
     )
@@ -45,23 +47,27 @@ def _json_error(status: int, code: str, message: str) -> JsonResponse:
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        return _json_error(400, "VALIDATION_ERROR", "Bad request.")
+        return api_error(status=400, code="VALIDATION_ERROR", message="Bad request.")
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception=None):
     if _is_api(request):
-        return _json_error(403, "PERMISSION_DENIED", "Permission denied.")
+        return api_error(
+            status=403, code="PERMISSION_DENIED", message="Permission denied."
+        )
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception=None):
     if _is_api(request):
-        return _json_error(404, "NOT_FOUND", "Not found.")
+        return api_error(status=404, code="NOT_FOUND", message="Not found.")
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if _is_api(request):
-        return _json_error(500, "SERVER_ERROR", "An unexpected error occurred.")
+        return api_error(
+            status=500, code="SERVER_ERROR", message="An unexpected error occurred."
+        )
     return defaults.server_error(request)

@@ -20,7 +20,10 @@ from .components.health import *  # noqa: F403
 from .components.integrations import *  # noqa: F403
 from .components.logging import *  # noqa: F403
 from .components.security import *  # noqa: F403
-from .components.security import require_secret_key  # noqa: F401  (dev and prod)
+from .components.security import (  # noqa: F401  (dev and prod)
+    require_production_services,
+    require_secret_key,
+)
 from .components.throttles import *  # noqa: F403
 from .components.vendors import vendor_components
 from .components.wagtail import *  # noqa: F403

@@ -6,6 +6,9 @@ import time
 import pytest
 from django.test import override_settings
 
+from portal.accounts.models import Role
+from tests.portal.auth_helpers import signed_in
+from tests.portal.factories import UserFactory
 from tests.support import result_of, run_python, subprocess_database_url
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +111,58 @@ class TestUnhealthy:
         assert time.monotonic() - started < 2.5
         assert response.status_code == 503
         assert response.json()["checks"]["memory"]["status"] == "error"
+
+
+class TestErrorDetailsAreForStaff:
+    """A dependency's error string names hosts and ports; an outsider, a learner or a
+    wrong token sees only each check's status (issue 13, finding 13)."""
+
+    @pytest.fixture
+    def failing_disk(self, settings):
+        settings.HEALTH_DISK_MAX_USAGE_PERCENT = 0.001
+        settings.HEALTH_TOKEN = "monitor-token-0123456789"
+
+    def disk(self, response) -> dict:
+        assert response.status_code == 503
+        return response.json()["checks"]["disk_space"]
+
+    def test_anonymous_sees_status_only(self, client, failing_disk):
+        check = self.disk(client.get("/health/"))
+        assert check["status"] == "error"
+        assert "error" not in check
+
+    @pytest.mark.parametrize(
+        "header", ["Bearer wrong-token", "Bearer ", "Token monitor-token-0123456789"]
+    )
+    def test_a_wrong_token_sees_status_only(self, client, failing_disk, header):
+        check = self.disk(client.get("/health/", HTTP_AUTHORIZATION=header))
+        assert "error" not in check
+
+    def test_a_student_sees_status_only(self, client, api_client, failing_disk):
+        student = UserFactory()
+        client.force_login(student)
+        assert "error" not in self.disk(client.get("/health/"))
+        token = signed_in(api_client, student)["token"]
+        response = client.get("/health/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert "error" not in self.disk(response)
+
+    def test_the_health_token_sees_the_error(self, client, failing_disk):
+        response = client.get(
+            "/health/", HTTP_AUTHORIZATION="Bearer monitor-token-0123456789"
+        )
+        assert "disk" in self.disk(response)["error"].lower()
+
+    def test_an_unset_token_matches_nothing(self, client, failing_disk, settings):
+        settings.HEALTH_TOKEN = ""
+        assert "error" not in self.disk(
+            client.get("/health/", HTTP_AUTHORIZATION="Bearer ")
+        )
+
+    def test_an_admin_sees_the_error(self, client, api_client, failing_disk):
+        admin = UserFactory(role=Role.ADMIN)
+        client.force_login(admin)
+        assert self.disk(client.get("/health/"))["error"]
+        client.logout()
+        token = signed_in(api_client, admin)["token"]
+        response = client.get("/health/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert self.disk(response)["error"]

@@ -33,6 +33,20 @@ def directives(body: str, name: str) -> list[str]:
     return [m.strip() for m in re.findall(rf"(?:^|[;{{}}\s]){name}\s+([^;]*);", body)]
 
 
+MB = 1024 * 1024
+
+
+def megabytes_of(size: str) -> int:
+    assert size.endswith("m"), size
+    return int(size[:-1])
+
+
+def megabytes(body: str) -> int:
+    """A location's own client_max_body_size, in megabytes."""
+    (size,) = directives(body, "client_max_body_size")
+    return megabytes_of(size)
+
+
 @pytest.fixture(scope="module")
 def locations() -> dict[str, str]:
     return blocks(text(), "location")
@@ -128,10 +142,30 @@ class TestServer:
             body, "add_header"
         )
 
-    def test_upload_limit_fits_the_video_limit(self):
-        (size,) = directives(text(), "client_max_body_size")
-        assert size.endswith("m")
-        assert int(size[:-1]) >= settings.VIDEO_MAX_UPLOAD_MB
+    def test_upload_limit_fits_the_video_limit(self, locations):
+        for path in ("/api/v1/videos", "/api/v1/videos/", "/cms/videos/add/"):
+            assert megabytes(location_for(locations, path)) >= (
+                settings.VIDEO_MAX_UPLOAD_MB
+            )
+
+    def test_other_uploads_fit_their_limits(self, locations):
+        documents = megabytes(location_for(locations, "/cms/documents/multiple/add/"))
+        assert documents >= settings.DOCUMENT_MAX_UPLOAD_MB
+        images = megabytes(location_for(locations, "/cms/images/multiple/add/"))
+        assert images * MB >= settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
+        assert megabytes(location_for(locations, "/api/v1/videos/3/captions")) >= 2
+
+    @pytest.mark.parametrize(
+        "path",
+        ["/api/v1/auth/login", "/api/v1/videos/3", "/api/v1/courses", "/cms/pages/"],
+    )
+    def test_everything_else_takes_small_bodies(self, locations, path):
+        """An anonymous 2 GB body to the sign-in endpoint stops at Nginx."""
+        body = location_for(locations, path)
+        assert directives(body, "client_max_body_size") == []
+        # The server-wide default (http block, two-space indent) matches Django's.
+        assert re.search(r"^  client_max_body_size 1m;$", CONF.read_text(), re.M)
+        assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == MB
 
     def test_security_headers_on_what_nginx_answers(self, locations):
         for path in ("/static/", "/protected/documents/", "/protected/"):

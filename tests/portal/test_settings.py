@@ -21,6 +21,12 @@ print("RESULT " + json.dumps({
 }))
 """
 
+# What production needs besides a key: a mail backend that delivers and its own URL.
+PRODUCTION_SERVICES = {
+    "SITE_URL": "https://portal.example.org",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
 
 def show(**env: str) -> dict:
     completed = run_python(SHOW, **env)
@@ -43,8 +49,79 @@ class TestSecretKey:
         result = show(
             DJANGO_SETTINGS_MODULE="portal.settings.prod",
             SECRET_KEY=secrets.token_urlsafe(50),
+            **PRODUCTION_SERVICES,
         )
         assert result["debug"] is False
+
+
+class TestProductionServices:
+    """Production refuses the laptop defaults an operator might forget: mail that goes
+    nowhere, certificate links to 127.0.0.1, HSTS preloading nobody asked for."""
+
+    @pytest.mark.parametrize(
+        "backend",
+        [
+            "django.core.mail.backends.console.EmailBackend",
+            "django.core.mail.backends.dummy.EmailBackend",
+            "django.core.mail.backends.locmem.EmailBackend",
+        ],
+    )
+    def test_refuses_a_mail_backend_that_delivers_nothing(self, backend):
+        completed = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE="portal.settings.prod",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            **{**PRODUCTION_SERVICES, "EMAIL_BACKEND": backend},
+        )
+        assert completed.returncode != 0
+        assert "ImproperlyConfigured" in completed.stderr
+        assert "EMAIL_BACKEND must deliver mail" in completed.stderr
+
+    def test_refuses_the_default_mail_backend(self):
+        completed = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE="portal.settings.prod",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            SITE_URL="https://portal.example.org",
+        )
+        assert completed.returncode != 0
+        assert "EMAIL_BACKEND must deliver mail" in completed.stderr
+
+    def test_refuses_to_start_without_site_url(self):
+        completed = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE="portal.settings.prod",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            EMAIL_BACKEND=PRODUCTION_SERVICES["EMAIL_BACKEND"],
+        )
+        assert completed.returncode != 0
+        assert "ImproperlyConfigured" in completed.stderr
+        assert "SITE_URL must be set" in completed.stderr
+
+    def test_development_keeps_the_console_and_local_url(self):
+        completed = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        )
+        assert completed.returncode == 0, completed.stderr
+
+    def test_hsts_preload_is_opt_in(self):
+        code = (
+            "import json, django; django.setup()\n"
+            "from django.conf import settings\n"
+            "print('RESULT ' + json.dumps([settings.SECURE_HSTS_PRELOAD,"
+            " settings.WAGTAILADMIN_BASE_URL]))"
+        )
+        env = {
+            "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            **PRODUCTION_SERVICES,
+        }
+        completed = run_python(code, **env)
+        assert completed.returncode == 0, completed.stderr
+        assert result_of(completed.stdout) == [False, "https://portal.example.org"]
+        completed = run_python(code, SECURE_HSTS_PRELOAD="true", **env)
+        assert result_of(completed.stdout)[0] is True
 
 
 class TestEmbeddedDefault:
@@ -93,6 +170,7 @@ class TestDeployCheck:
             DEBUG="false",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="portal.example.org",
+            **PRODUCTION_SERVICES,
         )
         assert completed.returncode == 0, completed.stdout + completed.stderr
         assert "no issues" in completed.stdout
@@ -178,6 +256,7 @@ class TestEntryPoints:
             ENTRY_POINT.format(module=module),
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="portal.example.org",
+            **PRODUCTION_SERVICES,
         )
         assert completed.returncode == 0, completed.stderr
         result = result_of(completed.stdout)

@@ -14,6 +14,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Largest request body (JSON, form fields) in bytes; endpoints that take files add the
+# file's own limit below (portal/request_limits.py). Nginx matches: docker/nginx.conf.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024
+)
+# Largest document uploaded in the Wagtail admin (megabytes).
+DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=100)
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Largest video upload accepted (megabytes); bigger files are refused before storage.
 VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=2048)

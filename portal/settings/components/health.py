@@ -7,3 +7,6 @@ HEALTH_DISK_MAX_USAGE_PERCENT = env.float("HEALTH_DISK_MAX_USAGE_PERCENT", defau
 HEALTH_MEMORY_MAX_USAGE_PERCENT = env.float(
     "HEALTH_MEMORY_MAX_USAGE_PERCENT", default=95
 )
+# Bearer token that lets a monitor see the dependencies' error strings on /health/
+# (admins see them too); empty: only admins. Everyone else sees each check's status.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")

@@ -11,6 +11,38 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy of HTML pages (portal/csp.py). Every script is a static file
+# from this origin (hls.js, player.js, quiz.js): no inline script, no eval.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # Inline styles: progress bars' widths, the API docs page. CSS cannot run script.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # data: for small inline icons (the API docs page, Wagtail's image previews).
+    "img-src": ["'self'", "data:"],
+    # hls.js plays through a MediaSource (a blob: URL) and transmuxes in a blob: worker.
+    "media-src": ["'self'", "blob:"],
+    "worker-src": ["'self'", "blob:"],
+    # Playlists and segments, progress posts, quiz answers: this origin only.
+    "connect-src": ["'self'"],
+    # Embed blocks are oEmbed iframes (YouTube, Vimeo...) over HTTPS; their scripts
+    # run in their own frame, never in ours.
+    "frame-src": ["'self'", "https:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    # Replaced by 'self' where a view allows same-origin framing (portal/csp.py).
+    "frame-ancestors": ["'none'"],
+}
+# The Wagtail and Django admins (/cms/, /django-admin/) replace these directives:
+# Wagtail's panels and date widgets render inline <script>s and its modal choosers and
+# accessibility checker compile code at run time (wagtail/wagtail#1288), and image
+# upload previews are blob: URLs. Admin users are staff signed in with MFA.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "img-src": ["'self'", "data:", "blob:"],
+}
 # Proxies (addresses or networks) whose X-Forwarded-For is believed: throttles, the
 # audit log and proctoring see the client address they append (portal/proxies.py).
 # Empty trusts nobody; docker/compose.yaml sets Nginx's network.
@@ -40,4 +72,28 @@ def require_secret_key(secret_key: str, debug: bool) -> None:
     if not secret_key and not debug:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is false (see .env.example)."
+        )
+
+
+# Backends that deliver nothing: fine on a laptop or in tests, lost mail in production.
+_MAIL_DROPPING_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def require_production_services(*, email_backend: str, site_url: str) -> None:
+    """Refuse to start production with settings that only make sense on a laptop: a
+    console (or dummy) email backend drops every reset link and notice, and without
+    SITE_URL certificate links and QR codes point at 127.0.0.1:8000."""
+    if email_backend in _MAIL_DROPPING_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND must deliver mail in production, not {email_backend} "
+            "(see .env.example)."
+        )
+    if not site_url:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set in production (certificate links, emails; see "
+            ".env.example)."
         )
