@@ -33,7 +33,7 @@ from django.db.models.functions import Cast, Coalesce, Round, RowNumber
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from content.access import is_course_manager
+from content.access import is_course_manager, managed_courses_q
 from content.models import CoursePage, ModulePage
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import effective_role
@@ -99,7 +99,9 @@ def analytics_scope(*, actor: User) -> AnalyticsScope:
     if role == Role.ADMIN:
         return AnalyticsScope(Scope.PLATFORM, Q())
     if role == Role.INSTRUCTOR:
-        return AnalyticsScope(Scope.INSTRUCTOR, Q(course__instructor=actor))
+        return AnalyticsScope(
+            Scope.INSTRUCTOR, managed_courses_q(user=actor, prefix="course__")
+        )
     if role in (Role.CORPORATE_REP, Role.MENTOR):
         name = Scope.ORGANIZATION if role == Role.CORPORATE_REP else Scope.MENTEES
         visible = _visible_users(actor).values("pk")
