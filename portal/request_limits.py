@@ -17,7 +17,6 @@ from portal.api.views import api_error
 MB = 1024 * 1024
 
 _VIDEO_UPLOADS = re.compile(r"^/(api/v1/videos/?$|cms/videos/)")
-# content.services.videos.captions refuses caption files over 1 MB.
 _CAPTION_UPLOADS = re.compile(r"^/api/v1/videos/\d+/captions(/[^/]+)?/?$")
 _DOCUMENT_UPLOADS = re.compile(r"^/cms/documents/")
 _IMAGE_UPLOADS = re.compile(r"^/cms/images/")
@@ -30,7 +29,7 @@ def upload_allowance(path: str) -> int:
     if _VIDEO_UPLOADS.match(path):
         return settings.VIDEO_MAX_UPLOAD_MB * MB
     if _CAPTION_UPLOADS.match(path):
-        return MB
+        return settings.CAPTION_MAX_BYTES
     if _DOCUMENT_UPLOADS.match(path):
         return settings.DOCUMENT_MAX_UPLOAD_MB * MB
     if _IMAGE_UPLOADS.match(path):

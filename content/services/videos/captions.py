@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,7 +17,6 @@ from portal.errors import InvalidInput, NotFound
 from ...media import VideoAsset, VideoCaption
 from .access import video_get
 
-CAPTION_MAX_BYTES = 1024 * 1024
 CAPTION_LABEL_MAX = 64
 # BCP 47-ish: a 2-3 letter language, then an optional script (4 letters), region
 # (2 letters or 3 digits) and variants.
@@ -52,16 +52,16 @@ def language_tag_normalize(*, tag: str) -> str | None:
 
 
 def _validated_webvtt(file) -> bytes:
-    if file.size > CAPTION_MAX_BYTES:
+    if file.size > settings.CAPTION_MAX_BYTES:
         raise InvalidInput(
             _("Caption files may be at most %(kb)d KB.")
-            % {"kb": CAPTION_MAX_BYTES // 1024},
+            % {"kb": settings.CAPTION_MAX_BYTES // 1024},
             field="file",
         )
     if hasattr(file, "seek"):
         file.seek(0)
     data = b"".join(file.chunks())
-    if len(data) > CAPTION_MAX_BYTES:
+    if len(data) > settings.CAPTION_MAX_BYTES:
         raise InvalidInput(_("Caption files may be at most 1 MB."), field="file")
     try:
         text = data.decode("utf-8")

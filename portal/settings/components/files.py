@@ -19,6 +19,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
     "DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024
 )
+# Largest WebVTT caption file (bytes): the caption service and the request-body
+# limit of the caption endpoints both read it.
+CAPTION_MAX_BYTES = 1024 * 1024
 # Largest document uploaded in the Wagtail admin (megabytes).
 DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=100)
 FILE_UPLOAD_PERMISSIONS = 0o640
