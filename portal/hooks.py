@@ -208,9 +208,21 @@ class Notification(Protocol):
     """Deliver ``event`` (a dotted name such as ``"learning.certificate_issued"``)
     with its JSON ``payload`` to ``user`` over one channel (email, Discord, ...);
     return whether it was sent. Called from a Celery task, never inside a request's
-    transaction. All channels run."""
+    transaction. All channels run. ``portal.notifications`` registers e-mail and
+    owns the catalogue of events (``portal/notifications/events.py``); senders call
+    ``portal.notifications.services.notify``, never this hook directly."""
 
     def __call__(self, *, user: Any, event: str, payload: dict) -> bool: ...
+
+
+def notification_deliver_all(*, user: Any, event: str, payload: dict) -> list[str]:
+    """Run every registered ``NOTIFICATION`` channel; the names of those that sent
+    (a channel's name is its ``channel`` attribute, else its function name)."""
+    sent = []
+    for channel in hooks.get_hooks(NOTIFICATION):
+        if channel(user=user, event=event, payload=payload):
+            sent.append(getattr(channel, "channel", channel.__name__))
+    return sent
 
 
 # Extension points the portal cannot work without: a process that lacks one fails

@@ -28,6 +28,7 @@ urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include(api_v1)),
     re_path(r"^api/", UnknownEndpointView.as_view()),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("", include("learning.page_urls")),
     path("", include("assessments.page_urls")),
     # Wagtail's and Django admin's password-only logins are replaced, so every

@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.api",
     "portal.health",
+    "portal.notifications",
     "content",
     "learning",
     "assessments",
