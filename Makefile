@@ -13,7 +13,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: test-sqlite run test test-browser install lint audit format check worker clean
+.PHONY: test-sqlite run test test-browser install lint audit format check worker clean drill
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@scripts/bootstrap_python.sh "$(PYTHON)" "$(VENV)"
@@ -63,6 +63,14 @@ lint: install
 audit: install
 	$(VENV)/bin/bandit -q -r portal content learning assessments corporate integrations -c pyproject.toml
 	$(PY) scripts/audit_dependencies.py
+
+# Break Redis, PostgreSQL, a worker and the disk under a production-like portal in a
+# sandbox of its own and print the table (scripts/fault_drill.py; needs root).
+drill: install
+	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		scripts/ensure_services.sh
+	@scripts/ensure_runtime.sh
+	$(PY) scripts/fault_drill.py $(DRILL_ARGS)
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -30,3 +30,18 @@ def transcode_video(video_id: int) -> str | None:
 
     asset = video_transcode(video_id=video_id)
     return asset.status if asset is not None else None
+
+
+@shared_task(name="content.requeue_stuck_videos")
+def requeue_stuck_videos() -> int:
+    """Beat's sweeper (every minute): queue again the videos whose transcoding task
+    was lost or whose worker died (``videos_requeue_stuck``)."""
+    from django.conf import settings
+
+    from .services.videos import videos_requeue_stuck
+
+    return len(
+        videos_requeue_stuck(
+            older_than_minutes=settings.VIDEO_STUCK_MINUTES, include_failed=False
+        )
+    )

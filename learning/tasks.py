@@ -16,3 +16,11 @@ def issue_certificate(enrollment_id: int) -> int:
     certificate = certificate_issue(enrollment_id=enrollment_id)
     certificate_pdf_store(certificate=certificate)
     return certificate.pk
+
+
+@shared_task(name="learning.issue_missing_certificates")
+def issue_missing_certificates() -> int:
+    """Beat's sweeper: certificates whose issuing task was lost."""
+    from .services.certificates import certificates_missing_enqueue
+
+    return len(certificates_missing_enqueue(older_than_minutes=5))

@@ -6,6 +6,8 @@ contract gives it (``API.md``), so the mapping lives in one place: here.
 
 from __future__ import annotations
 
+import contextlib
+
 
 class DomainError(Exception):
     """A business rule said no.
@@ -56,3 +58,62 @@ class InvalidInput(DomainError):
 class Conflict(DomainError):
     code = "CONFLICT"
     status = 409
+
+
+class ServiceUnavailable(DomainError):
+    """A service the request needs (database, Redis, the task queue) did not
+    answer: 503 with ``Retry-After``, never a 500."""
+
+    code = "SERVICE_UNAVAILABLE"
+    status = 503
+
+
+class InsufficientStorage(DomainError):
+    """The disk (or the quota) is full: 507; what was half-written is removed."""
+
+    code = "INSUFFICIENT_STORAGE"
+    status = 507
+
+
+# errno values of "no space left": the disk, a quota.
+_NO_SPACE = {28, 122}  # ENOSPC, EDQUOT
+
+
+def outage_error(exc: BaseException) -> DomainError | None:
+    """The clear error for an infrastructure failure, or ``None`` for anything else
+    (a bug stays a 500 and is logged as one)."""
+    from django.db import InterfaceError
+    from django.db import OperationalError as DatabaseOperationalError
+    from kombu.exceptions import OperationalError as BrokerOperationalError
+
+    from portal.state import REDIS_OUTAGE
+
+    if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+        return InsufficientStorage(
+            "The server's storage is full, so the upload was not kept. "
+            "Try again later; the operators have been alerted."
+        )
+    if isinstance(exc, DatabaseOperationalError | InterfaceError):
+        return ServiceUnavailable(
+            "The database is unavailable for a moment. Try again shortly."
+        )
+    if isinstance(exc, (*REDIS_OUTAGE, BrokerOperationalError)):
+        return ServiceUnavailable(
+            "A service the portal needs (Redis) is unavailable. Try again shortly."
+        )
+    return None
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def upload_files_release(request) -> None:
+    """Close (so delete) the temporary files the upload handlers of ``request`` were
+    writing: a body that filled the disk must not keep its partial copy until the
+    request object is garbage-collected."""
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    for handler in getattr(request, "_upload_handlers", None) or ():
+        partial = getattr(handler, "file", None)
+        if partial is not None and hasattr(partial, "close"):
+            with contextlib.suppress(OSError):
+                partial.close()

@@ -30,7 +30,7 @@ def main() -> int:
             "--output",
             str(report_path),
         ]
-        result = subprocess.run(command, capture_output=True, text=True)  # noqa: S603  # nosec B603
+        result = subprocess.run(command, capture_output=True, text=True)  # nosec B603
         if not report_path.exists():
             sys.stderr.write(result.stderr)
             return _unchecked("pip-audit did not produce a report", everything=True)

@@ -82,7 +82,7 @@ def _clip(media: Path, name: str, size: str, seconds: float) -> Path:
     command += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
     command += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
     command += ["-c:a", "aac", "-t", str(seconds), str(path)]
-    subprocess.run(command, check=True, capture_output=True)  # noqa: S603 (fixed argv)
+    subprocess.run(command, check=True, capture_output=True)
     return path
 
 

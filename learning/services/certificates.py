@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -30,6 +30,7 @@ from reportlab.pdfgen import canvas
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput
+from portal.queue import enqueue
 
 from ..models import Certificate, Enrollment, EnrollmentStatus
 from .enrollment import enrollment_lock
@@ -134,6 +135,37 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         details=details,
     )
     return certificate
+
+
+def certificates_missing_enqueue(*, older_than_minutes: int) -> list[int]:
+    """Queue the issuing task again for enrollments completed more than
+    ``older_than_minutes`` ago (and within a month) that have no valid certificate
+    with its PDF, unless an admin revoked it after the completion. The task was
+    lost (the broker was down at commit) or failed for good; issuing is idempotent.
+    Beat runs this every few minutes (``learning.issue_missing_certificates``)."""
+    from ..tasks import issue_certificate
+
+    now = timezone.now()
+    complete = Certificate.objects.filter(
+        enrollment=OuterRef("pk"), revoked_at__isnull=True
+    ).exclude(pdf="")
+    revoked_since = Certificate.objects.filter(
+        enrollment=OuterRef("pk"), revoked_at__gte=OuterRef("completed_at")
+    )
+    ids = list(
+        Enrollment.objects.filter(
+            status=EnrollmentStatus.COMPLETED,
+            completed_at__lt=now - timedelta(minutes=older_than_minutes),
+            completed_at__gt=now - timedelta(days=30),
+        )
+        .exclude(Exists(complete))
+        .exclude(Exists(revoked_since))
+        .values_list("pk", flat=True)[:500]
+    )
+    for enrollment_id in ids:
+        if not enqueue(issue_certificate, args=(enrollment_id,)):
+            break
+    return ids
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portal.hooks import completion_refusal
+from portal.queue import enqueue_on_commit
 
 from ..models import (
     Certificate,
@@ -191,7 +192,7 @@ def _on_enrollment_completed(enrollment: Enrollment) -> None:
         resource_id=enrollment.course_id,
     )
     enrollment_id = enrollment.pk
-    transaction.on_commit(lambda: issue_certificate.delay(enrollment_id))
+    enqueue_on_commit(issue_certificate, args=(enrollment_id,))
 
 
 @transaction.atomic

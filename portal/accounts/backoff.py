@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from portal.state import state_cache as cache
+from portal.state import counter_cache as cache
 
 # The throttle scope of the per-account ceiling (``throttles.LoginAccountThrottle``).
 ACCOUNT_CEILING_SCOPE = "login_account"

@@ -16,7 +16,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from portal.proxies import client_ip
-from portal.state import state_cache
+from portal.state import counter_cache
 
 from . import backoff
 from .models import normalize_email
@@ -25,8 +25,9 @@ from .tokens import read_mfa_token
 
 class PortalRateThrottle(SimpleRateThrottle):
     scope = ""
-    # Not the default cache: an evicted counter would reset the limit.
-    cache = state_cache
+    # Not the default cache: an evicted counter would reset the limit. During a
+    # Redis outage the counters live in this process (``portal.state``).
+    cache = counter_cache
 
     def get_ident(self, request):
         """The client address by ``portal.proxies`` rather than DRF's

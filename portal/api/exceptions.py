@@ -10,7 +10,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from portal.errors import DomainError
+from portal.errors import (
+    RETRY_AFTER_SECONDS,
+    DomainError,
+    outage_error,
+    upload_files_release,
+)
 
 logger = logging.getLogger("portal.api")
 
@@ -129,6 +134,16 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or "Bad request.")
+
+    outage = outage_error(exc)
+    if outage is not None:
+        logger.error(
+            "Infrastructure failure in API view: %s", type(exc).__name__, exc_info=exc
+        )
+        if outage.status == 507:
+            upload_files_release(context.get("request"))
+        exc = outage
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
 
     if isinstance(exc, DomainError):
         status_code = exc.status

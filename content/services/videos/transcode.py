@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.queue import enqueue
 
 from ...media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus
 from .playlists import master_playlist_text
@@ -82,9 +85,10 @@ def video_transcode(*, video_id: int) -> VideoAsset | None:
     token = uuid.uuid4().hex
     work_dir = asset_dir / f"{TMP_PREFIX}{token}"
     try:
-        work_dir.mkdir(parents=True)
-        probe = video_probe(path=asset.original.path)
-        renditions = _write_hls(asset.original.path, probe, work_dir)
+        with _Heartbeat(video_id):
+            work_dir.mkdir(parents=True)
+            probe = video_probe(path=asset.original.path)
+            renditions = _write_hls(asset.original.path, probe, work_dir)
         final_dir = asset_dir / token
         os.replace(work_dir, final_dir)
     except Exception as error:
@@ -95,10 +99,23 @@ def video_transcode(*, video_id: int) -> VideoAsset | None:
     return _mark_ready(video_id, probe, renditions, final_dir)
 
 
+def _stuck_cutoff():
+    return timezone.now() - timezone.timedelta(minutes=settings.VIDEO_STUCK_MINUTES)
+
+
 def _claim(video_id: int) -> VideoAsset | None:
+    """The asset, marked ``processing`` by this run; ``None`` when there is nothing
+    to do: deleted, ``ready``, or being transcoded by a live run (``processing``
+    with a recent heartbeat). A ``processing`` asset whose heartbeat stopped
+    belonged to a run that died (a killed worker); this run takes it over."""
     with transaction.atomic():
         asset = VideoAsset.objects.select_for_update().filter(pk=video_id).first()
         if asset is None or asset.status == VideoStatus.READY:
+            return None
+        if (
+            asset.status == VideoStatus.PROCESSING
+            and asset.updated_at >= _stuck_cutoff()
+        ):
             return None
         asset.status = VideoStatus.PROCESSING
         asset.error = ""
@@ -249,16 +266,29 @@ def _describe(error: Exception) -> str:
 
 def videos_requeue_stuck(*, older_than_minutes: int, include_failed: bool) -> list:
     """Ids of assets left ``uploaded`` or ``processing`` (and ``failed`` if asked)
-    for longer than ``older_than_minutes``; each is queued for transcoding again."""
+    for longer than ``older_than_minutes``; each is queued for transcoding again.
+
+    A ``processing`` asset's ``updated_at`` is its run's heartbeat (every
+    ``VIDEO_TRANSCODE_HEARTBEAT_SECONDS``), so one that is still being transcoded is
+    never stale; one left behind by a killed worker is. ``uploaded`` ones are those
+    whose task was lost (the broker was down) or waits in a long queue. Each
+    requeued asset goes back to ``uploaded`` with ``updated_at`` now, so the sweeper
+    (beat, every minute: ``content.requeue_stuck_videos``) queues it again only after
+    another ``older_than_minutes``; a duplicate task finds it ``ready`` or claimed
+    and does nothing."""
     statuses = [VideoStatus.UPLOADED, VideoStatus.PROCESSING]
     if include_failed:
         statuses.append(VideoStatus.FAILED)
     cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
-    ids = list(
-        VideoAsset.objects.filter(
-            status__in=statuses, updated_at__lt=cutoff
-        ).values_list("pk", flat=True)
-    )
+    ids = []
+    for video_id in VideoAsset.objects.filter(
+        status__in=statuses, updated_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        # Only if it is still stale now (a heartbeat may just have arrived).
+        if VideoAsset.objects.filter(
+            pk=video_id, status__in=statuses, updated_at__lt=cutoff
+        ).update(status=VideoStatus.UPLOADED, updated_at=timezone.now()):
+            ids.append(video_id)
     for video_id in ids:
         transcode_enqueue(video_id=video_id)
     return ids
@@ -267,4 +297,40 @@ def videos_requeue_stuck(*, older_than_minutes: int, include_failed: bool) -> li
 def transcode_enqueue(*, video_id: int) -> None:
     from ...tasks import MEDIA_QUEUE, transcode_video
 
-    transcode_video.apply_async((video_id,), queue=MEDIA_QUEUE)
+    enqueue(transcode_video, args=(video_id,), queue=MEDIA_QUEUE)
+
+
+class _Heartbeat:
+    """While a run transcodes, touch its asset's ``updated_at`` every
+    ``VIDEO_TRANSCODE_HEARTBEAT_SECONDS`` from a thread, so that the sweeper and
+    ``_claim`` can tell a live run (recent heartbeat) from a dead one."""
+
+    def __init__(self, video_id: int) -> None:
+        self.video_id = video_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, name=f"transcode-heartbeat-{video_id}", daemon=True
+        )
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        interval = settings.VIDEO_TRANSCODE_HEARTBEAT_SECONDS
+        try:
+            while not self.stop.wait(interval):
+                try:
+                    VideoAsset.objects.filter(
+                        pk=self.video_id, status=VideoStatus.PROCESSING
+                    ).update(updated_at=timezone.now())
+                except Exception:  # a lost beat is harmless; the next one retries
+                    logger.warning("video %s: heartbeat failed", self.video_id)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()

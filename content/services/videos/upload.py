@@ -55,8 +55,7 @@ def video_upload(*, actor: User, title: str, file: UploadedFile) -> VideoAsset:
             height=probe.height,
             has_audio=probe.has_audio,
         )
-        with open(path, "rb") as handle:
-            asset.original.save("upload", File(handle), save=False)
+        _store_original(asset, path)
     try:
         with transaction.atomic():
             asset.save()
@@ -65,6 +64,23 @@ def video_upload(*, actor: User, title: str, file: UploadedFile) -> VideoAsset:
         asset.original.delete(save=False)
         raise
     return asset
+
+
+def _store_original(asset: VideoAsset, path: str) -> None:
+    """Copy the probed upload into storage under a generated name. A failed copy (a
+    full disk: ``OSError`` ENOSPC, answered 507 by ``portal.errors``) removes what
+    it half-wrote, so no truncated original is left for a transcode to find."""
+    field = asset.original
+    name = field.storage.get_available_name(
+        field.field.generate_filename(asset, "upload")
+    )
+    try:
+        with open(path, "rb") as handle:
+            name = field.storage.save(name, File(handle))
+    except BaseException:
+        field.storage.delete(name)
+        raise
+    field.name = name
 
 
 class _local_copy:
@@ -79,9 +95,13 @@ class _local_copy:
         if hasattr(self.file, "temporary_file_path"):
             return self.file.temporary_file_path()
         fd, self.temp = tempfile.mkstemp(prefix="video-upload-")
-        with os.fdopen(fd, "wb") as out:
-            for chunk in self.file.chunks():
-                out.write(chunk)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in self.file.chunks():
+                    out.write(chunk)
+        except BaseException:  # a full disk: no half-written copy stays behind
+            Path(self.temp).unlink(missing_ok=True)
+            raise
         return self.temp
 
     def __exit__(self, *exc) -> None:

@@ -7,7 +7,13 @@ Discord and others add theirs). Never inside the request's transaction, never
 twice for one ``key``.
 """
 
-from .delivery import notification_deliver, notify
+from .delivery import notification_deliver, notifications_redeliver, notify
 from .preferences import preference_set, unsubscribe
 
-__all__ = ["notification_deliver", "notify", "preference_set", "unsubscribe"]
+__all__ = [
+    "notification_deliver",
+    "notifications_redeliver",
+    "notify",
+    "preference_set",
+    "unsubscribe",
+]

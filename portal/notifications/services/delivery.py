@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal import hooks as portal_hooks
+from portal.queue import enqueue, enqueue_on_commit
 
 from ..events import event_get
 from ..models import Notification
@@ -38,8 +39,26 @@ def notify(
         return None
     from ..tasks import deliver_notification
 
-    transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
+    enqueue_on_commit(deliver_notification, args=(notification.pk,))
     return notification
+
+
+def notifications_redeliver(*, older_than_minutes: int) -> list[int]:
+    """Queue again every notification still unsent ``older_than_minutes`` after it
+    was written (its task was lost: the broker was down at commit, or a worker died).
+    Delivery is idempotent, so a notification queued twice is sent once."""
+    from ..tasks import deliver_notification
+
+    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    ids = list(
+        Notification.objects.filter(
+            sent_at__isnull=True, skipped_reason="", created_at__lt=cutoff
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for notification_id in ids:
+        if not enqueue(deliver_notification, args=(notification_id,)):
+            break
+    return ids
 
 
 def notification_deliver(*, notification_id: int) -> Notification | None:

@@ -23,6 +23,27 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int(
     "CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 60
 )
+# With Redis as broker, a task taken by a worker that then dies (SIGKILL, OOM, the
+# machine) comes back only after the visibility timeout. It must exceed the longest
+# a task may run, or a long transcode would be handed to a second worker while the
+# first still works; so it is the time limit plus a margin. Recovery does not wait
+# for it: each kind of deferred work has a sweeper on beat below (videos whose
+# heartbeat stopped, unsent notifications, missing certificates) that acts within
+# minutes, and every task is idempotent, so the late re-delivery does nothing.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# A request never hangs on a broker outage: publishing gives up after one quick
+# retry and ``portal.queue`` leaves the work to its sweeper.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -32,6 +53,12 @@ CELERY_TIMEZONE = "UTC"
 # Periodic schedules are declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {"task": "content.publish_scheduled", "schedule": 60.0},
+    "requeue-stuck-videos": {"task": "content.requeue_stuck_videos", "schedule": 60.0},
+    "redeliver-notifications": {"task": "notifications.redeliver", "schedule": 120.0},
+    "issue-missing-certificates": {
+        "task": "learning.issue_missing_certificates",
+        "schedule": 300.0,
+    },
     "anchor-audit-chains": {
         "task": "audit.anchor_write",
         "schedule": timedelta(minutes=AUDIT_ANCHOR_INTERVAL_MINUTES),

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "portal.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so its process_exception runs first for the view's exceptions.
+    "portal.web.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -11,3 +11,5 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# The file-based backend's folder (a production-like drill or staging without SMTP).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")

@@ -32,3 +32,10 @@ VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=2048)
 MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
 # Nginx's internal location aliased to MEDIA_ROOT (see docker/nginx.conf).
 MEDIA_ACCEL_PREFIX = env.str("MEDIA_ACCEL_PREFIX", default="/protected/")
+# A transcoding run touches its video every this many seconds; a ``processing``
+# video without a touch for VIDEO_STUCK_MINUTES belonged to a run that died (a
+# killed worker) and beat's sweeper queues it again.
+VIDEO_TRANSCODE_HEARTBEAT_SECONDS = env.int(
+    "VIDEO_TRANSCODE_HEARTBEAT_SECONDS", default=30
+)
+VIDEO_STUCK_MINUTES = env.int("VIDEO_STUCK_MINUTES", default=3)
