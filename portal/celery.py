@@ -34,7 +34,7 @@ def configure_worker_logging(**kwargs) -> None:
     logging.config.dictConfig(settings.LOGGING)
 
 
-@app.task(name="portal.ping")
+@app.task(name="portal.ping", ignore_result=False)
 def ping() -> str:
     """Answer ``pong``: lets health checks and tests see a worker round trip."""
     return "pong"

@@ -44,6 +44,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Nothing waits for task results (work reports through the database), so sending a
+# task never touches the result backend: with results on, every send subscribes to
+# the result channel in Redis, and a Redis outage would hang the request on the
+# backend's retries. A task whose result is awaited says ``ignore_result=False``.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
