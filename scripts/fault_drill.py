@@ -145,6 +145,8 @@ class Sandbox:
             "-D",
             str(self.pg_data),
             "-w",
+            "-l",
+            str(self.pg_data / "log"),
             "-m",
             "fast",
             "-o",
@@ -418,14 +420,18 @@ def fault_redis(box: Sandbox) -> Row:
 def fault_postgres(box: Sandbox) -> Row:
     codes: Counter = Counter()
     stop = threading.Event()
+    auth = {"Authorization": f"Bearer {token(box, STUDENT)}"}
 
     def traffic() -> None:
+        # Signed-in reads: each loads the user and the learner's rows from the
+        # database (an anonymous catalog page could come from the cache alone).
         with client(box) as c:
             while not stop.is_set():
-                try:
-                    codes[c.get("/api/v1/courses?page=2").status_code] += 1
-                except httpx.HTTPError as error:
-                    codes[type(error).__name__] += 1
+                for path in ("/api/v1/users/me/courses", "/api/v1/courses?page=1"):
+                    try:
+                        codes[c.get(path, headers=auth).status_code] += 1
+                    except httpx.HTTPError as error:
+                        codes[type(error).__name__] += 1
                 time.sleep(0.02)
 
     threads = [threading.Thread(target=traffic) for _ in range(4)]
