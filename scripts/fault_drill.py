@@ -209,6 +209,8 @@ class Sandbox:
             "SECURE_SSL_REDIRECT": "false",
             "AUDIT_ANCHOR_FILE": str(self.base / "anchors.jsonl"),
             "PYTHONUNBUFFERED": "1",
+            # The demo instructor has no authenticator app to enrol here.
+            "MFA_REQUIRED_ROLES": "",
         }
         if self.quick:
             env["VIDEO_STUCK_MINUTES"] = "1"

@@ -141,7 +141,7 @@ class TestEmbeddedDefault:
             MEDIA_ROOT="/srv/media",
             ALLOWED_HOSTS="a.example,b.example",
         )
-        assert result["db"] == "django.db.backends.postgresql"
+        assert result["db"] == "portal.postgresql"  # Django's, waiting out restarts
         assert result["cache"] == "django_redis.cache.RedisCache"
         assert result["broker"] == "redis://127.0.0.1:6379/3"
         assert result["eager"] is False

@@ -1,0 +1,66 @@
+"""Django's PostgreSQL backend with one change: opening a connection is retried for
+a few seconds when the server refuses it.
+
+A PostgreSQL restart (a minor upgrade, a configuration change, a failover) leaves the
+server unreachable for a few seconds. Without this, every request in that window
+fails (503 through ``portal.errors.outage_error``); with it, a request that needs a
+new connection waits, with backoff, up to ``DATABASE_CONNECT_RETRY_SECONDS`` (default
+10) and then proceeds: a restart under traffic is seen as slower answers, not errors.
+Only connecting is retried, never a query, so nothing can be applied twice; a
+persistent connection the restart broke is noticed before use by
+``CONN_HEALTH_CHECKS`` and replaced through this same path. The drill
+(``scripts/fault_drill.py``) restarts PostgreSQL under traffic to check it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
+from django.db.utils import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseWrapper(PostgresWrapper):
+    def get_new_connection(self, conn_params):
+        budget = getattr(settings, "DATABASE_CONNECT_RETRY_SECONDS", 10)
+        deadline = time.monotonic() + budget
+        delay = 0.1
+        while True:
+            try:
+                return super().get_new_connection(conn_params)
+            except Exception as error:  # psycopg's OperationalError, before wrapping
+                if not _is_unreachable(error) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning(
+                    "database unreachable; retrying the connection",
+                    extra={"retry_in_seconds": delay},
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+
+def _is_unreachable(error: Exception) -> bool:
+    """A refused or reset connection, or a server starting up or shutting down;
+    not bad credentials or a missing database, which waiting does not fix."""
+    import psycopg
+
+    if not isinstance(error, psycopg.OperationalError | OperationalError):
+        return False
+    text = str(error).lower()
+    return any(
+        sign in text
+        for sign in (
+            "connection refused",
+            "the database system is starting up",
+            "the database system is shutting down",
+            "the database system is in recovery mode",
+            "server closed the connection",
+            "connection reset",
+            "could not connect",
+            "timeout expired",
+        )
+    )
