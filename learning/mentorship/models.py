@@ -131,7 +131,7 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mentor} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} UTC"
+        return f"{self.mentor} {self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M} UTC"
 
 
 class SessionStatus(models.TextChoices):
