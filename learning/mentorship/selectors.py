@@ -465,3 +465,12 @@ def local_time_text(*, user, moment: datetime) -> str:
     zone = user_time_zone(user=user)
     local = moment.astimezone(zone)
     return f"{local:%a %d %b %Y, %H:%M} ({zone.key})"
+
+
+def profile_by_feed_token(*, token: str) -> MentorshipProfile | None:
+    """The active person whose calendar feed ``token`` opens, if any."""
+    return (
+        MentorshipProfile.objects.select_related("user")
+        .filter(calendar_token=token, user__is_active=True)
+        .first()
+    )
