@@ -74,7 +74,7 @@ class TestAssign:
         assert errors(response)[0]["field"] == "mentor_id"
 
     @pytest.mark.parametrize(
-        "body, field",
+        ("body", "field"),
         [
             ({"mentee_id": 1}, "mentor_id"),
             ({"mentor_id": "x", "mentee_id": 1}, "mentor_id"),
