@@ -23,6 +23,7 @@ from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from ..models import MentoringSession, SessionStatus, Slot
 from ..selectors import user_time_zone
+from .profile import time_zone_validate
 
 MAX_SLOT = timedelta(hours=8)
 MIN_SLOT = timedelta(minutes=10)
@@ -61,6 +62,10 @@ def slot_create(
     ``SlotOverlap`` when any occurrence overlaps one of the mentor's slots."""
     if effective_role(actor) != Role.MENTOR:
         raise PermissionDenied("Only mentors publish availability.")
+    if time_zone:
+        zone = zoneinfo.ZoneInfo(time_zone_validate(time_zone))
+    else:
+        zone = user_time_zone(user=actor)
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise InvalidInput("Give times with a UTC offset.", field="start")
     if end <= start:
@@ -74,12 +79,6 @@ def slot_create(
         raise InvalidInput("At most a year ahead.", field="start")
     if not 1 <= repeat_weeks <= settings.MENTORSHIP_MAX_SERIES_WEEKS:
         raise InvalidInput("Out of range.", field="repeat_weeks")
-    if time_zone:
-        from .profile import time_zone_validate
-
-        zone = zoneinfo.ZoneInfo(time_zone_validate(time_zone))
-    else:
-        zone = user_time_zone(user=actor)
     spans = _occurrences(start=start, end=end, weeks=repeat_weeks, zone=zone)
     # One mentor's slot writes go one at a time (see the module's docstring).
     User.objects.select_for_update().filter(pk=actor.pk).first()
