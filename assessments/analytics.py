@@ -7,6 +7,9 @@ One grouped query per call, whatever the number of assessments or attempts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 
 from content.models import CoursePage
@@ -147,7 +150,9 @@ def user_assessment_history(*, user: User) -> list:
     return list(courses.values())
 
 
-def learner_attention(*, user_ids, since, until) -> dict[int, list[str]]:
+def learner_attention(
+    *, user_ids: Sequence[int], since: datetime, until: datetime
+) -> dict[int, list[str]]:
     """The ``LEARNER_ATTENTION`` answer: learners with a failed graded attempt since
     ``since``, or an attempt in progress whose deadline falls before ``until``. Two
     grouped queries, whatever the number of learners."""

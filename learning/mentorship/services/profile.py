@@ -17,7 +17,8 @@ def profile_ensure(*, user: User) -> MentorshipProfile:
     return profile
 
 
-def time_zone_validate(name: str, *, field: str = "time_zone") -> str:
+def time_zone_validate(*, name: str, field: str = "time_zone") -> str:
+    """``name`` if it is an IANA time zone; ``InvalidInput`` naming ``field``."""
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -30,7 +31,7 @@ def time_zone_validate(name: str, *, field: str = "time_zone") -> str:
 @transaction.atomic
 def profile_update(*, actor: User, time_zone: str) -> MentorshipProfile:
     profile = profile_ensure(user=actor)
-    profile.time_zone = time_zone_validate(time_zone)
+    profile.time_zone = time_zone_validate(name=time_zone)
     profile.save(update_fields=["time_zone", "updated_at"])
     return profile
 

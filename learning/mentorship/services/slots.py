@@ -63,7 +63,7 @@ def slot_create(
     if effective_role(actor) != Role.MENTOR:
         raise PermissionDenied("Only mentors publish availability.")
     if time_zone:
-        zone = zoneinfo.ZoneInfo(time_zone_validate(time_zone))
+        zone = zoneinfo.ZoneInfo(time_zone_validate(name=time_zone))
     else:
         zone = user_time_zone(user=actor)
     if timezone.is_naive(start) or timezone.is_naive(end):
