@@ -86,6 +86,16 @@ class MentorshipOutput(serializers.Serializer):
         }
 
 
+class MentorLoadOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+    email = serializers.EmailField()
+    active_mentees = serializers.IntegerField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.email
+
+
 class MentorshipInput(serializers.Serializer):
     mentor_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     mentee_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)

@@ -28,6 +28,7 @@ urlpatterns = [
         rf"^mentor-requests/(?P<request_id>{ID})/withdraw/?$",
         views.RequestResolveView.as_view(outcome="withdrawn"),
     ),
+    re_path(r"^mentors/?$", views.MentorLoadView.as_view()),
     re_path(r"^mentors/me/slots/?$", views.OwnSlotsView.as_view()),
     re_path(
         rf"^mentors/me/slots/(?P<slot_id>{ID})/?$", views.OwnSlotDetailView.as_view()

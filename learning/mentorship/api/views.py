@@ -117,6 +117,21 @@ class MentorshipDetailView(APIView):
         return Response(s.MentorshipOutput(assignment).data)
 
 
+class MentorLoadView(APIView):
+    permission_classes = [IsAuthenticated, IsAdminRole]
+
+    @extend_schema(
+        responses={200: s.MentorLoadOutput(many=True)},
+        tags=TAGS,
+        description="Admins: every active mentor with the number of learners they "
+        "mentor now, busiest first.",
+    )
+    def get(self, request, *args, **kwargs):
+        return _paginate(
+            self, request, selectors.mentor_load_list(), s.MentorLoadOutput
+        )
+
+
 class ReviewListView(APIView):
     @extend_schema(
         responses={200: s.ReviewOutput(many=True)},

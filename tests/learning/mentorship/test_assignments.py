@@ -319,3 +319,18 @@ class TestDjangoAdmin:
         page = client.get("/django-admin/mentorship/mentorrequest/?status__exact=open")
         assert page.status_code == 200
         assert mentee.email.encode() in page.content
+
+
+class TestMentorLoad:
+    def test_admins_see_load_per_mentor(
+        self, api_client, admin, assignment, other_mentor
+    ):
+        signed_in(api_client, admin)
+        body = api_client.get("/api/v1/mentors").json()
+        loads = {row["id"]: row["active_mentees"] for row in body["data"]}
+        assert loads == {assignment.mentor_id: 1, other_mentor.pk: 0}
+        assert body["meta"]["pagination"]["total"] == 2
+
+    def test_others_are_refused(self, api_client, mentor):
+        signed_in(api_client, mentor)
+        assert api_client.get("/api/v1/mentors/").status_code == 403
