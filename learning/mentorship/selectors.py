@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from learning.models import Enrollment, EnrollmentStatus, MentorAssignment
 from portal import hooks as portal_hooks
@@ -198,8 +199,6 @@ def mentees_for_portal(*, mentor: User) -> list[MentorAssignment]:
         since=inactive_since,
         until=now + timedelta(days=settings.MENTORSHIP_DEADLINE_DAYS),
     )
-    from django.utils.translation import gettext as _
-
     for row in rows:
         row.attention = []
         if row.last_activity is None or row.last_activity < inactive_since:
