@@ -102,6 +102,17 @@ class TestMentorPortal:
         client.force_login(other_mentor)
         assert client.get(f"/mentor/mentees/{assignment.mentee_id}/").status_code == 404
 
+    def test_after_the_assignment_ends_the_pages_are_404(
+        self, client, home_page, mentor, assignment, booked, admin
+    ):
+        client.force_login(mentor)
+        assert client.get(f"/mentor/mentees/{assignment.mentee_id}/").status_code == 200
+        services.mentorship_end(actor=admin, assignment=assignment)
+        assert client.get(f"/mentor/mentees/{assignment.mentee_id}/").status_code == 404
+        assert client.get(f"/mentoring/sessions/{booked.pk}/").status_code == 404
+        html = client.get("/mentor/").content.decode()
+        assert assignment.mentee.get_full_name() not in html
+
     def test_no_essay_contents_on_the_mentee_page(
         self, client, home_page, mentor, assignment
     ):
