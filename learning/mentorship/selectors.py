@@ -103,10 +103,7 @@ def _progress_summary(queryset: QuerySet[MentorAssignment]) -> QuerySet:
     for any number of rows: active and completed courses, average progress of the
     current enrollments and the last learning activity (over all the mentee's
     courses, also when the assignment names one)."""
-    current = Enrollment.objects.filter(
-        user_id=OuterRef("mentee_id"),
-        status__in=(EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED),
-    )
+    current = Enrollment.objects.active().filter(user_id=OuterRef("mentee_id"))
 
     def agg(expression, status=None):
         qs = current
@@ -213,7 +210,8 @@ def mentees_for_portal(*, mentor: User) -> list[MentorAssignment]:
 def recent_activity(*, mentor: User, limit: int = 10) -> QuerySet[Enrollment]:
     """The mentees' most recently touched enrollments."""
     return (
-        Enrollment.objects.filter(
+        Enrollment.objects.active()
+        .filter(
             user__mentor_assignments__mentor=mentor,
             user__mentor_assignments__ended_at__isnull=True,
             last_accessed__isnull=False,
