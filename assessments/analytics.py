@@ -7,6 +7,9 @@ One grouped query per call, whatever the number of assessments or attempts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 
 from content.models import CoursePage
@@ -145,3 +148,44 @@ def user_assessment_history(*, user: User) -> list:
             }
         )
     return list(courses.values())
+
+
+def learner_attention(
+    *, user_ids: Sequence[int], since: datetime, until: datetime
+) -> dict[int, list[str]]:
+    """The ``LEARNER_ATTENTION`` answer: learners with a failed graded attempt since
+    ``since``, or an attempt in progress whose deadline falls before ``until``. Two
+    grouped queries, whatever the number of learners."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import Attempt
+
+    reasons: dict[int, list[str]] = {}
+    failed = (
+        Attempt.objects.filter(
+            user_id__in=user_ids,
+            status=AttemptStatus.GRADED,
+            passed=False,
+            submitted_at__gte=since,
+        )
+        .values("user_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in failed:
+        reasons.setdefault(row["user_id"], []).append(
+            _("%(n)d failed attempt(s) recently") % {"n": row["n"]}
+        )
+    due = (
+        Attempt.objects.filter(
+            user_id__in=user_ids,
+            status=AttemptStatus.IN_PROGRESS,
+            deadline__gt=timezone.now(),
+            deadline__lte=until,
+        )
+        .values("user_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in due:
+        reasons.setdefault(row["user_id"], []).append(_("an attempt deadline is near"))
+    return reasons

@@ -205,8 +205,10 @@ class Certificate(models.Model):
 
 
 class MentorAssignment(models.Model):
-    """A mentor guides a learner. While the assignment is active the mentor may see the
-    learner's profile and progress (a django-guardian object permission)."""
+    """A mentor guides a learner, optionally for one course. While the assignment is
+    active the mentor may see the learner's profile and progress (a django-guardian
+    object permission); scheduling, notes and reviews live in
+    ``learning.mentorship``."""
 
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -218,11 +220,25 @@ class MentorAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="mentor_assignments",
     )
+    course = models.ForeignKey(
+        "content.CoursePage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentor_assignments",
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [

@@ -147,6 +147,39 @@ def user_assessment_rows(*, user: Any) -> list:
     ]
 
 
+# --- Mentoring: why a learner needs attention --------------------------------------
+
+LEARNER_ATTENTION = "portal_learner_attention"
+
+
+class LearnerAttention(Protocol):
+    """Reasons (short translated sentences) why each of ``user_ids`` needs a
+    mentor's attention, looking at ``since`` .. now and deadlines before ``until``:
+    ``{user_id: [reason, ...]}``, users without a reason left out, in a bounded
+    number of queries whatever the number of users. Answers are merged (reasons
+    concatenated in order). ``assessments`` registers failed attempts and
+    attempt deadlines; ``learning.mentorship`` asks."""
+
+    def __call__(
+        self, *, user_ids: Sequence[int], since: Any, until: Any
+    ) -> dict[int, list[str]]: ...
+
+
+def learner_attention_collect(
+    *, user_ids: Sequence[int], since: Any, until: Any
+) -> dict[int, list[str]]:
+    """Every registered ``LEARNER_ATTENTION`` answer, merged per user."""
+    reasons: dict[int, list[str]] = {}
+    if not user_ids:
+        return reasons
+    for provider in hooks.get_hooks(LEARNER_ATTENTION):
+        for user_id, found in provider(
+            user_ids=user_ids, since=since, until=until
+        ).items():
+            reasons.setdefault(user_id, []).extend(found)
+    return reasons
+
+
 # --- Demo content for ``make run`` -------------------------------------------------
 
 DEMO_SEED = "portal_demo_seed"
@@ -223,6 +256,41 @@ def notification_deliver_all(*, user: Any, event: str, payload: dict) -> list[st
         if channel(user=user, event=event, payload=payload):
             sent.append(getattr(channel, "channel", channel.__name__))
     return sent
+
+
+NOTIFICATION_ATTACHMENT = "portal_notification_attachment"
+
+
+class NotificationAttachment(Protocol):
+    """The file a notification names in its payload's ``attachments`` list
+    (``[{"kind": "<app>.<what>", "ref": {...}}]``): ``(filename, content,
+    mimetype)`` for the ``kind`` this answer knows, else ``None``. The *first*
+    answer that knows the kind wins. Rendered when the message is sent, from ids
+    in ``ref`` (payloads are JSON). ``learning.mentorship`` registers calendar
+    invitations (``mentorship.session_ics``)."""
+
+    def __call__(
+        self, *, kind: str, ref: dict, user: Any
+    ) -> tuple[str, bytes | str, str] | None: ...
+
+
+def notification_attachments_render(
+    *, payload: dict, user: Any
+) -> list[tuple[str, bytes | str, str]]:
+    """The files ``payload["attachments"]`` names, each rendered by the first
+    ``NOTIFICATION_ATTACHMENT`` answer that knows its kind; a ``LookupError`` for a
+    kind nobody renders (a message must not go out without what it promises)."""
+    files = []
+    for item in payload.get("attachments") or ():
+        kind, ref = item.get("kind", ""), item.get("ref") or {}
+        for render in hooks.get_hooks(NOTIFICATION_ATTACHMENT):
+            found = render(kind=kind, ref=ref, user=user)
+            if found is not None:
+                files.append(found)
+                break
+        else:
+            raise LookupError(f"no attachment renderer for {kind!r}")
+    return files
 
 
 # Extension points the portal cannot work without: a process that lacks one fails

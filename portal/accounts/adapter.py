@@ -1,12 +1,14 @@
 """django-allauth's account adapter, changed only where the portal differs."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from portal.proxies import client_ip
 
 from . import backoff
 from .models import normalize_email
+from .permissions import effective_role
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -18,6 +20,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def get_login_redirect_url(self, request) -> str:
+        """Where a sign-in without ``?next=`` lands: the role's home page
+        (``LOGIN_REDIRECT_BY_ROLE``, e.g. mentors on the mentor portal), else
+        ``LOGIN_REDIRECT_URL``."""
+        role = effective_role(getattr(request, "user", None))
+        landing = settings.LOGIN_REDIRECT_BY_ROLE.get(role or "")
+        return landing or super().get_login_redirect_url(request)
 
     def _backoff_pair(self, request, credentials) -> tuple[str, str] | None:
         email = credentials.get("email") or credentials.get("username")

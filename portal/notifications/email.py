@@ -1,5 +1,6 @@
 """The e-mail channel: one templated message (plain text, and HTML when the event
-has an ``body.html``), with unsubscribe links for optional events."""
+has an ``body.html``), with unsubscribe links for optional events and the files the
+payload's ``attachments`` name (rendered through ``NOTIFICATION_ATTACHMENT``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from portal import hooks as portal_hooks
 
 from .events import event_get
 from .selectors import unsubscribe_token
@@ -47,6 +50,12 @@ def email_render(*, user: Any, event: str, payload: dict) -> EmailMultiAlternati
         message.attach_alternative(
             render_to_string(f"{base}/body.html", context), "text/html"
         )
+    # Files named in the payload (a calendar invitation...), rendered now by the
+    # app that knows them (``portal.hooks.NOTIFICATION_ATTACHMENT``).
+    for filename, content, mimetype in portal_hooks.notification_attachments_render(
+        payload=payload, user=user
+    ):
+        message.attach(filename, content, mimetype)
     return message
 
 

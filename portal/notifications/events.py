@@ -35,6 +35,16 @@ EVENTS: dict[str, Event] = {
     "learning.enrollment_confirmed": Event("Enrollment confirmations", optional=True),
     "learning.certificate_issued": Event("Certificates issued", optional=True),
     "learning.certificate_revoked": Event("Certificates revoked", optional=False),
+    # mentorship
+    "mentorship.assigned": Event("A mentor assigned to you", optional=False),
+    "mentorship.session_booked": Event("Mentoring session invitations", optional=False),
+    "mentorship.session_updated": Event("Mentoring session changes", optional=False),
+    "mentorship.session_cancelled": Event(
+        "Mentoring session cancellations", optional=False
+    ),
+    "mentorship.reminder": Event("Mentoring session reminders", optional=True),
+    "mentorship.weekly_digest": Event("Weekly mentoring digest", optional=True),
+    "mentorship.review_published": Event("Progress reviews", optional=True),
     # assessments
     "assessments.attempt_graded": Event("Graded essays and exams", optional=True),
     # content (to instructors)

@@ -14,6 +14,7 @@ from assessments.services import required_assessment_guard
 from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
 from learning.demo import seed_learning
+from learning.mentorship.demo import seed_mentorship
 from learning.selectors import (
     is_enrolled_in_any,
     module_completion_state,
@@ -36,6 +37,7 @@ class TestRequiredExtensionPoints:
                 seed_accounts,
                 seed_courses,
                 seed_learning,
+                seed_mentorship,
                 seed_organization,
             ],
         }

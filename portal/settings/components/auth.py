@@ -28,6 +28,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+# A role's home page after signing in (when no ``?next=`` says otherwise): a mentor
+# lands on the mentor portal, not on "My learning" with no courses.
+LOGIN_REDIRECT_BY_ROLE = {"mentor": "/mentor/"}
 # The editor signs in through allauth too, so MFA and rate limits apply there.
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 # Wagtail's own reset would let the editor bypass allauth's reset throttle and flow.

@@ -3,6 +3,8 @@ defaults to Redis; without one, tasks run eagerly in the web process."""
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 from . import env
 from .cache import REDIS_URL
 from .security import AUDIT_ANCHOR_INTERVAL_MINUTES
@@ -67,5 +69,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "anchor-audit-chains": {
         "task": "audit.anchor_write",
         "schedule": timedelta(minutes=AUDIT_ANCHOR_INTERVAL_MINUTES),
+    },
+    # Reminders 24 h and 1 h before mentoring sessions; each message has an
+    # idempotency key, so a second beat process sends nothing twice.
+    "mentoring-session-reminders": {
+        "task": "mentorship.send_reminders",
+        "schedule": timedelta(minutes=5),
+    },
+    "mentoring-weekly-digest": {
+        "task": "mentorship.send_weekly_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
