@@ -296,6 +296,10 @@ class EnrollmentDetailView(APIView):
 
 
 class CourseEnrollmentsView(APIView):
+    # Only for the schema (the page envelope with ``meta.pagination``); ``get``
+    # paginates itself, since ``?format=csv`` downloads every row.
+    pagination_class = PagePagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter(

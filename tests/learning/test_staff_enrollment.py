@@ -204,9 +204,7 @@ class TestCancelById:
 
 
 class TestReopen:
-    def test_admin_reopens_keeping_source_and_progress(
-        self, make_course, admin_user
-    ):
+    def test_admin_reopens_keeping_source_and_progress(self, make_course, admin_user):
         paid = make_course(title="Paid", price="10.00")
         learner = UserFactory()
         enrollment = enrollment_create(
