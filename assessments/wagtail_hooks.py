@@ -15,6 +15,7 @@ from .analytics import (
     course_learner_results,
     user_assessment_history,
 )
+from .cms.gradebook import GradebookView
 from .cms.grading import GradeAttemptView, GradingQueueView, may_grade
 from .cms.permissions import AssessmentPermissionPolicy
 from .cms.views import AssessmentViewSet
@@ -44,6 +45,11 @@ def grading_admin_urls():
             "grading/<int:attempt_id>/",
             GradeAttemptView.as_view(),
             name="assessments_grading_attempt",
+        ),
+        path(
+            "grading/courses/<int:course_id>/gradebook/",
+            GradebookView.as_view(),
+            name="assessments_gradebook",
         ),
     ]
 

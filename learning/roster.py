@@ -11,6 +11,8 @@ progress, and the answers' own (bounded) queries.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -201,6 +203,13 @@ def roster_table(*, roster: Roster) -> list[list[str]]:
                 line.append(f"{cell['flags_captured']}/{cell['flags_total']}")
         table.append([_cell(value) for value in line])
     return table
+
+
+def roster_csv(*, roster: Roster) -> str:
+    """``roster_table`` as CSV text."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(roster_table(roster=roster))
+    return buffer.getvalue()
 
 
 def roster_filename(*, course: CoursePage) -> str:

@@ -1,8 +1,6 @@
 """Enrollment, progress and certificates API (API.md). Thin views over services and
 selectors."""
 
-import csv
-
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -339,14 +337,14 @@ class CourseEnrollmentsView(APIView):
             course=course, status=query.validated_data.get("status")
         )
         if query.validated_data.get("format") == "csv":
-            table = roster.roster_table(
-                roster=roster.roster_build(course=course, enrollments=enrollments)
+            everyone = roster.roster_build(course=course, enrollments=enrollments)
+            response = HttpResponse(
+                roster.roster_csv(roster=everyone),
+                content_type="text/csv; charset=utf-8",
             )
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
                 f'attachment; filename="{roster.roster_filename(course=course)}"'
             )
-            csv.writer(response).writerows(table)
             return response
         paginator = PagePagination()
         page = paginator.paginate_queryset(enrollments, request, self)
