@@ -3,6 +3,7 @@ retiring) and the "Grading" queue for essays; and this app's answers to the port
 extension points (``portal.hooks``)."""
 
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -52,6 +53,16 @@ def grading_admin_urls():
             name="assessments_gradebook",
         ),
     ]
+
+
+@hooks.register("insert_global_admin_css")
+def question_editor_css():
+    # A question's id is generated and carried in a hidden input: no empty
+    # "Question id" label either. Ticked choices read as the answer.
+    return format_html(
+        "<style>{}</style>",
+        '.assessment-question [data-contentpath="id"] { display: none; }',
+    )
 
 
 class GradingMenuItem(MenuItem):
