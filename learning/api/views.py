@@ -170,6 +170,7 @@ class RevokeInput(serializers.Serializer):
 class EnrollInput(serializers.Serializer):
     user_id = serializers.IntegerField(
         required=False,
+        allow_null=True,
         min_value=1,
         max_value=2**63 - 1,
         help_text="Admins (and corporate representatives, for members of their "

@@ -115,6 +115,11 @@ class TestOthersCannotEnrollSomeoneElse:
         assert response.status_code == 201
         assert Enrollment.objects.get(course=course).user_id == student.pk
 
+    def test_null_user_id_is_oneself(self, api_client, course, student):
+        signed_in(api_client, student)
+        assert enroll(api_client, course, user_id=None).status_code == 201
+        assert Enrollment.objects.get(course=course).user_id == student.pk
+
     def test_demoted_admin_is_no_longer_admin(self, api_client, course, admin_user):
         signed_in(api_client, admin_user)
         admin_user.role = Role.STUDENT
