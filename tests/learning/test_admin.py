@@ -200,7 +200,9 @@ class TestCertificateAdmin:
         assert new.number != old.number
         assert new.holder_name == "New Name"
         assert new.pdf  # rendered by the task after commit
-        issued = AuditLog.objects.filter(action="certificate.issued").last()
+        issued = AuditLog.objects.get(
+            action="certificate.issued", resource_id=str(new.pk)
+        )
         assert issued.details["replaces"] == old.number
         assert issued.actor_id == admin_user.pk
         # A re-issue is not a revocation notice.
