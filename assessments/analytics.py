@@ -15,7 +15,9 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from content.models import CoursePage
 from portal.accounts.models import User
 
-from .models import Assessment, AttemptStatus
+from . import grading
+from . import questions as q
+from .models import Assessment, Attempt, AttemptStatus
 
 RATE_PLACES = 4
 SCORE_PLACES = 2
@@ -189,3 +191,86 @@ def learner_attention(
     for row in due:
         reasons.setdefault(row["user_id"], []).append(_("an attempt deadline is near"))
     return reasons
+
+
+def course_learner_results(*, course: CoursePage, user_ids) -> dict:
+    """Per learner and assessment of the course (the answer to
+    ``portal.hooks.LEARNER_RESULTS``, read by the roster and the gradebook):
+    ``best_score`` of graded attempts on time (null without any), ``passed`` (an
+    attempt passed), ``attempts`` started and not invalidated, ``pending_review``
+    (ids of attempts awaiting manual grading, oldest first) and, for labs,
+    ``flags_captured``: the lab's flag questions answered right in any attempt
+    handed in. Two queries, whatever the number of learners or attempts."""
+    assessments = list(
+        Assessment.objects.filter(course=course)
+        .order_by("module__path", "pk")
+        .values("pk", "title", "assessment_type", "questions", "archived_at")
+    )
+    flag_ids = {
+        a["pk"]: {
+            question.get("id")
+            for question in a["questions"]
+            if isinstance(question, dict) and question.get("type") == q.FLAG
+        }
+        for a in assessments
+    }
+    header = [
+        {
+            "id": a["pk"],
+            "title": a["title"],
+            "type": a["assessment_type"],
+            "archived": a["archived_at"] is not None,
+            "flags_total": len(flag_ids[a["pk"]]),
+        }
+        for a in assessments
+    ]
+    attempts = (
+        Attempt.objects.filter(assessment__course=course, user_id__in=list(user_ids))
+        .exclude(status=AttemptStatus.INVALIDATED)
+        .order_by("submitted_at", "pk")
+        .values(
+            "pk",
+            "assessment_id",
+            "user_id",
+            "status",
+            "score",
+            "passed",
+            "late",
+            "results",
+        )
+    )
+    rows: dict[int, dict] = {}
+    captured: dict[tuple[int, int], set] = {}
+    for attempt in attempts:
+        cell = rows.setdefault(attempt["user_id"], {}).setdefault(
+            attempt["assessment_id"],
+            {
+                "best_score": None,
+                "passed": False,
+                "attempts": 0,
+                "pending_review": [],
+                "flags_captured": 0,
+            },
+        )
+        cell["attempts"] += 1
+        cell["passed"] = cell["passed"] or bool(attempt["passed"])
+        if attempt["status"] == AttemptStatus.PENDING_REVIEW:
+            cell["pending_review"].append(attempt["pk"])
+        score = _score(attempt["score"])
+        if (
+            attempt["status"] == AttemptStatus.GRADED
+            and not attempt["late"]
+            and score is not None
+            and (cell["best_score"] is None or score > cell["best_score"])
+        ):
+            cell["best_score"] = score
+        flags = flag_ids.get(attempt["assessment_id"])
+        if flags and attempt["status"] in _DONE:
+            got = captured.setdefault(
+                (attempt["user_id"], attempt["assessment_id"]), set()
+            )
+            for qid, result in (attempt["results"] or {}).items():
+                if qid in flags and result.get("outcome") == grading.CORRECT:
+                    got.add(qid)
+            cell["flags_captured"] = len(got)
+    return {"assessments": header, "rows": rows}

@@ -3,6 +3,7 @@ retiring) and the "Grading" queue for essays; and this app's answers to the port
 extension points (``portal.hooks``)."""
 
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -12,9 +13,11 @@ from portal import hooks as portal_hooks
 
 from .analytics import (
     course_assessment_analytics,
+    course_learner_results,
     learner_attention,
     user_assessment_history,
 )
+from .cms.gradebook import GradebookView
 from .cms.grading import GradeAttemptView, GradingQueueView, may_grade
 from .cms.permissions import AssessmentPermissionPolicy
 from .cms.views import AssessmentViewSet
@@ -25,6 +28,8 @@ hooks.register(portal_hooks.COMPLETION_GUARD, required_assessment_guard)
 hooks.register(portal_hooks.COURSE_ASSESSMENT_ANALYTICS, course_assessment_analytics)
 hooks.register(portal_hooks.USER_ASSESSMENT_HISTORY, user_assessment_history)
 hooks.register(portal_hooks.LEARNER_ATTENTION, learner_attention)
+
+hooks.register(portal_hooks.LEARNER_RESULTS, course_learner_results)
 
 # Registered before any view asks for the model's policy (Wagtail would otherwise
 # create a Django-permissions fallback).
@@ -45,7 +50,22 @@ def grading_admin_urls():
             GradeAttemptView.as_view(),
             name="assessments_grading_attempt",
         ),
+        path(
+            "grading/courses/<int:course_id>/gradebook/",
+            GradebookView.as_view(),
+            name="assessments_gradebook",
+        ),
     ]
+
+
+@hooks.register("insert_global_admin_css")
+def question_editor_css():
+    # A question's id is generated and carried in a hidden input: no empty
+    # "Question id" label either. Ticked choices read as the answer.
+    return format_html(
+        "<style>{}</style>",
+        '.assessment-question [data-contentpath="id"] { display: none; }',
+    )
 
 
 class GradingMenuItem(MenuItem):

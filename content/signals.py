@@ -1,12 +1,19 @@
-"""Cache purge when what anonymous readers see changes (a decoupled concern)."""
+"""Cache purge when what anonymous readers see changes, and the record of a
+moderator's decision on a course review (decoupled concerns)."""
 
 from django.db import transaction
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import WorkflowState
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    workflow_approved,
+    workflow_rejected,
+)
 
 from .cache import catalog_cache_bump
 from .models import CourseIndexPage, CoursePage, ModulePage
-from .services import course_modules_publish
+from .services import course_modules_publish, course_review_decision_record
 from .services.videos import video_usages_sync, video_viewer_cache_reset_for_course
 
 
@@ -43,3 +50,37 @@ def reset_course_video_access(sender, instance, **kwargs):
     (free previews need a live course): drop the cached answers."""
     if isinstance(instance, CoursePage):
         video_viewer_cache_reset_for_course(course_id=instance.pk)
+
+
+# Wagtail's admin e-mails the submitter on approval and rejection (its receivers
+# have these dispatch_uids). Ours replace them: one message, from the portal's
+# notifications (templated, with the person's preference). ``content`` is ready()
+# before ``wagtail.admin``, and Django ignores a second receiver with a
+# (dispatch_uid, sender) already connected, so connecting under Wagtail's ids keeps
+# its duplicates out.
+@receiver(
+    workflow_approved,
+    sender=WorkflowState,
+    dispatch_uid="workflow_state_approved_email_notification",
+)
+@receiver(
+    workflow_rejected,
+    sender=WorkflowState,
+    dispatch_uid="workflow_state_rejected_email_notification",
+)
+def record_course_review_decision(sender, instance, user=None, signal=None, **kwargs):
+    """Approving or rejecting a course's review, in the editor or through the API
+    (``course_publish`` approves the same workflow), is audited and told to the
+    instructor."""
+    if not str(instance.object_id).isdigit():
+        return
+    course = CoursePage.objects.filter(pk=int(instance.object_id)).first()
+    if course is None:
+        return
+    task_state = instance.current_task_state
+    course_review_decision_record(
+        course=course,
+        actor=user,
+        approved=signal is workflow_approved,
+        comment=task_state.comment if task_state is not None else "",
+    )

@@ -33,12 +33,12 @@ from django.db.models.functions import Cast, Coalesce, Round, RowNumber
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from content.access import is_course_manager, managed_courses_q
+from content.access import managed_courses_q
 from content.models import CoursePage, ModulePage
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import effective_role
 from portal.accounts.selectors import user_get_visible
-from portal.errors import NotFound, PermissionDenied
+from portal.errors import PermissionDenied
 from portal.hooks import course_assessment_rows, user_assessment_rows
 
 from .models import (
@@ -48,6 +48,7 @@ from .models import (
     LearningSession,
     ModuleProgress,
 )
+from .selectors import course_get_managed
 
 RATE_PLACES = 4
 AVERAGE_PLACES = 2
@@ -177,16 +178,7 @@ def dashboard_get(*, actor: User) -> dict:
 
 
 def _course_for_analytics(*, actor: User, course_id: int) -> CoursePage:
-    """The course's instructor and admins only. A course the actor cannot see at all
-    (missing, or someone else's draft) is not found; a visible one is forbidden."""
-    course = CoursePage.objects.filter(pk=course_id).first()
-    if course is None:
-        raise NotFound("Course not found.")
-    if is_course_manager(user=actor, course=course):
-        return course
-    if not course.live:
-        raise NotFound("Course not found.")
-    raise PermissionDenied("Only the course's instructor or an admin sees analytics.")
+    return course_get_managed(actor=actor, course_id=course_id, what="analytics")
 
 
 def _module_rows(course: CoursePage, learners: QuerySet, enrolled: int) -> list[dict]:

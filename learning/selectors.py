@@ -68,6 +68,35 @@ def course_for_progress(*, actor: User, course_id: int) -> tuple[CoursePage, boo
     return course, False
 
 
+def course_get_managed(
+    *, actor: User, course_id: int, what: str = "this"
+) -> CoursePage:
+    """A course the actor manages (its instructor, admins), for staff screens and
+    endpoints (roster, analytics). A course the actor cannot see at all (missing,
+    or someone else's draft) is not found; a visible one is forbidden."""
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        raise NotFound("Course not found.")
+    if is_course_manager(user=actor, course=course):
+        return course
+    if not course.live:
+        raise NotFound("Course not found.")
+    raise PermissionDenied(f"Only the course's instructor or an admin sees {what}.")
+
+
+def enrollment_get_cancellable(*, actor: User, enrollment_id: int) -> Enrollment:
+    """An enrollment its learner or an administrator may cancel; anyone else is
+    told it does not exist (another learner's enrollment is private)."""
+    enrollment = (
+        Enrollment.objects.select_related("course", "last_module")
+        .filter(pk=enrollment_id)
+        .first()
+    )
+    if enrollment is None or (enrollment.user_id != actor.pk and not is_admin(actor)):
+        raise NotFound("Enrollment not found.")
+    return enrollment
+
+
 def enrollment_get_own(*, actor: User, course: CoursePage) -> Enrollment:
     enrollment = Enrollment.objects.filter(user=actor, course=course).active().first()
     if enrollment is None:

@@ -5,11 +5,14 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from portal import hooks as portal_hooks
 
+from .cms.roster import CourseListView, RosterView, may_see_rosters
 from .demo import seed_learning
 from .models import Certificate, Enrollment, ModuleProgress
 from .selectors import is_enrolled_in_any, module_completion_state
@@ -61,3 +64,34 @@ def refuse_bulk_deleting_pages_with_learners(
         if pages_with_learner_records(page_ids=ids):
             return _refusal(request, page)
     return None
+
+
+# --- Learners: the course roster for instructors and admins -------------------------
+
+
+@hooks.register("register_admin_urls")
+def roster_admin_urls():
+    return [
+        path("learning/courses/", CourseListView.as_view(), name="learning_courses"),
+        path(
+            "learning/courses/<int:course_id>/roster/",
+            RosterView.as_view(),
+            name="learning_course_roster",
+        ),
+    ]
+
+
+class LearnersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_rosters(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def learners_menu_item():
+    return LearnersMenuItem(
+        _("Learners"),
+        reverse("learning_courses"),
+        name="learners",
+        icon_name="group",
+        order=250,
+    )

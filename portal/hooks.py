@@ -107,6 +107,70 @@ def completion_refusal(*, user: Any, module: Any) -> str | None:
     return None
 
 
+# --- Enrollment: enrolling someone else ----------------------------------------------
+
+ENROLL_ON_BEHALF = "portal_enroll_on_behalf"
+
+
+class EnrollOnBehalf(Protocol):
+    """Enroll the user ``user_id`` in ``course_id`` at the request of ``actor``, who
+    is not an administrator (``POST /courses/{id}/enroll`` with ``{user_id}``).
+
+    Return ``None`` when this answer has nothing to say about ``actor`` (not its
+    kind of person, e.g. not a corporate representative): the next answer is asked.
+    Otherwise enroll through ``learning.services.enrollment_create`` (with its own
+    ``source``) and return the enrollment, or raise a ``portal.errors.DomainError``
+    (``NotFound`` for a user outside the actor's reach, ``NO_SEATS_LEFT`` ...).
+    The caller's transaction is open. *First* answer that is not ``None`` wins;
+    none at all refuses (403). ``corporate`` registers "a rep enrolls a member of
+    her organization on one of its seats"."""
+
+    def __call__(self, *, actor: Any, course_id: int, user_id: int) -> Any | None: ...
+
+
+def enroll_on_behalf_first(*, actor: Any, course_id: int, user_id: int) -> Any | None:
+    """The first registered ``ENROLL_ON_BEHALF`` answer that applies, or ``None``."""
+    for answer in hooks.get_hooks(ENROLL_ON_BEHALF):
+        enrollment = answer(actor=actor, course_id=course_id, user_id=user_id)
+        if enrollment is not None:
+            return enrollment
+    return None
+
+
+# --- Roster: a learner's results in a course ----------------------------------------
+
+LEARNER_RESULTS = "portal_learner_results"
+
+
+class LearnerResults(Protocol):
+    """The assessment results of the learners ``user_ids`` of ``course``, for the
+    course roster (``learning.roster``), in a number of queries that does not grow
+    with the learners::
+
+        {"assessments": [{"id", "title", "type", "flags_total"}],
+         "rows": {user_id: {assessment_id: {"best_score", "passed", "attempts",
+                                            "pending_review", "flags_captured"}}}}
+
+    ``best_score`` is a percent or ``None``; ``flags_total``/``flags_captured``
+    count a lab's flags (0 for other assessments). Collected in order: the
+    assessments concatenated, each learner's cells merged. ``assessments``
+    registers its figures."""
+
+    def __call__(self, *, course: Any, user_ids: Sequence[int]) -> dict: ...
+
+
+def learner_results_collect(*, course: Any, user_ids: Sequence[int]) -> dict:
+    """Every registered ``LEARNER_RESULTS`` answer, combined."""
+    assessments: list[dict] = []
+    rows: dict[int, dict] = {}
+    for provider in hooks.get_hooks(LEARNER_RESULTS):
+        answer = provider(course=course, user_ids=user_ids)
+        assessments.extend(answer.get("assessments", []))
+        for user_id, cells in answer.get("rows", {}).items():
+            rows.setdefault(user_id, {}).update(cells)
+    return {"assessments": assessments, "rows": rows}
+
+
 # --- Analytics: assessment figures -------------------------------------------------
 
 COURSE_ASSESSMENT_ANALYTICS = "portal_course_assessment_analytics"

@@ -4,14 +4,19 @@ the conversion between the editor's stream and the question JSON of API.md.
 The blocks only shape the input; the rules are those of the API
 (``assessments.questions.questions_validate``), whose errors are mapped back onto
 the blocks (``questions[2].correct: index out of range`` marks the "correct" field of
-the third question). Choices are numbered from 1 in the editor and from 0 in the
-JSON.
+the third question).
+
+Nobody types ids or index numbers: a question's id is generated when it is first
+saved and then carried along in a hidden field (results and kept flags follow it),
+and the correct choices are ticked next to their text.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -24,18 +29,21 @@ from .. import questions as q
 KEEP_FLAG_HELP = _("Leave empty to keep the current flag.")
 
 
+class QuestionIdBlock(blocks.FieldBlock):
+    """The question's id, never typed: empty for a new question (one is generated
+    on save, ``questions_from_stream``), then kept in a hidden input."""
+
+    def __init__(self, **kwargs):
+        self.field = forms.CharField(
+            required=False, max_length=64, widget=forms.HiddenInput
+        )
+        super().__init__(**kwargs)
+
+
 class QuestionBlock(blocks.StructBlock):
     """Fields every question has."""
 
-    id = blocks.RegexBlock(
-        regex=r"^[A-Za-z0-9_-]{1,64}$",
-        label=_("Question id"),
-        help_text=_(
-            "Unique in this assessment (letters, digits, - or _). Keep it when "
-            "editing: results and kept flags follow the id."
-        ),
-        error_messages={"invalid": _("1-64 letters, digits, '-' or '_'.")},
-    )
+    id = QuestionIdBlock(label=_("Question id"))
     prompt = blocks.TextBlock(max_length=q.MAX_PROMPT, label=_("Question"))
     points = blocks.FloatBlock(
         default=1, min_value=0, max_value=q.MAX_POINTS, label=_("Points")
@@ -45,22 +53,26 @@ class QuestionBlock(blocks.StructBlock):
         form_classname = "struct-block assessment-question"
 
 
-def _choices() -> blocks.ListBlock:
+class ChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=q.MAX_TEXT, label=_("Choice"))
+    correct = blocks.BooleanBlock(required=False, label=_("Correct"))
+
+    class Meta:
+        form_classname = "struct-block assessment-choice"
+
+
+def _choices(help_text) -> blocks.ListBlock:
     return blocks.ListBlock(
-        blocks.CharBlock(max_length=q.MAX_TEXT, label=_("Choice")),
+        ChoiceBlock(),
         min_num=2,
         max_num=q.MAX_CHOICES,
         label=_("Choices"),
+        help_text=help_text,
     )
 
 
 class SingleChoiceBlock(QuestionBlock):
-    choices = _choices()
-    correct = blocks.IntegerBlock(
-        min_value=1,
-        label=_("Correct choice"),
-        help_text=_("Its number in the list: 1 for the first choice."),
-    )
+    choices = _choices(_("Tick the one correct choice."))
 
     class Meta:
         label = _("Single choice")
@@ -68,15 +80,11 @@ class SingleChoiceBlock(QuestionBlock):
 
 
 class MultipleChoiceBlock(QuestionBlock):
-    choices = _choices()
-    correct = blocks.ListBlock(
-        blocks.IntegerBlock(min_value=1, label=_("Choice number")),
-        min_num=1,
-        label=_("Correct choices"),
-        help_text=_(
-            "Their numbers in the list (1 for the first). All of them, and no "
-            "other, must be picked to score."
-        ),
+    choices = _choices(
+        _(
+            "Tick every correct choice: all of them, and no other, must be picked "
+            "to score."
+        )
     )
 
     class Meta:
@@ -171,13 +179,24 @@ def _number(value):
     return value
 
 
+def _new_id(taken: set[str]) -> str:
+    while True:
+        candidate = f"q-{secrets.token_hex(4)}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+
+
 def questions_from_stream(stream) -> list[dict]:
-    """The API's question JSON for the editor's stream value (unvalidated)."""
+    """The API's question JSON for the editor's stream value (unvalidated). A new
+    question gets a generated id; ticked choices become the ``correct`` index (or
+    indexes); a single choice without exactly one tick has none (and is refused)."""
+    taken = {(child.value.get("id") or "").strip() for child in stream}
     result = []
     for child in stream:
         value = child.value
         question = {
-            "id": (value.get("id") or "").strip(),
+            "id": (value.get("id") or "").strip() or _new_id(taken),
             "type": child.block_type,
             "prompt": value.get("prompt") or "",
             "points": _number(value.get("points")),
@@ -185,14 +204,16 @@ def questions_from_stream(stream) -> list[dict]:
         if question["points"] is None:
             del question["points"]  # the schema's default: 1
         qtype = child.block_type
-        if qtype in q.CHOICE_TYPES:
-            question["choices"] = list(value.get("choices") or [])
         correct = value.get("correct")
+        if qtype in q.CHOICE_TYPES:
+            choices = list(value.get("choices") or [])
+            question["choices"] = [choice.get("text") or "" for choice in choices]
+            ticked = [i for i, choice in enumerate(choices) if choice.get("correct")]
         if qtype == q.SINGLE_CHOICE:
-            if correct is not None:
-                question["correct"] = correct - 1
+            if len(ticked) == 1:
+                question["correct"] = ticked[0]
         elif qtype == q.MULTIPLE_CHOICE:
-            question["correct"] = [i - 1 for i in (correct or []) if i is not None]
+            question["correct"] = ticked
         elif qtype == q.TRUE_FALSE:
             question["correct"] = bool(correct)
         elif qtype == q.SHORT_ANSWER:
@@ -223,12 +244,18 @@ def stream_data_from_questions(questions: list[dict]) -> list[dict]:
         }
         correct = question.get("correct")
         if qtype in q.CHOICE_TYPES:
-            value["choices"] = list(question.get("choices") or [])
-        if qtype == q.SINGLE_CHOICE:
-            value["correct"] = correct + 1 if isinstance(correct, int) else None
-        elif qtype == q.MULTIPLE_CHOICE:
-            value["correct"] = [i + 1 for i in correct or []]
-        elif qtype == q.TRUE_FALSE:
+            right = (
+                set(correct)
+                if isinstance(correct, list)
+                else {correct}
+                if isinstance(correct, int) and not isinstance(correct, bool)
+                else set()
+            )
+            value["choices"] = [
+                {"text": text, "correct": i in right}
+                for i, text in enumerate(question.get("choices") or [])
+            ]
+        if qtype == q.TRUE_FALSE:
             value["correct"] = bool(correct)
         elif qtype == q.SHORT_ANSWER:
             value["correct"] = list(correct or [])
@@ -275,11 +302,29 @@ def stream_validation_error(message: str, stream) -> StreamBlockValidationError:
         index = int(match["index"])
         child = children[index]
         field, item, text = match["field"], match["item"], match["message"]
+        if field == "correct" and "correct" not in child.block.child_blocks:
+            # Choice questions have their answer in the ticks next to the choices.
+            field, item = "choices", None
+            text = (
+                _("Tick exactly one correct choice.")
+                if child.block_type == q.SINGLE_CHOICE
+                else _("Tick at least one correct choice.")
+            )
         if field and field in child.block.child_blocks:
             if item is not None:
-                text_error = ListBlockValidationError(
-                    block_errors={int(item): ValidationError(text)}
+                item_error = ValidationError(text)
+                list_child = getattr(
+                    child.block.child_blocks[field], "child_block", None
                 )
+                if isinstance(list_child, blocks.StructBlock):
+                    item_error = StructBlockValidationError(
+                        block_errors={"text": item_error}
+                    )
+                text_error = ListBlockValidationError(
+                    block_errors={int(item): item_error}
+                )
+            elif isinstance(child.block.child_blocks[field], blocks.ListBlock):
+                text_error = ListBlockValidationError(non_block_errors=[text])
             else:
                 text_error = ValidationError(text)
             per_block.setdefault(index, {}).setdefault(field, []).append(text_error)

@@ -5,6 +5,7 @@ passing score takes the completion back)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from content.access import is_course_manager
@@ -13,6 +14,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import has_permission
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from portal.notifications.services import notify
 
 from .. import grading
 from ..models import Attempt, AttemptStatus
@@ -190,4 +192,26 @@ def attempt_grade_manual(*, actor: User, attempt_id: int, grades: dict) -> Attem
                 "certificate_revoked": revoked.certificate_revoked,
             },
         )
+        _notify_graded(attempt, checked)
     return attempt
+
+
+def _notify_graded(attempt: Attempt, checked: dict[str, dict]) -> None:
+    """Tell the learner their hand-graded attempt has a result
+    (``assessments.attempt_graded``), once per grading (a regrade tells again)."""
+    feedback = "\n".join(
+        grade["feedback"] for grade in checked.values() if grade.get("feedback")
+    )
+    notify(
+        user=attempt.user,
+        event="assessments.attempt_graded",
+        payload={
+            "attempt_id": attempt.pk,
+            "assessment_title": attempt.assessment.title,
+            "score": float(attempt.score),
+            "passed": bool(attempt.passed),
+            "feedback": feedback[:5000],
+            "url": reverse("assessment-attempt-result", args=[attempt.pk]),
+        },
+        key=f"attempt_graded:{attempt.pk}:{attempt.graded_at.isoformat()}",
+    )

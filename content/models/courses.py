@@ -151,6 +151,9 @@ class CoursePage(Page):
     parent_page_types = ["content.CourseIndexPage"]
     subpage_types = ["content.ModulePage"]
     base_form_class = CoursePageForm
+    # The explorer lists a course's modules in course order (the page tree's), not
+    # the most recently edited first.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = "course"
@@ -185,9 +188,12 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = (
-            ModulePage.objects.live().child_of(self).defer_streamfields()
-        ).order_by("path")
+        modules = ModulePage.objects.child_of(self).defer_streamfields()
+        # A moderator previewing a course in review sees the modules under review
+        # too (they go live with the course); learners see live ones only.
+        if not getattr(request, "is_preview", False):
+            modules = modules.live()
+        context["modules"] = modules.order_by("path")
         context["prerequisites"] = [
             course for course in self.prerequisites.all() if course.live
         ]

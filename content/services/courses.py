@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput
+from portal.notifications.services import notify
 
 from ..cache import catalog_cache_bump
 from ..models import CoursePage, ModulePage
@@ -155,6 +156,40 @@ def course_publish(*, actor: User, course: CoursePage) -> CoursePage:
         resource_id=course.pk,
     )
     return CoursePage.objects.get(pk=course.pk)
+
+
+def course_review_decision_record(
+    *, course: CoursePage, actor: User | None, approved: bool, comment: str = ""
+) -> None:
+    """A moderator approved or rejected a course's review (in the editor or through
+    the API): audited as ``course.approved`` / ``course.rejected`` with the
+    moderator as actor, and the course's instructor is told
+    (``content.course_approved`` / ``content.course_rejected``, with the comment).
+    Runs in the transaction of the decision; the e-mail goes after commit."""
+    action = "approved" if approved else "rejected"
+    comment = (comment or "").strip()[:2000]
+    audit_log_record(
+        action=f"course.{action}",
+        user=actor,
+        resource_type="course",
+        resource_id=course.pk,
+        details={"comment": comment} if comment else {},
+    )
+    instructor = course.instructor or course.owner
+    if instructor is None:
+        return
+    moderator = (actor.get_full_name() or actor.email) if actor else ""
+    notify(
+        user=instructor,
+        event=f"content.course_{action}",
+        payload={
+            "course_id": course.pk,
+            "course_title": course.title,
+            "moderator": moderator,
+            "comment": comment,
+            "edit_url": f"/cms/pages/{course.pk}/edit/",
+        },
+    )
 
 
 def course_modules_publish(*, course: CoursePage, actor: User | None) -> int:

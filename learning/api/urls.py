@@ -7,6 +7,14 @@ ID = r"[1-9][0-9]{0,17}"  # a positive id of at most 18 digits
 urlpatterns = [
     re_path(rf"^courses/(?P<course_id>{ID})/enroll/?$", views.EnrollView.as_view()),
     re_path(
+        rf"^courses/(?P<course_id>{ID})/enrollments/?$",
+        views.CourseEnrollmentsView.as_view(),
+    ),
+    re_path(
+        rf"^enrollments/(?P<enrollment_id>{ID})/?$",
+        views.EnrollmentDetailView.as_view(),
+    ),
+    re_path(
         rf"^courses/(?P<course_id>{ID})/progress/?$", views.CourseProgressView.as_view()
     ),
     re_path(

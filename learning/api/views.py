@@ -1,8 +1,10 @@
 """Enrollment, progress and certificates API (API.md). Thin views over services and
 selectors."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -14,7 +16,7 @@ from portal.api.fields import StrictBooleanField, StrictCharField
 from portal.api.pagination import PagePagination
 from portal.api.schema import OneOfEnvelopes
 
-from .. import selectors, services
+from .. import roster, selectors, services
 from ..models import EnrollmentSource, EnrollmentStatus
 from ..services.certificates import (
     certificate_pdf_response,
@@ -165,6 +167,68 @@ class RevokeInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class EnrollInput(serializers.Serializer):
+    user_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Admins (and corporate representatives, for members of their "
+        "organization): the user to enroll. Without it the caller enrolls "
+        "themself; anyone else naming another user gets 403.",
+    )
+
+
+class RosterUser(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+
+
+class RosterModuleState(serializers.Serializer):
+    module_id = serializers.IntegerField()
+    title = serializers.CharField()
+    state = serializers.ChoiceField(choices=roster.MODULE_STATES)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    time_spent = serializers.IntegerField(help_text="Seconds.")
+
+
+class RosterAssessmentResult(serializers.Serializer):
+    assessment_id = serializers.IntegerField()
+    title = serializers.CharField()
+    type = serializers.CharField()
+    best_score = serializers.FloatField(
+        allow_null=True, help_text="Best graded score on time, in percent."
+    )
+    passed = serializers.BooleanField()
+    attempts = serializers.IntegerField()
+    pending_review = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of attempts awaiting manual grading.",
+    )
+    flags_captured = serializers.IntegerField()
+    flags_total = serializers.IntegerField(help_text="A lab's flags (0 otherwise).")
+
+
+class RosterRowOutput(serializers.Serializer):
+    enrollment_id = serializers.IntegerField()
+    user = RosterUser()
+    status = serializers.ChoiceField(choices=EnrollmentStatus.choices)
+    source = serializers.ChoiceField(choices=EnrollmentSource.choices)
+    progress_percentage = serializers.FloatField()
+    enrolled_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    last_accessed = serializers.DateTimeField(allow_null=True)
+    modules = RosterModuleState(many=True)
+    assessments = RosterAssessmentResult(many=True)
+
+
+class RosterQuery(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False)
+    status = serializers.ChoiceField(choices=EnrollmentStatus.choices, required=False)
+
+
 def _enrollment_data(enrollment) -> dict:
     return EnrollmentOutput(enrollment).data
 
@@ -179,10 +243,23 @@ def _paginate(view, request, queryset, serializer_class):
 
 
 class EnrollView(APIView):
-    @extend_schema(request=None, responses={201: EnrollmentOutput}, tags=["learning"])
+    @extend_schema(
+        request=EnrollInput,
+        responses={201: EnrollmentOutput},
+        tags=["learning"],
+        description="Enroll the caller, or (admins; corporate representatives for "
+        "members of their organization) the user named by `user_id`. 409 "
+        "`ALREADY_ENROLLED`, `COURSE_FULL`; 402 `PAYMENT_REQUIRED` for a learner "
+        "enrolling in a paid course; 404 for an unknown user or a course that is "
+        "not open; 403 for anyone else naming another user.",
+    )
     def post(self, request, course_id, *args, **kwargs):
-        enrollment = services.enrollment_create(
-            actor=request.user, course_id=int(course_id)
+        data = EnrollInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrollment = services.enrollment_create_requested(
+            actor=request.user,
+            course_id=int(course_id),
+            user_id=data.validated_data.get("user_id"),
         )
         return Response(_enrollment_data(enrollment), status=status.HTTP_201_CREATED)
 
@@ -196,6 +273,84 @@ class EnrollView(APIView):
             enrollment=enrollment, actor=request.user
         )
         return Response(_enrollment_data(enrollment))
+
+
+class EnrollmentDetailView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: EnrollmentOutput},
+        tags=["learning"],
+        description="Cancel an enrollment (the learner's own; admins any). Status "
+        "`cancelled`, progress kept; cancelling twice changes nothing. Another "
+        "learner's enrollment is 404.",
+    )
+    def delete(self, request, enrollment_id, *args, **kwargs):
+        enrollment = selectors.enrollment_get_cancellable(
+            actor=request.user, enrollment_id=int(enrollment_id)
+        )
+        enrollment = services.enrollment_cancel(
+            enrollment=enrollment, actor=request.user
+        )
+        return Response(_enrollment_data(enrollment))
+
+
+class CourseEnrollmentsView(APIView):
+    # Only for the schema (the page envelope with ``meta.pagination``); ``get``
+    # paginates itself, since ``?format=csv`` downloads every row.
+    pagination_class = PagePagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "csv"],
+                description="`csv` downloads the whole roster as a CSV file.",
+            ),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=EnrollmentStatus.values,
+                description="Only enrollments in this status.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): RosterRowOutput(many=True),
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description="The whole roster (`?format=csv`): one row per learner, "
+                "a column per module and per assessment.",
+            ),
+        },
+        tags=["learning"],
+        description="The course's roster, for its instructor and admins: each "
+        "learner's status, progress, per-module state, best assessment scores, "
+        "attempts, lab flags captured and last activity. Another instructor gets "
+        "403 (404 for a course they cannot see at all).",
+    )
+    def get(self, request, course_id, *args, **kwargs):
+        query = RosterQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        course = selectors.course_get_managed(
+            actor=request.user, course_id=int(course_id), what="the roster"
+        )
+        enrollments = roster.roster_enrollments(
+            course=course, status=query.validated_data.get("status")
+        )
+        if query.validated_data.get("format") == "csv":
+            everyone = roster.roster_build(course=course, enrollments=enrollments)
+            response = HttpResponse(
+                roster.roster_csv(roster=everyone),
+                content_type="text/csv; charset=utf-8",
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="{roster.roster_filename(course=course)}"'
+            )
+            return response
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(enrollments, request, self)
+        rows = roster.roster_build(course=course, enrollments=page).rows
+        return paginator.get_paginated_response(RosterRowOutput(rows, many=True).data)
 
 
 class CourseProgressView(APIView):

@@ -10,7 +10,13 @@ completes modules and courses (and takes a completion back), ``mentorship`` pair
 mentors with learners; this package exports the names other packages use.
 """
 
-from .enrollment import enrollment_cancel, enrollment_create, enrollment_lock
+from .enrollment import (
+    enrollment_cancel,
+    enrollment_create,
+    enrollment_create_requested,
+    enrollment_lock,
+    enrollment_reopen,
+)
 from .mentorship import mentor_assign, mentor_unassign
 from .progress import (
     MAX_POSITION_SECONDS,
@@ -25,7 +31,9 @@ __all__ = [
     "CompletionRevoked",
     "enrollment_cancel",
     "enrollment_create",
+    "enrollment_create_requested",
     "enrollment_lock",
+    "enrollment_reopen",
     "mentor_assign",
     "mentor_unassign",
     "module_complete",

@@ -28,9 +28,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from portal.accounts.models import User
+from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
-from portal.errors import Conflict, InvalidInput
-from portal.queue import enqueue
+from portal.errors import Conflict, InvalidInput, PermissionDenied
+from portal.notifications.services import notify
+from portal.queue import enqueue, enqueue_on_commit
 
 from ..models import Certificate, Enrollment, EnrollmentStatus
 from .enrollment import enrollment_lock
@@ -95,6 +97,15 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         return latest
     if enrollment.status != EnrollmentStatus.COMPLETED:
         raise Conflict("The course is not completed yet.")
+    return _certificate_create(enrollment, replaces=latest, actor=None)
+
+
+def _certificate_create(
+    enrollment: Enrollment, *, replaces: Certificate | None, actor: User | None
+) -> Certificate:
+    """A new certificate for a locked, completed enrollment that has no valid one;
+    audited as ``certificate.issued`` (``replaces``: the revoked number; ``by``:
+    the administrator who re-issued it)."""
     user, course = enrollment.user, enrollment.course
     now = timezone.now()
     validity = course.certificate_validity_days
@@ -125,11 +136,13 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
     else:
         raise Conflict("Could not issue the certificate; try again.")
     details = {"number": certificate.number, "course_id": course.pk}
-    if latest is not None:
-        details["replaces"] = latest.number
+    if replaces is not None:
+        details["replaces"] = replaces.number
+    if actor is not None:
+        details["by"] = actor.pk
     audit_log_record(
         action="certificate.issued",
-        user=user,
+        user=actor or user,
         resource_type="certificate",
         resource_id=certificate.pk,
         details=details,
@@ -168,27 +181,92 @@ def certificates_missing_enqueue(*, older_than_minutes: int) -> list[int]:
     return ids
 
 
+def _revoke(certificate: Certificate, *, actor: User, reason: str) -> bool:
+    """Revoke a locked certificate; whether it was valid until now."""
+    if certificate.revoked_at is not None:
+        return False
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason[:2000]
+    certificate.revoked_by = actor
+    certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    audit_log_record(
+        action="certificate.revoked",
+        user=actor,
+        resource_type="certificate",
+        resource_id=certificate.pk,
+        details={"reason": certificate.revoked_reason},
+    )
+    return True
+
+
+def _reason(reason: str, verb: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(f"Give a reason for {verb}.", field="reason")
+    return reason
+
+
 @transaction.atomic
 def certificate_revoke(
     *, certificate: Certificate, actor: User, reason: str
 ) -> Certificate:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("Give a reason for revoking.", field="reason")
+    """Revoke a certificate (it keeps verifying, as revoked) and tell its holder
+    (``learning.certificate_revoked``, with the reason). Revoking a revoked
+    certificate changes nothing and sends nothing."""
+    reason = _reason(reason, "revoking")
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.revoked_at is None:
-        certificate.revoked_at = timezone.now()
-        certificate.revoked_reason = reason[:2000]
-        certificate.revoked_by = actor
-        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-        audit_log_record(
-            action="certificate.revoked",
-            user=actor,
-            resource_type="certificate",
-            resource_id=certificate.pk,
-            details={"reason": certificate.revoked_reason},
+    if _revoke(certificate, actor=actor, reason=reason) and certificate.user_id:
+        notify(
+            user=certificate.user,
+            event="learning.certificate_revoked",
+            payload={
+                "number": certificate.number,
+                "course_title": certificate.course_title,
+                "reason": certificate.revoked_reason,
+            },
+            key=f"certificate_revoked:{certificate.pk}",
         )
     return certificate
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, actor: User, reason: str
+) -> Certificate:
+    """An administrator replaces a certificate with a new one (new number, hash and
+    PDF; the holder's name and the course title as they are now), e.g. after a
+    name change or a revocation made in error. The old certificate is revoked with
+    ``reason`` if still valid (no revocation notice: the holder gets the new
+    certificate). Only for a completed enrollment (409 otherwise). The PDF is
+    rendered after commit. Audited as ``certificate.revoked`` and
+    ``certificate.issued`` (``replaces``, ``by``)."""
+    if not is_admin(actor):
+        raise PermissionDenied("Only administrators may re-issue certificates.")
+    reason = _reason(reason, "re-issuing")
+    learner = Enrollment.objects.values("user_id", "course_id").get(
+        pk=certificate.enrollment_id
+    )
+    enrollment = enrollment_lock(**learner)
+    if enrollment.status != EnrollmentStatus.COMPLETED:
+        raise Conflict("The course is not completed: nothing to certify.")
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    current = (
+        Certificate.objects.select_for_update()
+        .filter(enrollment=enrollment, revoked_at__isnull=True)
+        .first()
+    )
+    if current is not None and current.pk != old.pk:
+        raise Conflict(
+            f"This enrollment already has a newer valid certificate "
+            f"({current.number}).",
+            code="CERTIFICATE_REPLACED",
+        )
+    _revoke(old, actor=actor, reason=reason)
+    new = _certificate_create(enrollment, replaces=old, actor=actor)
+    from ..tasks import issue_certificate
+
+    enqueue_on_commit(issue_certificate, args=(enrollment.pk,))
+    return new
 
 
 # --- Verify ------------------------------------------------------------------------

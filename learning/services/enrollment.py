@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from content.models import CoursePage
 from content.services.videos import video_viewer_cache_reset
+from portal import hooks as portal_hooks
 from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
-from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
+from portal.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus
 
@@ -35,6 +42,26 @@ def _live_course_for_update(course_id: int) -> CoursePage:
 
 def _seats_taken(course: CoursePage) -> int:
     return Enrollment.objects.filter(course=course).active().count()
+
+
+def _require_free_seat(course: CoursePage) -> None:
+    """Capacity: the caller holds the course row's lock (``_live_course_for_update``),
+    so racing enrollments cannot both take the last seat."""
+    if course.capacity is not None and _seats_taken(course) >= course.capacity:
+        raise Conflict("This course is full.", code="COURSE_FULL")
+
+
+def _reactivate(enrollment: Enrollment, *, source: str) -> None:
+    """A cancelled enrollment comes back: the same row, its progress kept (completed
+    if it was completed)."""
+    enrollment.status = (
+        EnrollmentStatus.COMPLETED
+        if enrollment.completed_at
+        else EnrollmentStatus.ACTIVE
+    )
+    enrollment.cancelled_at = None
+    enrollment.source = source
+    enrollment.save(update_fields=["status", "cancelled_at", "source"])
 
 
 def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
@@ -120,8 +147,7 @@ def enrollment_create(
     )
     if course.price > 0 and source not in free_sources:
         raise PaymentRequired("This course requires payment before enrollment.")
-    if course.capacity is not None and _seats_taken(course) >= course.capacity:
-        raise Conflict("This course is full.", code="COURSE_FULL")
+    _require_free_seat(course)
 
     now = timezone.now()
     if enrollment is None:
@@ -129,14 +155,7 @@ def enrollment_create(
             user=user, course=course, source=source, enrolled_at=now
         )
     else:  # re-enrolling after cancelling: the same row, progress kept
-        enrollment.status = (
-            EnrollmentStatus.COMPLETED
-            if enrollment.completed_at
-            else EnrollmentStatus.ACTIVE
-        )
-        enrollment.cancelled_at = None
-        enrollment.source = source
-        enrollment.save(update_fields=["status", "cancelled_at", "source"])
+        _reactivate(enrollment, source=source)
     audit_log_record(
         action="enrollment.created",
         user=actor,
@@ -146,6 +165,68 @@ def enrollment_create(
     )
     # Cached "may not watch" answers for the course's videos must not outlive this.
     video_viewer_cache_reset(user_id=user.pk)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_create_requested(
+    *, actor: User, course_id: int, user_id: int | None = None
+) -> Enrollment:
+    """Who is being enrolled, and how: the one decision behind ``POST
+    /courses/{id}/enroll``.
+
+    Without ``user_id`` (or with the actor's own id) the actor enrolls themself. An
+    administrator enrolls the user ``user_id`` (source ``admin``: no payment, no
+    prerequisites; capacity and the 409 codes as for anyone). Anyone else asks the
+    ``portal.hooks.ENROLL_ON_BEHALF`` answers (a corporate representative enrolls a
+    member of her organization on a seat); when none applies the request is refused
+    (403): nobody is ever enrolled in place of the person they named.
+
+    Errors: those of ``enrollment_create``; ``NotFound`` for an unknown user;
+    ``VALIDATION_ERROR`` (``user_id``) for a deactivated account.
+    """
+    if user_id is None or user_id == actor.pk:
+        return enrollment_create(actor=actor, course_id=course_id)
+    if is_admin(actor):
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("User not found.")
+        if not user.is_active:
+            raise InvalidInput("This account is deactivated.", field="user_id")
+        return enrollment_create(
+            actor=actor, course_id=course_id, user=user, source=EnrollmentSource.ADMIN
+        )
+    enrollment = portal_hooks.enroll_on_behalf_first(
+        actor=actor, course_id=course_id, user_id=user_id
+    )
+    if enrollment is None:
+        raise PermissionDenied("You may only enroll yourself.")
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_reopen(*, actor: User, enrollment: Enrollment) -> Enrollment:
+    """An administrator gives a learner back a cancelled enrollment: the same row,
+    its progress and source kept (a paid enrollment stays paid). The course must be
+    live and not archived, and a seat free (``COURSE_FULL``); an active enrollment
+    is ``ALREADY_ENROLLED``. Audited as ``enrollment.reopened``."""
+    if not is_admin(actor):
+        raise PermissionDenied("Only administrators may reopen enrollments.")
+    # The lock order of enrollment_create: the course row, then the enrollment.
+    course = _live_course_for_update(enrollment.course_id)
+    enrollment = enrollment_lock(user_id=enrollment.user_id, course_id=course.pk)
+    if enrollment.is_active:
+        raise Conflict("This enrollment is not cancelled.", code="ALREADY_ENROLLED")
+    _require_free_seat(course)
+    _reactivate(enrollment, source=enrollment.source)
+    audit_log_record(
+        action="enrollment.reopened",
+        user=actor,
+        resource_type="enrollment",
+        resource_id=enrollment.pk,
+        details={"learner_id": enrollment.user_id, "course_id": course.pk},
+    )
+    video_viewer_cache_reset(user_id=enrollment.user_id)
     return enrollment
 
 

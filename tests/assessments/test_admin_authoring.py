@@ -44,11 +44,13 @@ def listblock(items) -> dict:
 
 def block_value(value: dict) -> dict:
     """A question block's stream data as the editor posts it (lists as ListBlocks,
-    booleans as a checkbox)."""
+    booleans as a checkbox, choices as a ListBlock of structs)."""
     posted = {}
     for key, item in value.items():
         if isinstance(item, list):
-            posted[key] = listblock([str(v) for v in item])
+            posted[key] = listblock(
+                [block_value(v) if isinstance(v, dict) else str(v) for v in item]
+            )
         elif isinstance(item, bool):
             if item:
                 posted[key] = "on"
@@ -273,7 +275,9 @@ class TestQuestionEditor:
         self, as_instructor, course
     ):
         blocks = question_blocks(AUTHORED[:1])
-        blocks[0][1]["correct"] = "4"  # of three choices
+        for choice in blocks[0][1]["choices"].values():
+            if isinstance(choice, dict):
+                choice["value"].pop("correct", None)  # nothing ticked
         blocks.append(
             ("flag", block_value({"id": "q2", "prompt": "Flag?", "points": 1}))
         )
@@ -284,15 +288,52 @@ class TestQuestionEditor:
         form = response.context["form"]
         error = form.errors.as_data()["questions"][0]
         assert isinstance(error, StreamBlockValidationError), error
-        assert error.block_errors[0].block_errors["correct"].messages == [
-            "index out of range"
+        choices = error.block_errors[0].block_errors["choices"]
+        assert choices.non_block_errors.as_data()[0].messages == [
+            "Tick exactly one correct choice."
         ]
         assert error.block_errors[1].block_errors["correct"].messages == ["required"]
-        assert "questions[0].correct: index out of range" in str(
-            form.non_field_errors()
-        )
         html = response.content.decode()
-        assert "index out of range" in html
+        assert "Tick exactly one correct choice." in html
+        assert not Assessment.objects.exists()
+
+    def test_ids_are_generated_and_the_ticked_choice_is_correct(
+        self, as_instructor, course
+    ):
+        blocks = question_blocks(
+            [
+                {**AUTHORED[0], "id": ""},
+                {**AUTHORED[1], "id": ""},
+                {**AUTHORED[2], "id": ""},
+            ]
+        )
+
+        response = as_instructor.post(reverse(ADD_URL), form_data(course, blocks))
+
+        assert response.status_code == 302, response.context["form"].errors
+        questions = Assessment.objects.get().questions
+        ids = [question["id"] for question in questions]
+        assert all(ids)
+        assert len(set(ids)) == 3
+        assert questions[0]["correct"] == 1
+        assert questions[1]["correct"] == [1, 2]
+        # Editing keeps them: the hidden id goes back and forth unchanged.
+        page = as_instructor.get(edit_url(Assessment.objects.get()))
+        html = page.content.decode()
+        for qid in ids:
+            assert qid in html
+        assert "Question id" not in html or "display: none" in html
+
+    def test_two_ticks_on_a_single_choice_are_refused(self, as_instructor, course):
+        blocks = question_blocks([AUTHORED[0]])
+        for choice in blocks[0][1]["choices"].values():
+            if isinstance(choice, dict):
+                choice["value"]["correct"] = "on"
+
+        response = as_instructor.post(reverse(ADD_URL), form_data(course, blocks))
+
+        assert response.status_code == 200
+        assert "Tick exactly one correct choice." in response.content.decode()
         assert not Assessment.objects.exists()
 
     def test_duplicate_ids_are_refused(self, as_instructor, course):
@@ -417,7 +458,7 @@ class TestErrorMapping:
 
         data = error.as_json_data()
         choices = data["blockErrors"][0]["blockErrors"]["choices"]
-        assert choices["blockErrors"][1]["messages"] == [
+        assert choices["blockErrors"][1]["blockErrors"]["text"]["messages"] == [
             "must be non-empty text (max 500)"
         ]
         assert data["blockErrors"][1]["messages"] == [
@@ -454,7 +495,9 @@ class TestEditing:
             "numeric",
             "flag",
         ]
-        assert initial[0].value["correct"] == 2  # numbered from 1 in the editor
+        # The correct choice is ticked, no index number to type.
+        ticks = [choice["correct"] for choice in initial[0].value["choices"]]
+        assert ticks == [False, True, False]
         assert initial[5].value["correct"] == ""
 
     def test_an_empty_flag_keeps_the_stored_one_and_a_new_flag_replaces_it(
@@ -507,14 +550,17 @@ class TestEditing:
     ):
         assessment = make_assessment()
         blocks = question_blocks(assessment.questions)
-        blocks[1][1]["correct"] = listblock(["1", "1"])
+        for choice in blocks[1][1]["choices"].values():
+            if isinstance(choice, dict):
+                choice["value"].pop("correct", None)
 
         response = as_instructor.post(edit_url(assessment), form_data(course, blocks))
 
         assert response.status_code == 200
         error = response.context["form"].errors.as_data()["questions"][0]
-        assert error.block_errors[1].block_errors["correct"].messages == [
-            "duplicate index"
+        choices = error.block_errors[1].block_errors["choices"]
+        assert choices.non_block_errors.as_data()[0].messages == [
+            "Tick at least one correct choice."
         ]
         assert fresh(assessment).questions == assessment.questions
 
@@ -692,16 +738,19 @@ class TestQuestionEditorInTheBrowser:
         # The empty stream offers its block types through the "+" button.
         page.locator("#questions-root .c-sf-add-button").click()
         page.get_by_role("option", name="True or false").click()
-        page.locator("#questions-0-value-id").fill("tf1")
+        # No id to type: it is generated on save and carried hidden.
+        expect(page.locator("#questions-0-value-id")).to_be_hidden()
         page.locator("#questions-0-value-prompt").fill("Port 443 carries HTTPS.")
         page.locator("#questions-0-value-correct").check()
         page.get_by_role("button", name="Create").click()
 
         expect(page).to_have_url(f"{base}{reverse('assessments:index')}")
         assessment = Assessment.objects.get(title="Browser quiz")
+        generated = assessment.questions[0]["id"]
+        assert generated.startswith("q-")
         assert assessment.questions == [
             {
-                "id": "tf1",
+                "id": generated,
                 "type": "true_false",
                 "prompt": "Port 443 carries HTTPS.",
                 "points": 1,
@@ -715,3 +764,28 @@ class TestQuestionEditorInTheBrowser:
             "Port 443 carries HTTPS."
         )
         expect(page.locator("#questions-0-value-correct")).to_be_checked()
+
+        # A choice question's answer is the ticked choice, not a typed number.
+        quiz = assessment_create(
+            actor=instructor,
+            course_id=course.pk,
+            title="Choice quiz",
+            assessment_type="quiz",
+            questions=[AUTHORED[0]],
+            passing_score=50,
+        )
+        page.goto(f"{base}{edit_url(quiz)}")
+        expect(page.locator("#questions-0-value-choices-1-value-text")).to_have_value(
+            "443"
+        )
+        expect(
+            page.locator("#questions-0-value-choices-1-value-correct")
+        ).to_be_checked()
+        expect(
+            page.locator("#questions-0-value-choices-0-value-correct")
+        ).not_to_be_checked()
+        page.locator("#questions-0-value-choices-0-value-correct").check()
+        page.locator("#questions-0-value-choices-1-value-correct").uncheck()
+        page.get_by_role("button", name="Save").click()
+        expect(page).to_have_url(f"{base}{reverse('assessments:index')}")
+        assert Assessment.objects.get(pk=quiz.pk).questions[0]["correct"] == 0

@@ -18,6 +18,7 @@ from .sessions import (
     auth_refresh,
     auth_tokens_issue,
     user_login_unlock,
+    user_sessions_end,
     user_sessions_revoke,
 )
 from .users import user_update
@@ -39,6 +40,7 @@ __all__ = [
     "user_login_unlock",
     "user_register",
     "user_role_privileges_sync",
+    "user_sessions_end",
     "user_sessions_revoke",
     "user_update",
     "user_view_grant",

@@ -215,6 +215,20 @@ def user_sessions_revoke(*, user: User) -> None:
     )
 
 
+def user_sessions_end(*, user: User, actor: User, client: Client = Client()) -> User:
+    """An administrator signs ``user`` out everywhere (``user_sessions_revoke``);
+    audited as ``user.sessions_ended`` with the admin as actor."""
+    user_sessions_revoke(user=user)
+    account_audit(
+        action="user.sessions_ended",
+        user=actor,
+        client=client,
+        resource_type="user",
+        resource_id=user.pk,
+    )
+    return user
+
+
 def user_login_unlock(*, user: User, actor: User, client: Client = Client()) -> User:
     """Let ``user`` sign in again from everywhere at once: forget the wrong
     passwords of every address (``backoff.py``) and the per-account ceiling.

@@ -1,0 +1,1 @@
+"""The Wagtail admin face of learning: the course roster for instructors."""
