@@ -7,12 +7,14 @@ One grouped query per call, whatever the number of assessments or attempts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 
 from content.models import CoursePage
 from portal.accounts.models import User
 
-from .models import Assessment, AttemptStatus
+from .models import Assessment, Attempt, AttemptStatus
 
 RATE_PLACES = 4
 SCORE_PLACES = 2
@@ -145,3 +147,25 @@ def user_assessment_history(*, user: User) -> list:
             }
         )
     return list(courses.values())
+
+
+def best_scores(
+    *, user_ids: Sequence[int], course_ids: Sequence[int]
+) -> dict[tuple[int, int], float]:
+    """The best on-time graded score per (user, course) over every assessment of
+    the course (``portal.hooks.BEST_SCORES``), in one grouped query."""
+    rows = (
+        Attempt.objects.filter(
+            user_id__in=list(user_ids),
+            assessment__course_id__in=list(course_ids),
+            status=AttemptStatus.GRADED,
+            late=False,
+            score__isnull=False,
+        )
+        .values("user_id", "assessment__course_id")
+        .annotate(best=Max("score"))
+    )
+    return {
+        (row["user_id"], row["assessment__course_id"]): _score(row["best"])
+        for row in rows
+    }

@@ -10,7 +10,11 @@ from wagtail.permissions import register_permission_policy
 
 from portal import hooks as portal_hooks
 
-from .analytics import course_assessment_analytics, user_assessment_history
+from .analytics import (
+    best_scores,
+    course_assessment_analytics,
+    user_assessment_history,
+)
 from .cms.grading import GradeAttemptView, GradingQueueView, may_grade
 from .cms.permissions import AssessmentPermissionPolicy
 from .cms.views import AssessmentViewSet
@@ -20,6 +24,7 @@ from .services import required_assessment_guard
 hooks.register(portal_hooks.COMPLETION_GUARD, required_assessment_guard)
 hooks.register(portal_hooks.COURSE_ASSESSMENT_ANALYTICS, course_assessment_analytics)
 hooks.register(portal_hooks.USER_ASSESSMENT_HISTORY, user_assessment_history)
+hooks.register(portal_hooks.BEST_SCORES, best_scores)
 
 # Registered before any view asks for the model's policy (Wagtail would otherwise
 # create a Django-permissions fallback).

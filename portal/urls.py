@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("content.api.urls")),
     path("", include("learning.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("portal.jobs.api.urls")),
+    path("", include("corporate.api.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"
@@ -31,6 +33,7 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("", include("learning.page_urls")),
     path("", include("assessments.page_urls")),
+    path("", include("corporate.page_urls")),
     # Wagtail's and Django admin's password-only logins are replaced, so every
     # sign-in passes allauth's MFA step and throttles.
     path("django-admin/login/", sign_in_redirect),

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from portal.accounts.api.views import resolve_user_id
 from portal.accounts.permissions import IsAdminRole, MFAEnrolled
-from portal.api.fields import StrictBooleanField, StrictCharField
+from portal.api.fields import MAX_ID, StrictBooleanField, StrictCharField
 from portal.api.pagination import PagePagination
 from portal.api.schema import OneOfEnvelopes
 
@@ -178,12 +178,32 @@ def _paginate(view, request, queryset, serializer_class):
 # --- Enrollment and progress -------------------------------------------------------
 
 
+class EnrollInput(serializers.Serializer):
+    user_id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Staff only: enroll this user instead of yourself (a corporate "
+        "rep: a member of her organization, on one of its seats).",
+    )
+
+
 class EnrollView(APIView):
-    @extend_schema(request=None, responses={201: EnrollmentOutput}, tags=["learning"])
+    @extend_schema(
+        request=EnrollInput, responses={201: EnrollmentOutput}, tags=["learning"]
+    )
     def post(self, request, course_id, *args, **kwargs):
-        enrollment = services.enrollment_create(
-            actor=request.user, course_id=int(course_id)
-        )
+        data = EnrollInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_id = data.validated_data.get("user_id")
+        if user_id is not None and user_id != request.user.pk:
+            enrollment = services.enrollment_create_for_user(
+                actor=request.user, user_id=user_id, course_id=int(course_id)
+            )
+        else:
+            enrollment = services.enrollment_create(
+                actor=request.user, course_id=int(course_id)
+            )
         return Response(_enrollment_data(enrollment), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: EnrollmentOutput}, tags=["learning"])

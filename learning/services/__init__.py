@@ -10,7 +10,12 @@ completes modules and courses (and takes a completion back), ``mentorship`` pair
 mentors with learners; this package exports the names other packages use.
 """
 
-from .enrollment import enrollment_cancel, enrollment_create, enrollment_lock
+from .enrollment import (
+    enrollment_cancel,
+    enrollment_create,
+    enrollment_create_for_user,
+    enrollment_lock,
+)
 from .mentorship import mentor_assign, mentor_unassign
 from .progress import (
     MAX_POSITION_SECONDS,
@@ -25,6 +30,7 @@ __all__ = [
     "CompletionRevoked",
     "enrollment_cancel",
     "enrollment_create",
+    "enrollment_create_for_user",
     "enrollment_lock",
     "mentor_assign",
     "mentor_unassign",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from content.models import CoursePage
 from content.services.videos import video_viewer_cache_reset
+from portal import hooks as portal_hooks
 from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
@@ -149,6 +150,28 @@ def enrollment_create(
     return enrollment
 
 
+def enrollment_create_for_user(
+    *, actor: User, user_id: int, course_id: int
+) -> Enrollment:
+    """Staff enrolling someone else (``POST /courses/{id}/enroll`` with
+    ``user_id``): an admin enrolls anyone (no payment needed); any other actor only
+    through a ``portal.hooks.STAFF_ENROLLMENT`` answer (a corporate rep: a member of
+    her organization, on one of its seats). Nobody else may."""
+    if is_admin(actor):
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("User not found.", field="user_id")
+        return enrollment_create(
+            actor=actor, course_id=course_id, user=user, source=EnrollmentSource.ADMIN
+        )
+    enrollment = portal_hooks.staff_enrollment_create(
+        actor=actor, user_id=user_id, course_id=course_id
+    )
+    if enrollment is None:
+        raise PermissionDenied("Only staff may enroll other people.")
+    return enrollment
+
+
 @transaction.atomic
 def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
     """Unenroll; the enrollment, its progress and any certificate are kept."""
@@ -168,6 +191,8 @@ def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
             resource_id=enrollment.course_id,
             details={"learner_id": enrollment.user_id},
         )
+        # Other apps' consequences (a corporate seat returns to its pool).
+        portal_hooks.enrollment_cancelled_notify(enrollment=enrollment, actor=actor)
         # Cached "may watch" answers for the course's videos must end now.
         video_viewer_cache_reset(user_id=enrollment.user_id)
     return enrollment

@@ -3,6 +3,8 @@ defaults to Redis; without one, tasks run eagerly in the web process."""
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 from . import env
 from .cache import REDIS_URL
 from .security import AUDIT_ANCHOR_INTERVAL_MINUTES
@@ -36,4 +38,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "audit.anchor_write",
         "schedule": timedelta(minutes=AUDIT_ANCHOR_INTERVAL_MINUTES),
     },
+    # Mondays 06:00 UTC: representatives who opted in get their organization's week.
+    "corporate-weekly-reports": {
+        "task": "corporate.weekly_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
+    "expire-job-files": {"task": "jobs.expire_files", "schedule": timedelta(hours=1)},
 }
