@@ -3,11 +3,18 @@ import pytest
 from corporate.models import Organization, OrganizationMembership, SeatPool
 from corporate.services import organization_member_add
 from portal.accounts.models import Role
-from tests.learning.conftest import admin_user, course, instructor, make_course  # noqa: F401
+from tests.learning import conftest as learning
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import UserFactory
 
 REP = OrganizationMembership.Role.REPRESENTATIVE
+
+# The course fixtures of the learning tests, shared.
+admin_user = learning.admin_user
+instructor = learning.instructor
+make_course = learning.make_course
+course = learning.course
+student = learning.student
 
 
 def representative_of(organization):

@@ -69,4 +69,5 @@ class TestMembershipRules:
         second = organization_member_add(organization=acme, user=user)
         assert second.pk != first.pk
         first.refresh_from_db()
-        assert first.left_at is not None and second.left_at is None
+        assert first.left_at is not None
+        assert second.left_at is None

@@ -82,7 +82,8 @@ class TestOrganizations:
         patched = data_of(
             client.patch(org_url(acme, "/"), {"description": "Hi"}, format="json")
         )
-        assert patched["description"] == "Hi" and patched["name"] == "Acme"
+        assert patched["description"] == "Hi"
+        assert patched["name"] == "Acme"
         response = client.put(org_url(acme), {"slug": "acme2"}, format="json")
         assert response.status_code == 403
 
