@@ -75,11 +75,6 @@ def bulk_rows_from_csv(*, raw: bytes, default_course_id: int | None) -> list[dic
                 "The first row must name the columns, one of them 'email'.",
                 field="file",
             )
-        if "course_id" not in header and default_course_id is None:
-            raise InvalidInput(
-                "Send course_id, or a course_id column in the file.",
-                field="course_id",
-            )
         rows = []
         limit = settings.BULK_ENROLLMENT_MAX_ROWS
         for line in reader:
@@ -109,6 +104,10 @@ def bulk_rows_from_csv(*, raw: bytes, default_course_id: int | None) -> list[dic
         raise InvalidInput(f"The file is not valid CSV: {exc}.", field="file") from None
     if not rows:
         raise InvalidInput("The file has no rows under its header.", field="file")
+    if "course_id" not in header and default_course_id is None:
+        raise InvalidInput(
+            "Send course_id, or a course_id column in the file.", field="course_id"
+        )
     return rows
 
 
