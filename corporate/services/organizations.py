@@ -240,7 +240,7 @@ def _token_hash(token: str) -> str:
 
 def invitation_url(token: str) -> str:
     site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return f"{site}/organizations/invitations/{token}/"
+    return f"{site}/join/{token}/"
 
 
 @transaction.atomic

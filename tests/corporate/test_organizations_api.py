@@ -170,7 +170,7 @@ class TestMembers:
         assert data["outcome"] == "invited"
         assert data["invitation"]["email"] == "new@example.org"
         assert len(mail.outbox) == 1
-        assert "/organizations/invitations/" in mail.outbox[0].body
+        assert "/join/" in mail.outbox[0].body
         assert mail.outbox[0].to == ["new@example.org"]
         invitation = Invitation.objects.get()
         assert invitation.token_hash not in mail.outbox[0].body
