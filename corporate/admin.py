@@ -19,7 +19,7 @@ from .services import organization_member_add, organization_member_remove
 
 class SeatPoolInline(admin.TabularInline):
     model = SeatPool
-    extra = 0
+    extra = 1
     fields = ("course", "quantity", "expires_at", "created_at")
     readonly_fields = ("created_at",)
     raw_id_fields = ("course",)
