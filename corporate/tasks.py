@@ -54,7 +54,7 @@ def send_invitation(invitation_id: int, token: str) -> bool:
     context = {
         "invitation": invitation,
         "organization": invitation.organization,
-        "url": invitation_url(token),
+        "url": invitation_url(token=token),
         "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
     }
     subject = render_to_string("corporate/email/invitation_subject.txt", context)

@@ -3,6 +3,7 @@ selectors. Everything of an organization the caller may not see is 404."""
 
 from django.conf import settings
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -241,11 +242,15 @@ class ProgressReportView(APIView):
         parameters=[s.ReportQueryInput],
         responses={
             (200, "application/json"): s.ReportRowOutput(many=True),
-            (200, "text/csv"): OpenApiResponse(description="`?format=csv`"),
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="`?format=csv`"
+            ),
             (
                 200,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ): OpenApiResponse(description="`?format=xlsx`"),
+            ): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="`?format=xlsx`"
+            ),
             202: JobAccepted,
         },
         tags=TAGS,

@@ -238,7 +238,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_url(token: str) -> str:
+def invitation_url(*, token: str) -> str:
     site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     return f"{site}/join/{token}/"
 

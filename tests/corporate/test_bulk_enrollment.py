@@ -227,3 +227,14 @@ class TestHalfWayFailure:
         assert set(
             Enrollment.objects.filter(course=course).values_list("user_id", flat=True)
         ) == {people[0].pk, people[1].pk}
+
+
+class TestUploadLimit:
+    def test_bulk_upload_paths_take_a_file(self, settings):
+        from portal.request_limits import body_limit
+
+        base = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        extra = settings.BULK_ENROLLMENT_MAX_BYTES
+        assert body_limit("/api/v1/organizations/5/enrollments") == base + extra
+        assert body_limit("/organizations/acme/upload/") == base + extra
+        assert body_limit("/api/v1/organizations/5/members") == base

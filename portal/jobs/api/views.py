@@ -16,7 +16,7 @@ def download_url(job) -> str:
     return f"/api/v1/jobs/{job.pk}/download"
 
 
-class ProgressOutput(serializers.Serializer):
+class JobProgressOutput(serializers.Serializer):
     done = serializers.IntegerField(source="progress_done")
     total = serializers.IntegerField(source="progress_total")
 
@@ -25,7 +25,7 @@ class JobOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     status = serializers.ChoiceField(choices=JobStatus.choices)
-    progress = ProgressOutput(source="*")
+    progress = JobProgressOutput(source="*")
     result = serializers.SerializerMethodField(
         help_text="A per-row report (`rows`, `summary`) or, for a file, "
         "`download_url` and `expires_at` (shown to the job's creator only)."
