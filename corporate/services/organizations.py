@@ -71,6 +71,11 @@ def organization_create(
             raise InvalidInput(
                 f"No user with id {user_id}.", field="representative_ids"
             )
+        if rep.role != Role.CORPORATE_REP:
+            raise InvalidInput(
+                f"User {user_id} does not have the corporate_rep role.",
+                field="representative_ids",
+            )
         organization_member_add(
             organization=organization,
             user=rep,

@@ -45,6 +45,15 @@ class TestOrganizations:
         assert [o["id"] for o in listed["data"]] == [created["id"]]
         assert listed["meta"]["pagination"]["total"] == 1
 
+    def test_representatives_need_the_role(self, as_user, admin_user):
+        student = UserFactory()
+        response = as_user(admin_user).post(
+            ORGS,
+            {"name": "X", "slug": "x", "representative_ids": [student.pk]},
+            format="json",
+        )
+        assert error_of(response, 400)["field"] == "representative_ids"
+
     def test_only_admins_create(self, as_user, rep_a):
         response = as_user(rep_a).post(
             ORGS, {"name": "Mine", "slug": "mine"}, format="json"
