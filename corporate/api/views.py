@@ -10,7 +10,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.accounts.permissions import RolePermission, is_admin
+from portal.accounts.permissions import MFAEnrolled, RolePermission, is_admin
 from portal.api.pagination import PagePagination
 from portal.api.parsers import SafeJSONParser
 from portal.errors import InvalidInput, PermissionDenied
@@ -46,7 +46,7 @@ def _job_accepted(job, request) -> Response:
 
 
 class OrganizationListView(APIView):
-    permission_classes = [RolePermission.require("organization:view")]
+    permission_classes = [RolePermission.require("organization:view"), MFAEnrolled]
 
     @extend_schema(
         responses={200: s.OrganizationOutput(many=True)},
