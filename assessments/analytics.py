@@ -274,3 +274,25 @@ def course_learner_results(*, course: CoursePage, user_ids) -> dict:
                     got.add(qid)
             cell["flags_captured"] = len(got)
     return {"assessments": header, "rows": rows}
+
+
+def best_scores(
+    *, user_ids: Sequence[int], course_ids: Sequence[int]
+) -> dict[tuple[int, int], float]:
+    """The best on-time graded score per (user, course) over every assessment of
+    the course (``portal.hooks.BEST_SCORES``), in one grouped query."""
+    rows = (
+        Attempt.objects.filter(
+            user_id__in=list(user_ids),
+            assessment__course_id__in=list(course_ids),
+            status=AttemptStatus.GRADED,
+            late=False,
+            score__isnull=False,
+        )
+        .values("user_id", "assessment__course_id")
+        .annotate(best=Max("score"))
+    )
+    return {
+        (row["user_id"], row["assessment__course_id"]): _score(row["best"])
+        for row in rows
+    }

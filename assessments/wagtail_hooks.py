@@ -12,6 +12,7 @@ from wagtail.permissions import register_permission_policy
 from portal import hooks as portal_hooks
 
 from .analytics import (
+    best_scores,
     course_assessment_analytics,
     course_learner_results,
     learner_attention,
@@ -30,6 +31,7 @@ hooks.register(portal_hooks.USER_ASSESSMENT_HISTORY, user_assessment_history)
 hooks.register(portal_hooks.LEARNER_ATTENTION, learner_attention)
 
 hooks.register(portal_hooks.LEARNER_RESULTS, course_learner_results)
+hooks.register(portal_hooks.BEST_SCORES, best_scores)
 
 # Registered before any view asks for the model's policy (Wagtail would otherwise
 # create a Django-permissions fallback).

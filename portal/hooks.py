@@ -244,6 +244,53 @@ def learner_attention_collect(
     return reasons
 
 
+# --- Enrollment: side effects of a cancellation ---------------------------------------
+
+ENROLLMENT_CANCELLED = "portal_enrollment_cancelled"
+
+
+class EnrollmentCancelled(Protocol):
+    """Called inside ``learning.services.enrollment_cancel``'s transaction after an
+    enrollment was cancelled (not when it already was). All run, in order.
+    ``corporate`` registers "return the seat when cancelled within the window"."""
+
+    def __call__(self, *, enrollment: Any, actor: Any) -> None: ...
+
+
+def enrollment_cancelled_notify(*, enrollment: Any, actor: Any) -> None:
+    """Run every registered ``ENROLLMENT_CANCELLED`` answer."""
+    for answer in hooks.get_hooks(ENROLLMENT_CANCELLED):
+        answer(enrollment=enrollment, actor=actor)
+
+
+# --- Reports: best assessment scores -----------------------------------------------
+
+BEST_SCORES = "portal_best_scores"
+
+
+class BestScores(Protocol):
+    """The best on-time graded score (percent) of each of ``user_ids`` in each of
+    ``course_ids``: ``{(user_id, course_id): score}``, pairs without one left out,
+    in one query whatever the number of rows. Merged in order, the higher score
+    wins. ``assessments`` registers its attempts."""
+
+    def __call__(
+        self, *, user_ids: Sequence[int], course_ids: Sequence[int]
+    ) -> dict[tuple[int, int], float]: ...
+
+
+def best_scores_collect(
+    *, user_ids: Sequence[int], course_ids: Sequence[int]
+) -> dict[tuple[int, int], float]:
+    """Every registered ``BEST_SCORES`` answer merged (higher wins)."""
+    best: dict[tuple[int, int], float] = {}
+    for answer in hooks.get_hooks(BEST_SCORES):
+        for pair, score in answer(user_ids=user_ids, course_ids=course_ids).items():
+            if pair not in best or score > best[pair]:
+                best[pair] = score
+    return best
+
+
 # --- Demo content for ``make run`` -------------------------------------------------
 
 DEMO_SEED = "portal_demo_seed"

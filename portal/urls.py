@@ -17,6 +17,8 @@ api_v1 = [
     path("", include("learning.api.urls")),
     path("", include("learning.mentorship.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("portal.jobs.api.urls")),
+    path("", include("corporate.api.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"
@@ -33,6 +35,7 @@ urlpatterns = [
     path("", include("learning.page_urls")),
     path("", include("learning.mentorship.page_urls")),
     path("", include("assessments.page_urls")),
+    path("", include("corporate.page_urls")),
     # Wagtail's and Django admin's password-only logins are replaced, so every
     # sign-in passes allauth's MFA step and throttles.
     path("django-admin/login/", sign_in_redirect),

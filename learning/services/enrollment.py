@@ -249,6 +249,8 @@ def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
             resource_id=enrollment.course_id,
             details={"learner_id": enrollment.user_id},
         )
+        # Other apps' consequences (a corporate seat returns to its pool).
+        portal_hooks.enrollment_cancelled_notify(enrollment=enrollment, actor=actor)
         # Cached "may watch" answers for the course's videos must end now.
         video_viewer_cache_reset(user_id=enrollment.user_id)
     return enrollment

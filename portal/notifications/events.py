@@ -47,6 +47,9 @@ EVENTS: dict[str, Event] = {
     "mentorship.review_published": Event("Progress reviews", optional=True),
     # assessments
     "assessments.attempt_graded": Event("Graded essays and exams", optional=True),
+    # corporate
+    "corporate.member_added": Event("Added to an organization", optional=False),
+    "corporate.weekly_report": Event("Weekly organization report", optional=True),
     # content (to instructors)
     "content.course_approved": Event("Course approved for publishing", optional=True),
     "content.course_rejected": Event("Course sent back by a moderator", optional=True),

@@ -18,6 +18,7 @@ from .components.email import *  # noqa: F403
 from .components.files import *  # noqa: F403
 from .components.health import *  # noqa: F403
 from .components.integrations import *  # noqa: F403
+from .components.jobs import *  # noqa: F403
 from .components.logging import *  # noqa: F403
 from .components.mentorship import *  # noqa: F403
 from .components.security import *  # noqa: F403

@@ -21,3 +21,5 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # Never the development server's anchors: tests that write anchors use their own file.
 AUDIT_ANCHOR_FILE = str(BASE_DIR / "var" / "test-audit-anchors.jsonl")
+# Job downloads of the suite, apart from the development server's.
+JOB_FILES_ROOT = BASE_DIR / "var" / "test-private"

@@ -55,8 +55,19 @@ class TestMembershipRules:
         with pytest.raises(InvalidInput):
             organization_member_add(organization=acme, user=UserFactory(), role=REP)
 
-    def test_one_organization_per_person(self, acme, globex):
+    def test_one_current_membership_per_organization(self, acme, globex):
         user = UserFactory()
         organization_member_add(organization=acme, user=user)
         with pytest.raises(Conflict):
-            organization_member_add(organization=globex, user=user)
+            organization_member_add(organization=acme, user=user)
+        organization_member_add(organization=globex, user=user)  # several orgs
+
+    def test_joining_again_after_leaving_starts_a_new_period(self, acme):
+        user = UserFactory()
+        first = organization_member_add(organization=acme, user=user)
+        organization_member_remove(membership=first)
+        second = organization_member_add(organization=acme, user=user)
+        assert second.pk != first.pk
+        first.refresh_from_db()
+        assert first.left_at is not None
+        assert second.left_at is None

@@ -67,7 +67,7 @@ class TestServiceStyle:
         assert "assessments.services.attempts" in SERVICE_MODULES
         assert "learning.services.enrollment" in SERVICE_MODULES
         assert "content.services.videos.upload" in SERVICE_MODULES
-        assert "corporate.services" in SERVICE_MODULES
+        assert "corporate.services.seats" in SERVICE_MODULES
 
     @pytest.mark.parametrize("module_name", SERVICE_MODULES)
     def test_public_functions_are_keyword_only_and_typed(self, module_name):

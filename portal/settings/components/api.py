@@ -64,6 +64,9 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStatusEnum": "learning.models.EnrollmentStatus",
         "CourseStatusEnum": "content.models.CourseStatus",
         "VideoStatusEnum": "content.media.VideoStatus",
+        "MembershipRoleEnum": "corporate.models.OrganizationMembership.Role",
+        "JobStatusEnum": "portal.jobs.models.JobStatus",
+        "RoleEnum": "portal.accounts.models.Role",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -80,4 +80,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "mentorship.send_weekly_digest",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Mondays 06:00 UTC: representatives who opted in get their organization's week.
+    "corporate-weekly-reports": {
+        "task": "corporate.weekly_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
+    "expire-job-files": {"task": "jobs.expire_files", "schedule": timedelta(hours=1)},
 }

@@ -1,0 +1,86 @@
+"""``GET /api/v1/jobs/{id}`` (API.md, "Long-running work: jobs") and the download of
+a job's file."""
+
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import JobStatus
+from ..selectors import job_download_get, job_get_visible
+
+
+def download_url(job) -> str:
+    return f"/api/v1/jobs/{job.pk}/download"
+
+
+class JobProgressOutput(serializers.Serializer):
+    done = serializers.IntegerField(source="progress_done")
+    total = serializers.IntegerField(source="progress_total")
+
+
+class JobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(choices=JobStatus.choices)
+    progress = JobProgressOutput(source="*")
+    result = serializers.SerializerMethodField(
+        help_text="A per-row report (`rows`, `summary`) or, for a file, "
+        "`download_url` and `expires_at` (shown to the job's creator only)."
+    )
+    error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_result(self, job) -> dict | None:
+        result = dict(job.result) if job.result is not None else None
+        viewer = self.context.get("viewer")
+        live_file = (
+            job.file
+            and job.file_expires_at is not None
+            and job.file_expires_at > timezone.now()
+        )
+        if live_file and viewer is not None and viewer.pk == job.creator_id:
+            result = result or {}
+            result["download_url"] = download_url(job)
+            result["expires_at"] = serializers.DateTimeField().to_representation(
+                job.file_expires_at
+            )
+        return result
+
+
+def job_data(job, *, viewer) -> dict:
+    return JobOutput(job, context={"viewer": viewer}).data
+
+
+class JobDetailView(APIView):
+    @extend_schema(
+        responses={200: JobOutput},
+        tags=["jobs"],
+        description="The job's creator and admins; anyone else gets 404.",
+    )
+    def get(self, request, job_id, *args, **kwargs):
+        job = job_get_visible(actor=request.user, job_id=int(job_id))
+        return Response(job_data(job, viewer=request.user))
+
+
+class JobDownloadView(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                description="The job's file (CSV, XLSX…), until it expires."
+            )
+        },
+        tags=["jobs"],
+        description="The job's creator only, until `result.expires_at`; then 404.",
+    )
+    def get(self, request, job_id, *args, **kwargs):
+        job = job_download_get(actor=request.user, job_id=int(job_id))
+        return FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.file_name,
+            content_type=job.file_content_type or "application/octet-stream",
+        )

@@ -1,0 +1,82 @@
+"""Long-running work (bulk enrollment, reports, exports): a row with a status and
+progress that a Celery task updates and ``GET /api/v1/jobs/{id}`` shows."""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class JobFileStorage(LazyObject):
+    """Job downloads live outside MEDIA_ROOT (which the development server serves to
+    anyone): only the job's view sends them, to the job's creator."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.JOB_FILES_ROOT)
+
+
+job_file_storage = JobFileStorage()
+
+
+def job_file_storage_get() -> JobFileStorage:
+    """The storage as a callable, so migrations name this function rather than a
+    path on the machine that made them."""
+    return job_file_storage
+
+
+class Job(models.Model):
+    """One piece of long-running work started by a person: what it is (``kind``), the
+    input its task reads (``params``), how far it got, and what came out (a per-row
+    report in ``result``, or a file to download until ``file_expires_at``)."""
+
+    kind = models.CharField(max_length=50)
+    status = models.CharField(
+        max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    params = models.JSONField(default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(
+        storage=job_file_storage_get,
+        upload_to="jobs/%Y/%m/",
+        blank=True,
+        max_length=255,
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    file_content_type = models.CharField(max_length=100, blank=True)
+    file_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values), name="jobs_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["creator", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

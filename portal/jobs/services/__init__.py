@@ -1,0 +1,167 @@
+"""Starting a job and recording what its task does.
+
+``job_start`` records the job in the caller's transaction and queues its task after
+commit (never inside the transaction: a worker could look for a row that is not there
+yet). The task calls ``job_run`` with the work to do; the work reports progress and
+rows through a ``JobRun`` that writes them in their own short transactions, so
+``GET /api/v1/jobs/{id}`` sees them while the work runs, and a failure half-way keeps
+what was recorded up to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.audit.services import audit_log_record
+
+from ..models import FINISHED, Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+# A running job writes its progress at most this often (seconds), and always at the
+# end, so ten thousand rows are not ten thousand updates.
+PROGRESS_INTERVAL = 0.5
+
+
+def job_start(
+    *,
+    actor: User,
+    kind: str,
+    task: Any,
+    params: dict | None = None,
+    total: int = 0,
+) -> Job:
+    """Record a queued job for ``actor`` and send ``task`` (a Celery task taking the
+    job's id) once the caller's transaction commits."""
+    job = Job.objects.create(
+        kind=kind, creator=actor, params=params or {}, progress_total=total
+    )
+    audit_log_record(
+        action="job.started",
+        user=actor,
+        resource_type="job",
+        resource_id=job.pk,
+        details={"kind": kind},
+    )
+    transaction.on_commit(lambda: task.delay(job.pk))
+    return job
+
+
+class JobRun:
+    """What a job's work sees: ``progress(done, total)``, ``row(...)`` for a per-row
+    report, ``result`` (a dict the work may fill) and ``attach(...)`` for a file."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.rows: list[dict] = []
+        self.result: dict = {}
+        self._saved_at = 0.0
+
+    @property
+    def params(self) -> dict:
+        return self.job.params
+
+    def progress(self, *, done: int, total: int | None = None, force: bool = False):
+        self.job.progress_done = done
+        if total is not None:
+            self.job.progress_total = total
+        now = time.monotonic()
+        if force or now - self._saved_at >= PROGRESS_INTERVAL:
+            self._save(["progress_done", "progress_total", "result"])
+            self._saved_at = now
+
+    def row(self, row: dict) -> None:
+        """Record one processed row of the report; counts as one step done."""
+        self.rows.append(row)
+        self.progress(done=len(self.rows))
+
+    def attach(self, *, name: str, content: bytes, content_type: str) -> None:
+        """Keep ``content`` as the job's download until ``JOB_FILE_TTL_HOURS``."""
+        self.job.file.save(name, ContentFile(content), save=False)
+        self.job.file_name = name
+        self.job.file_content_type = content_type
+        self.job.file_expires_at = timezone.now() + timedelta(
+            hours=settings.JOB_FILE_TTL_HOURS
+        )
+
+    def _current_result(self) -> dict:
+        result = dict(self.result)
+        if self.rows or "rows" in result:
+            result["rows"] = self.rows
+        return result
+
+    def _save(self, fields: list[str]) -> None:
+        self.job.result = self._current_result()
+        with transaction.atomic():
+            self.job.save(update_fields=fields)
+
+
+def job_run(*, job_id: int, work: Callable[[JobRun], None]) -> Job | None:
+    """Run ``work`` for a queued (or, after a lost worker, running) job and record
+    how it ended. An exception fails the job with a short message and keeps the rows
+    recorded before it; ``None`` when the job is gone or already finished (a task
+    delivered twice)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in FINISHED:
+            return None
+        job.status = JobStatus.RUNNING
+        job.started_at = job.started_at or timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    run = JobRun(job)
+    try:
+        work(run)
+    except Exception as exc:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        job.status = JobStatus.FAILED
+        job.error = _failure_message(exc)
+    else:
+        job.status = JobStatus.SUCCEEDED
+    job.finished_at = timezone.now()
+    run._save(
+        [
+            "status",
+            "error",
+            "finished_at",
+            "progress_done",
+            "progress_total",
+            "result",
+            "file",
+            "file_name",
+            "file_content_type",
+            "file_expires_at",
+        ]
+    )
+    return job
+
+
+def _failure_message(exc: Exception) -> str:
+    """What the creator is told: a domain error's own message, otherwise a generic
+    sentence (an unexpected error's text may name tables or servers)."""
+    from portal.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        return exc.message
+    return "The job stopped because of an unexpected error; rows reported were applied."
+
+
+def job_file_expire(*, now: Any = None) -> int:
+    """Delete download files past their expiry (the rows stay); how many."""
+    now = now or timezone.now()
+    count = 0
+    for job in Job.objects.filter(file_expires_at__lt=now).exclude(file=""):
+        job.file.delete(save=False)
+        job.file_name = ""
+        job.save(update_fields=["file", "file_name"])
+        count += 1
+    return count
