@@ -10,7 +10,13 @@ completes modules and courses (and takes a completion back), ``mentorship`` pair
 mentors with learners; this package exports the names other packages use.
 """
 
-from .enrollment import enrollment_cancel, enrollment_create, enrollment_lock
+from .enrollment import (
+    PaymentRequired,
+    enrollment_cancel,
+    enrollment_create,
+    enrollment_lock,
+    enrollment_refusal_check,
+)
 from .mentorship import mentor_assign, mentor_unassign
 from .progress import (
     MAX_POSITION_SECONDS,
@@ -23,9 +29,11 @@ from .progress import (
 __all__ = [
     "MAX_POSITION_SECONDS",
     "CompletionRevoked",
+    "PaymentRequired",
     "enrollment_cancel",
     "enrollment_create",
     "enrollment_lock",
+    "enrollment_refusal_check",
     "mentor_assign",
     "mentor_unassign",
     "module_complete",

@@ -46,6 +46,60 @@ def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
     return [p for p in course.prerequisites.all() if p.pk not in completed]
 
 
+def _enrollment_refusal_raise(
+    *,
+    user: User,
+    course: CoursePage,
+    enrollment: Enrollment | None,
+    source: str,
+    by_admin: bool,
+) -> None:
+    """Raise what keeps ``user`` out of ``course`` now, if anything (the rules of
+    ``enrollment_create``, in its order)."""
+    if enrollment is not None and enrollment.is_active:
+        raise Conflict(
+            "You are already enrolled in this course.", code="ALREADY_ENROLLED"
+        )
+    if not by_admin:
+        missing = _missing_prerequisites(user, course)
+        if missing:
+            raise Conflict(
+                "Complete the prerequisite courses first: "
+                + ", ".join(p.title for p in missing)
+                + ".",
+                code="PREREQUISITES_NOT_MET",
+            )
+    free_sources = (
+        EnrollmentSource.PAYMENT,
+        EnrollmentSource.CORPORATE,
+        EnrollmentSource.ADMIN,
+    )
+    if course.price > 0 and source not in free_sources:
+        raise PaymentRequired("This course requires payment before enrollment.")
+    if course.capacity is not None and _seats_taken(course) >= course.capacity:
+        raise Conflict("This course is full.", code="COURSE_FULL")
+
+
+def enrollment_refusal_check(*, user: User, course_id: int, source: str) -> None:
+    """Raise the error ``enrollment_create`` would raise for ``user`` in the course
+    now, without enrolling or locking anything: a checkout asks before the learner
+    pays. The answer may change before the payment arrives (the last seat taken),
+    so ``enrollment_create`` checks again under its lock."""
+    course = CoursePage.objects.filter(
+        pk=course_id, live=True, archived_at__isnull=True
+    ).first()
+    if course is None:
+        raise NotFound("Course not found.")
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    _enrollment_refusal_raise(
+        user=user,
+        course=course,
+        enrollment=enrollment,
+        source=source,
+        by_admin=False,
+    )
+
+
 # --- Enrollment --------------------------------------------------------------------
 
 
@@ -100,28 +154,13 @@ def enrollment_create(
         raise PermissionDenied("Only administrators may enroll others.")
     course = _live_course_for_update(course_id)
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
-    if enrollment is not None and enrollment.is_active:
-        raise Conflict(
-            "You are already enrolled in this course.", code="ALREADY_ENROLLED"
-        )
-    if not by_admin:
-        missing = _missing_prerequisites(user, course)
-        if missing:
-            raise Conflict(
-                "Complete the prerequisite courses first: "
-                + ", ".join(p.title for p in missing)
-                + ".",
-                code="PREREQUISITES_NOT_MET",
-            )
-    free_sources = (
-        EnrollmentSource.PAYMENT,
-        EnrollmentSource.CORPORATE,
-        EnrollmentSource.ADMIN,
+    _enrollment_refusal_raise(
+        user=user,
+        course=course,
+        enrollment=enrollment,
+        source=source,
+        by_admin=by_admin,
     )
-    if course.price > 0 and source not in free_sources:
-        raise PaymentRequired("This course requires payment before enrollment.")
-    if course.capacity is not None and _seats_taken(course) >= course.capacity:
-        raise Conflict("This course is full.", code="COURSE_FULL")
 
     now = timezone.now()
     if enrollment is None:

@@ -35,6 +35,9 @@ EVENTS: dict[str, Event] = {
     "learning.enrollment_confirmed": Event("Enrollment confirmations", optional=True),
     "learning.certificate_issued": Event("Certificates issued", optional=True),
     "learning.certificate_revoked": Event("Certificates revoked", optional=False),
+    # payments (receipts and refunds must reach the buyer)
+    "payments.order_paid": Event("Payment receipts", optional=False),
+    "payments.order_refunded": Event("Refunds", optional=False),
     # assessments
     "assessments.attempt_graded": Event("Graded essays and exams", optional=True),
     # content (to instructors)

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "content",
     "learning",
+    "learning.payments",
     "assessments",
     "corporate",
     "integrations",
