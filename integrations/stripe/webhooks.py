@@ -23,25 +23,24 @@ def event_verify(*, body: bytes, signature: str | None, secret: str) -> Event:
         raise WebhookSignatureError("Stripe-Signature header missing")
     try:
         text = body.decode("utf-8")
-        event = stripe.Webhook.construct_event(
-            text, signature, secret, tolerance=TOLERANCE_SECONDS
+        # What ``stripe.Webhook.construct_event`` checks, without its next step,
+        # which fails with AttributeError on a signed body that is not an object.
+        stripe.WebhookSignature.verify_header(
+            text, signature, secret, TOLERANCE_SECONDS
         )
+        data = json.loads(text)
     except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
         raise WebhookSignatureError(str(exc)) from exc
     except ValueError as exc:  # signed, but not JSON
         raise WebhookSignatureError(f"body is not JSON: {exc}") from exc
-    data = json.loads(text)
-    event_object = (data.get("data") or {}).get("object")
-    if (
-        not event.get("id")
-        or not event.get("type")
-        or not isinstance(event_object, dict)
-    ):
+    inner = data.get("data") if isinstance(data, dict) else None
+    event_object = inner.get("object") if isinstance(inner, dict) else None
+    if not isinstance(event_object, dict) or not data.get("id") or not data.get("type"):
         raise WebhookSignatureError("signed body is not a Stripe event")
     return Event(
         id=str(data["id"]),
         type=str(data["type"]),
-        created=int(data.get("created") or 0),
+        created=data["created"] if isinstance(data.get("created"), int) else 0,
         livemode=bool(data.get("livemode")),
         object=event_object,
     )
