@@ -38,8 +38,10 @@ class FakeStripe:
     """Stripe's API for the calls the portal makes: Checkout Sessions and Refunds,
     answering like Stripe does and remembering what it was sent."""
 
-    def __init__(self, httpserver):
+    def __init__(self, httpserver, checkout_page: str = "https://checkout.stripe.test"):
         self.server = httpserver
+        # Where Stripe's hosted checkout page is (a browser test serves one).
+        self.checkout_page = checkout_page
         self.sessions: dict[str, dict] = {}
         self.requests: list[tuple[str, dict, dict]] = []
         httpserver.expect_request(
@@ -60,7 +62,7 @@ class FakeStripe:
         session = {
             "id": session_id,
             "object": "checkout.session",
-            "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+            "url": f"{self.checkout_page}/c/pay/{session_id}",
             "status": "open",
             "payment_status": "unpaid",
             "payment_intent": None,

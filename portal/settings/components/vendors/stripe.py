@@ -10,3 +10,13 @@ STRIPE = vendor_settings(
     required=["SECRET_KEY", "WEBHOOK_SECRET"],
     optional={"API_BASE": "https://api.stripe.com"},
 )
+
+if STRIPE is not None:
+    from ..security import CONTENT_SECURITY_POLICY as _POLICY
+
+    # The checkout form posts here and is redirected to Stripe's hosted page;
+    # browsers hold that redirect to the page's form-action.
+    CONTENT_SECURITY_POLICY = {
+        **_POLICY,
+        "form-action": [*_POLICY["form-action"], "https://checkout.stripe.com"],
+    }
