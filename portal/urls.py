@@ -13,6 +13,7 @@ from portal.health.views import health
 api_v1 = [
     path("", include("portal.api.urls")),
     path("", include("portal.accounts.api.urls")),
+    path("", include("portal.webhooks.api.urls")),
     path("", include("content.api.urls")),
     path("", include("learning.api.urls")),
     path("", include("learning.payments.api.urls")),

@@ -30,6 +30,7 @@ from reportlab.pdfgen import canvas
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput
+from portal.webhooks.services import webhook_event_emit
 
 from ..models import Certificate, Enrollment, EnrollmentStatus
 from .enrollment import enrollment_lock
@@ -133,7 +134,19 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         resource_id=certificate.pk,
         details=details,
     )
+    webhook_event_emit(event="certificate.issued", data=_certificate_data(certificate))
     return certificate
+
+
+def _certificate_data(certificate: Certificate) -> dict:
+    return {
+        "certificate_id": certificate.pk,
+        "number": certificate.number,
+        "user_id": certificate.user_id,
+        "course_id": certificate.course_id,
+        "issued_at": certificate.issued_at,
+        "revoked_at": certificate.revoked_at,
+    }
 
 
 @transaction.atomic
@@ -155,6 +168,9 @@ def certificate_revoke(
             resource_type="certificate",
             resource_id=certificate.pk,
             details={"reason": certificate.revoked_reason},
+        )
+        webhook_event_emit(
+            event="certificate.revoked", data=_certificate_data(certificate)
         )
     return certificate
 

@@ -13,6 +13,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
+from portal.webhooks.services import webhook_event_emit
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus
 
@@ -182,6 +183,16 @@ def enrollment_create(
         resource_type="course",
         resource_id=course.pk,
         details={"learner_id": user.pk, "source": source},
+    )
+    webhook_event_emit(
+        event="enrollment.created",
+        data={
+            "enrollment_id": enrollment.pk,
+            "user_id": user.pk,
+            "course_id": course.pk,
+            "source": source,
+            "enrolled_at": enrollment.enrolled_at,
+        },
     )
     # Cached "may not watch" answers for the course's videos must not outlive this.
     video_viewer_cache_reset(user_id=user.pk)

@@ -28,5 +28,6 @@ from .components.security import (  # noqa: F401  (dev and prod)
 from .components.throttles import *  # noqa: F403
 from .components.vendors import vendor_components
 from .components.wagtail import *  # noqa: F403
+from .components.webhooks import *  # noqa: F403
 
 globals().update(vendor_components())

@@ -21,3 +21,5 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # Never the development server's anchors: tests that write anchors use their own file.
 AUDIT_ANCHOR_FILE = str(BASE_DIR / "var" / "test-audit-anchors.jsonl")
+# Partners in tests are local HTTP servers.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True

@@ -17,6 +17,7 @@ from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import DomainError
 from portal.notifications.services import notify
+from portal.webhooks.services import webhook_event_emit
 
 from ..models import Order, OrderStatus
 
@@ -37,6 +38,19 @@ def _money(order: Order) -> dict:
         "course_title": order.course_title,
         "amount": str(order.amount),
         "currency": order.currency,
+    }
+
+
+def _order_data(order: Order) -> dict:
+    return {
+        "order_id": order.pk,
+        "user_id": order.user_id,
+        "course_id": order.course_id,
+        "amount": str(order.amount),
+        "currency": order.currency,
+        "provider": order.provider,
+        "status": order.status,
+        "enrolled": not order.note if order.status == OrderStatus.PAID else None,
     }
 
 
@@ -94,6 +108,7 @@ def order_paid_record(
         resource_id=order.pk,
         details={**_money(order), "provider": order.provider, "note": order.note},
     )
+    webhook_event_emit(event="order.paid", data=_order_data(order))
     notify(
         user=order.user,
         event="payments.order_paid",
@@ -143,6 +158,7 @@ def order_refunded_record(
             "origin": "admin" if actor else "provider",
         },
     )
+    webhook_event_emit(event="order.refunded", data=_order_data(order))
     if was_paid:
         notify(
             user=order.user,

@@ -32,6 +32,7 @@ CELERY_TIMEZONE = "UTC"
 # Periodic schedules are declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {"task": "content.publish_scheduled", "schedule": 60.0},
+    "deliver-due-webhooks": {"task": "webhooks.deliver_due", "schedule": 60.0},
     "anchor-audit-chains": {
         "task": "audit.anchor_write",
         "schedule": timedelta(minutes=AUDIT_ANCHOR_INTERVAL_MINUTES),

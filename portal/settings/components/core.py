@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "portal.api",
     "portal.health",
     "portal.notifications",
+    "portal.webhooks",
     "content",
     "learning",
     "learning.payments",
