@@ -315,3 +315,29 @@ class TestRacingDeliveries:
         assert PaymentEvent.objects.filter(event_id="evt_race").count() == 1
         assert Notification.objects.filter(event="payments.order_paid").count() == 1
         assert AuditLog.objects.filter(action="order.paid").count() == 1
+
+
+class TestPartnerEvents:
+    def test_order_paid_and_refunded_reach_subscribed_partners(
+        self, api_client, order, admin_user, httpserver
+    ):
+        from portal.webhooks.models import WebhookEvent
+        from portal.webhooks.services import webhook_endpoint_create
+
+        webhook_endpoint_create(
+            actor=admin_user,
+            url=httpserver.url_for("/partner"),
+            events=["order.paid", "order.refunded", "enrollment.created"],
+        )
+        deliver(api_client, session_completed(order))
+        deliver(api_client, charge_refunded(order))
+
+        events = list(WebhookEvent.objects.order_by("pk"))
+        assert [e.type for e in events] == [
+            "enrollment.created",
+            "order.paid",
+            "order.refunded",
+        ]
+        assert events[1].payload["data"]["order_id"] == order.pk
+        assert events[1].payload["data"]["amount"] == "99.00"
+        assert events[1].payload["data"]["enrolled"] is True
