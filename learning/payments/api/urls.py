@@ -13,4 +13,5 @@ urlpatterns = [
         rf"^orders/(?P<order_id>{ID})/receipt/?$", views.OrderReceiptView.as_view()
     ),
     re_path(r"^webhooks/stripe/?$", views.StripeWebhookView.as_view()),
+    re_path(r"^webhooks/paypal/?$", views.PayPalWebhookView.as_view()),
 ]

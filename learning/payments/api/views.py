@@ -12,6 +12,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from integrations.paypal.client import paypal_configured
+from integrations.paypal.webhooks import event_verify as paypal_event_verify
 from integrations.signing import WebhookSignatureError
 from integrations.stripe.client import stripe_configured
 from integrations.stripe.webhooks import event_verify as stripe_event_verify
@@ -217,4 +219,40 @@ class StripeWebhookView(APIView):
                 field="Stripe-Signature",
             ) from None
         record = services.stripe_event_apply(event=event)
+        return Response({"received": True, "duplicate": record is None})
+
+
+class PayPalWebhookView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [RawBodyParser]
+    throttle_classes: list = []
+
+    @extend_schema(
+        request={"application/json": {"type": "object"}},
+        responses={200: WebhookOutput},
+        tags=TAGS,
+        description=(
+            "PayPal's events, verified as PayPal documents: the certificate named "
+            "by `PAYPAL-CERT-URL` (PayPal's hosts only, chained to a trusted root) "
+            "and a SHA256withRSA signature of transmission id, time, webhook id and "
+            "the body's CRC32; 5-minute tolerance. Anything else is 400 and changes "
+            "nothing; an event delivered again answers `duplicate: true`."
+        ),
+    )
+    def post(self, request, *args, **kwargs):
+        try:
+            if not paypal_configured():
+                raise WebhookSignatureError("PayPal is not configured")
+            event = paypal_event_verify(
+                body=request._request.body,
+                headers=request.headers,
+                config=settings.PAYPAL,
+            )
+        except WebhookSignatureError:
+            raise InvalidInput(
+                "The PayPal transmission signature does not verify this body.",
+                field="PAYPAL-TRANSMISSION-SIG",
+            ) from None
+        record = services.paypal_event_apply(event=event)
         return Response({"received": True, "duplicate": record is None})

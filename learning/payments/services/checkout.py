@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from content.models import CoursePage
 from integrations.http import OutsideCallRejected
+from integrations.paypal.client import PayPalClient, paypal_configured
 from integrations.resilience import CircuitOpenError, TransientError
 from integrations.stripe.client import StripeGateway, stripe_configured
 from learning.models import EnrollmentSource
@@ -36,6 +37,8 @@ def provider_configured(*, provider: str) -> bool:
     """Whether ``provider``'s keys are set (the integration is on)."""
     if provider == Provider.STRIPE:
         return stripe_configured()
+    if provider == Provider.PAYPAL:
+        return paypal_configured()
     return False
 
 
@@ -158,8 +161,17 @@ def _provider_checkout(*, order: Order, course: CoursePage) -> None:
                 expires_at=int(order.expires_at.timestamp()),
             )
             session_id, url = session.id, session.url
-        else:  # pragma: no cover - provider_configured refused it already
-            raise PaymentsNotConfigured("Payments are not configured.")
+        else:
+            with PayPalClient() as paypal:
+                paypal_order = paypal.order_create(
+                    reference=str(order.reference),
+                    title=order.course_title,
+                    amount=f"{order.amount:.2f}",
+                    currency=order.currency,
+                    return_url=_site_url(success),
+                    cancel_url=_site_url(cancel),
+                )
+            session_id, url = paypal_order.id, paypal_order.approve_url
     except (TransientError, CircuitOpenError) as error:
         logger.warning(
             "checkout provider unavailable",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from integrations.http import OutsideCallRejected
+from integrations.paypal.client import PayPalClient
 from integrations.resilience import CircuitOpenError, TransientError
 from integrations.stripe.client import StripeGateway
 from portal.accounts.models import User
@@ -47,8 +48,11 @@ def order_refund(*, actor: User, order_id: int) -> Order:
                 )
                 .id
             )
-        else:  # pragma: no cover - provider_configured refused it already
-            raise PaymentsNotConfigured("Payments are not configured.")
+        else:
+            with PayPalClient() as paypal:
+                refund_id = paypal.capture_refund(
+                    capture_id=order.provider_payment, reference=str(order.reference)
+                ).id
     except (TransientError, CircuitOpenError) as error:
         raise ProviderUnavailable(
             "The payment provider is not answering; the order was not refunded. "
