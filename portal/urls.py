@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("content.api.urls")),
     path("", include("learning.api.urls")),
     path("", include("learning.payments.api.urls")),
+    path("", include("learning.certifications.api.urls")),
     path("", include("assessments.api.urls")),
 ]
 

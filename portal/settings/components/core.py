@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "content",
     "learning",
     "learning.payments",
+    "learning.certifications",
     "assessments",
     "corporate",
     "integrations",
