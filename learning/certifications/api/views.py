@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -156,10 +157,14 @@ class UserCreditsView(APIView):
             OpenApiParameter("format", str, enum=["json", "csv", "pdf"], required=False)
         ],
         responses={
-            200: CreditRowOutput(many=True),
-            (200, "text/csv"): OpenApiResponse(description="CSV export."),
-            (200, "application/pdf"): OpenApiResponse(description="PDF export."),
+            (200, "application/json"): CreditRowOutput(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
         },
+        description=(
+            "The learner's CE credits: JSON (default), or `?format=csv` / `pdf` "
+            "as evidence for a certification body."
+        ),
         tags=TAGS,
     )
     def get(self, request, user_id, *args, **kwargs):

@@ -64,6 +64,8 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStatusEnum": "learning.models.EnrollmentStatus",
         "CourseStatusEnum": "content.models.CourseStatus",
         "VideoStatusEnum": "content.media.VideoStatus",
+        "OrderStatusEnum": "learning.payments.models.OrderStatus",
+        "DeliveryStatusEnum": "portal.webhooks.models.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
