@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 # A pending order is handed out again only while its checkout page stays open a
 # little longer than a buyer needs to finish.
 REUSE_MARGIN = timedelta(minutes=5)
+# An order still without a provider checkout after this was left by a request that
+# died between creating it and calling the provider.
+STALLED_AFTER = timedelta(minutes=2)
 
 
 def provider_configured(*, provider: str) -> bool:
@@ -121,6 +124,9 @@ def _pending_order(*, actor: User, course: CoursePage, provider: str) -> Order:
             return existing
         if existing.redirect_url:
             order_failed_record(order_id=existing.pk, reason="Checkout expired.")
+        elif existing.created_at < now - STALLED_AFTER:
+            # The request that made it died before reaching the provider.
+            order_failed_record(order_id=existing.pk, reason="Checkout never started.")
         else:
             raise Conflict(
                 "A checkout for this course is being prepared; try again in a moment.",

@@ -112,7 +112,11 @@ def order_paid_record(
     notify(
         user=order.user,
         event="payments.order_paid",
-        payload={**_money(order), "receipt_path": f"/learn/orders/{order.pk}/receipt/"},
+        payload={
+            **_money(order),
+            "receipt_path": f"/learn/orders/{order.pk}/receipt/",
+            "enrolled": not order.note,
+        },
         key=f"payments.order_paid:{order.pk}",
     )
     return order

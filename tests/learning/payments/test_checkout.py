@@ -245,3 +245,32 @@ class TestProviderFaults:
         time.sleep(0.6)
         assert checkout(api_client, paid_course).status_code == 201
         assert vendor_breaker(vendor="stripe").current_state == "closed"
+
+
+class TestStalledCheckout:
+    def test_an_order_left_by_a_dead_request_does_not_block_forever(
+        self, api_client, fake_stripe, paid_course, student
+    ):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        stalled = Order.objects.create(
+            user=student,
+            course=paid_course,
+            course_title=paid_course.title,
+            amount=paid_course.price,
+            currency="usd",
+            provider="stripe",
+        )
+        signed_in(api_client, student)
+        response = checkout(api_client, paid_course)
+        assert response.status_code == 409
+        assert response.json()["errors"][0]["code"] == "CHECKOUT_IN_PROGRESS"
+
+        Order.objects.filter(pk=stalled.pk).update(
+            created_at=timezone.now() - timedelta(minutes=3)
+        )
+        response = checkout(api_client, paid_course)
+        assert response.status_code == 201
+        assert Order.objects.get(pk=stalled.pk).status == OrderStatus.FAILED

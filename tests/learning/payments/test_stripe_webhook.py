@@ -100,12 +100,16 @@ class TestPaid:
         )
         assert enrollment_of(order).is_active
 
-    def test_a_wrong_amount_is_paid_but_not_enrolled(self, api_client, order):
-        deliver(api_client, session_completed(order, amount=100))
+    def test_a_wrong_amount_is_paid_but_not_enrolled(
+        self, api_client, order, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver(api_client, session_completed(order, amount=100))
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID
         assert "refund it" in order.note
         assert enrollment_of(order) is None
+        assert "could not enroll you" in mail.outbox[0].body
 
     def test_a_course_that_filled_up_meanwhile_leaves_a_note(
         self, api_client, order, admin_user
