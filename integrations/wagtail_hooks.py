@@ -4,6 +4,6 @@ from wagtail import hooks
 
 from portal import hooks as portal_hooks
 
-from .webhooks.client import StandardWebhooksTransport
+from .webhooks.client import STANDARD_WEBHOOKS
 
-hooks.register(portal_hooks.WEBHOOK_TRANSPORT, StandardWebhooksTransport())
+hooks.register(portal_hooks.WEBHOOK_TRANSPORT, STANDARD_WEBHOOKS)

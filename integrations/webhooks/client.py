@@ -143,3 +143,6 @@ class StandardWebhooksTransport:
             body=body,
         )
         return result.status, result.error
+
+
+STANDARD_WEBHOOKS = StandardWebhooksTransport()
