@@ -404,6 +404,36 @@ def notification_attachments_render(
     return files
 
 
+# --- Outgoing webhooks: how a signed message reaches a partner --------------------
+
+WEBHOOK_TRANSPORT = "portal_webhook_transport"
+
+
+class WebhookTransport(Protocol):
+    """Sends outgoing webhooks for ``portal.webhooks`` (which, being part of the
+    portal, may not import ``integrations``). The *first* registered transport is
+    used; ``integrations.webhooks`` registers the Standard Webhooks one over httpx.
+
+    ``refusal(url=)`` says why a URL may not receive webhooks (the SSRF guard), or
+    ``None``. ``send(...)`` signs and POSTs one message and returns ``(HTTP status
+    or None, error text, empty on a 2xx)``; it never raises for the partner's
+    failures."""
+
+    def refusal(self, *, url: str) -> str | None: ...
+
+    def send(
+        self, *, url: str, secret: str, message_id: str, timestamp: Any, body: str
+    ) -> tuple[int | None, str]: ...
+
+
+def webhook_transport() -> WebhookTransport:
+    """The registered ``WEBHOOK_TRANSPORT`` (the first one)."""
+    transports = hooks.get_hooks(WEBHOOK_TRANSPORT)
+    if not transports:
+        raise RuntimeError("No outgoing webhook transport is registered.")
+    return transports[0]
+
+
 # Extension points the portal cannot work without: a process that lacks one fails
 # ``manage.py check`` (registered by ``portal.health``) instead of silently locking
 # learners out of their courses.
@@ -414,6 +444,7 @@ REQUIRED_HOOKS = (
     COURSE_ASSESSMENT_ANALYTICS,
     USER_ASSESSMENT_HISTORY,
     DEMO_SEED,
+    WEBHOOK_TRANSPORT,
 )
 
 

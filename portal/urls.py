@@ -13,9 +13,12 @@ from portal.health.views import health
 api_v1 = [
     path("", include("portal.api.urls")),
     path("", include("portal.accounts.api.urls")),
+    path("", include("portal.webhooks.api.urls")),
     path("", include("content.api.urls")),
     path("", include("learning.api.urls")),
     path("", include("learning.mentorship.api.urls")),
+    path("", include("learning.payments.api.urls")),
+    path("", include("learning.certifications.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("portal.jobs.api.urls")),
     path("", include("corporate.api.urls")),
@@ -34,6 +37,7 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("", include("learning.page_urls")),
     path("", include("learning.mentorship.page_urls")),
+    path("", include("learning.payments.page_urls")),
     path("", include("assessments.page_urls")),
     path("", include("corporate.page_urls")),
     # Wagtail's and Django admin's password-only logins are replaced, so every

@@ -11,10 +11,12 @@ mentors with learners; this package exports the names other packages use.
 """
 
 from .enrollment import (
+    PaymentRequired,
     enrollment_cancel,
     enrollment_create,
     enrollment_create_requested,
     enrollment_lock,
+    enrollment_refusal_check,
     enrollment_reopen,
 )
 from .mentorship import mentor_assign, mentor_unassign
@@ -29,10 +31,12 @@ from .progress import (
 __all__ = [
     "MAX_POSITION_SECONDS",
     "CompletionRevoked",
+    "PaymentRequired",
     "enrollment_cancel",
     "enrollment_create",
     "enrollment_create_requested",
     "enrollment_lock",
+    "enrollment_refusal_check",
     "enrollment_reopen",
     "mentor_assign",
     "mentor_unassign",

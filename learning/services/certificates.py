@@ -33,6 +33,7 @@ from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, PermissionDenied
 from portal.notifications.services import notify
 from portal.queue import enqueue, enqueue_on_commit
+from portal.webhooks.services import webhook_event_emit
 
 from ..models import Certificate, Enrollment, EnrollmentStatus
 from .enrollment import enrollment_lock
@@ -147,6 +148,7 @@ def _certificate_create(
         resource_id=certificate.pk,
         details=details,
     )
+    webhook_event_emit(event="certificate.issued", data=_certificate_data(certificate))
     return certificate
 
 
@@ -206,6 +208,17 @@ def _reason(reason: str, verb: str) -> str:
     return reason
 
 
+def _certificate_data(certificate: Certificate) -> dict:
+    return {
+        "certificate_id": certificate.pk,
+        "number": certificate.number,
+        "user_id": certificate.user_id,
+        "course_id": certificate.course_id,
+        "issued_at": certificate.issued_at,
+        "revoked_at": certificate.revoked_at,
+    }
+
+
 @transaction.atomic
 def certificate_revoke(
     *, certificate: Certificate, actor: User, reason: str
@@ -225,6 +238,9 @@ def certificate_revoke(
                 "reason": certificate.revoked_reason,
             },
             key=f"certificate_revoked:{certificate.pk}",
+        )
+        webhook_event_emit(
+            event="certificate.revoked", data=_certificate_data(certificate)
         )
     return certificate
 

@@ -20,6 +20,7 @@ from portal.errors import (
     NotFound,
     PermissionDenied,
 )
+from portal.webhooks.services import webhook_event_emit
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus
 
@@ -71,6 +72,59 @@ def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
         ).values_list("course_id", flat=True)
     )
     return [p for p in course.prerequisites.all() if p.pk not in completed]
+
+
+def _enrollment_refusal_raise(
+    *,
+    user: User,
+    course: CoursePage,
+    enrollment: Enrollment | None,
+    source: str,
+    by_admin: bool,
+) -> None:
+    """Raise what keeps ``user`` out of ``course`` now, if anything (the rules of
+    ``enrollment_create``, in its order)."""
+    if enrollment is not None and enrollment.is_active:
+        raise Conflict(
+            "You are already enrolled in this course.", code="ALREADY_ENROLLED"
+        )
+    if not by_admin:
+        missing = _missing_prerequisites(user, course)
+        if missing:
+            raise Conflict(
+                "Complete the prerequisite courses first: "
+                + ", ".join(p.title for p in missing)
+                + ".",
+                code="PREREQUISITES_NOT_MET",
+            )
+    free_sources = (
+        EnrollmentSource.PAYMENT,
+        EnrollmentSource.CORPORATE,
+        EnrollmentSource.ADMIN,
+    )
+    if course.price > 0 and source not in free_sources:
+        raise PaymentRequired("This course requires payment before enrollment.")
+    _require_free_seat(course)
+
+
+def enrollment_refusal_check(*, user: User, course_id: int, source: str) -> None:
+    """Raise the error ``enrollment_create`` would raise for ``user`` in the course
+    now, without enrolling or locking anything: a checkout asks before the learner
+    pays. The answer may change before the payment arrives (the last seat taken),
+    so ``enrollment_create`` checks again under its lock."""
+    course = CoursePage.objects.filter(
+        pk=course_id, live=True, archived_at__isnull=True
+    ).first()
+    if course is None:
+        raise NotFound("Course not found.")
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    _enrollment_refusal_raise(
+        user=user,
+        course=course,
+        enrollment=enrollment,
+        source=source,
+        by_admin=False,
+    )
 
 
 # --- Enrollment --------------------------------------------------------------------
@@ -127,27 +181,13 @@ def enrollment_create(
         raise PermissionDenied("Only administrators may enroll others.")
     course = _live_course_for_update(course_id)
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
-    if enrollment is not None and enrollment.is_active:
-        raise Conflict(
-            "You are already enrolled in this course.", code="ALREADY_ENROLLED"
-        )
-    if not by_admin:
-        missing = _missing_prerequisites(user, course)
-        if missing:
-            raise Conflict(
-                "Complete the prerequisite courses first: "
-                + ", ".join(p.title for p in missing)
-                + ".",
-                code="PREREQUISITES_NOT_MET",
-            )
-    free_sources = (
-        EnrollmentSource.PAYMENT,
-        EnrollmentSource.CORPORATE,
-        EnrollmentSource.ADMIN,
+    _enrollment_refusal_raise(
+        user=user,
+        course=course,
+        enrollment=enrollment,
+        source=source,
+        by_admin=by_admin,
     )
-    if course.price > 0 and source not in free_sources:
-        raise PaymentRequired("This course requires payment before enrollment.")
-    _require_free_seat(course)
 
     now = timezone.now()
     if enrollment is None:
@@ -162,6 +202,16 @@ def enrollment_create(
         resource_type="course",
         resource_id=course.pk,
         details={"learner_id": user.pk, "source": source},
+    )
+    webhook_event_emit(
+        event="enrollment.created",
+        data={
+            "enrollment_id": enrollment.pk,
+            "user_id": user.pk,
+            "course_id": course.pk,
+            "source": source,
+            "enrolled_at": enrollment.enrolled_at,
+        },
     )
     # Cached "may not watch" answers for the course's videos must not outlive this.
     video_viewer_cache_reset(user_id=user.pk)

@@ -17,6 +17,7 @@ from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portal.hooks import completion_refusal
 from portal.queue import enqueue_on_commit
+from portal.webhooks.services import webhook_event_emit
 
 from ..models import (
     Certificate,
@@ -190,6 +191,15 @@ def _on_enrollment_completed(enrollment: Enrollment) -> None:
         user=enrollment.user,
         resource_type="course",
         resource_id=enrollment.course_id,
+    )
+    webhook_event_emit(
+        event="enrollment.completed",
+        data={
+            "enrollment_id": enrollment.pk,
+            "user_id": enrollment.user_id,
+            "course_id": enrollment.course_id,
+            "completed_at": enrollment.completed_at,
+        },
     )
     enrollment_id = enrollment.pk
     enqueue_on_commit(issue_certificate, args=(enrollment_id,))

@@ -45,6 +45,9 @@ EVENTS: dict[str, Event] = {
     "mentorship.reminder": Event("Mentoring session reminders", optional=True),
     "mentorship.weekly_digest": Event("Weekly mentoring digest", optional=True),
     "mentorship.review_published": Event("Progress reviews", optional=True),
+    # payments (receipts and refunds must reach the buyer)
+    "payments.order_paid": Event("Payment receipts", optional=False),
+    "payments.order_refunded": Event("Refunds", optional=False),
     # assessments
     "assessments.attempt_graded": Event("Graded essays and exams", optional=True),
     # corporate

@@ -21,6 +21,7 @@ from .components.integrations import *  # noqa: F403
 from .components.jobs import *  # noqa: F403
 from .components.logging import *  # noqa: F403
 from .components.mentorship import *  # noqa: F403
+from .components.payments import *  # noqa: F403
 from .components.security import *  # noqa: F403
 from .components.security import (  # noqa: F401  (dev and prod)
     require_production_services,
@@ -29,5 +30,6 @@ from .components.security import (  # noqa: F401  (dev and prod)
 from .components.throttles import *  # noqa: F403
 from .components.vendors import vendor_components
 from .components.wagtail import *  # noqa: F403
+from .components.webhooks import *  # noqa: F403
 
 globals().update(vendor_components())

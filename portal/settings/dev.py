@@ -15,3 +15,7 @@ require_secret_key(SECRET_KEY, DEBUG)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# A partner's test receiver usually runs on this machine.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool(
+    "WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True
+)

@@ -23,3 +23,5 @@ WHITENOISE_USE_FINDERS = True
 AUDIT_ANCHOR_FILE = str(BASE_DIR / "var" / "test-audit-anchors.jsonl")
 # Job downloads of the suite, apart from the development server's.
 JOB_FILES_ROOT = BASE_DIR / "var" / "test-private"
+# Partners in tests are local HTTP servers.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True

@@ -13,6 +13,7 @@ from assessments.analytics import course_assessment_analytics, user_assessment_h
 from assessments.services import required_assessment_guard
 from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
+from integrations.webhooks.client import STANDARD_WEBHOOKS
 from learning.demo import seed_learning
 from learning.mentorship.demo import seed_mentorship
 from learning.selectors import (
@@ -40,6 +41,7 @@ class TestRequiredExtensionPoints:
                 seed_mentorship,
                 seed_organization,
             ],
+            portal_hooks.WEBHOOK_TRANSPORT: [STANDARD_WEBHOOKS],
         }
         assert set(expected) == set(portal_hooks.REQUIRED_HOOKS)
         for name, implementations in expected.items():

@@ -67,6 +67,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "corporate.models.OrganizationMembership.Role",
         "JobStatusEnum": "portal.jobs.models.JobStatus",
         "RoleEnum": "portal.accounts.models.Role",
+        "OrderStatusEnum": "learning.payments.models.OrderStatus",
+        "DeliveryStatusEnum": "portal.webhooks.models.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -66,6 +66,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "learning.issue_missing_certificates",
         "schedule": 300.0,
     },
+    "deliver-due-webhooks": {"task": "webhooks.deliver_due", "schedule": 60.0},
     "anchor-audit-chains": {
         "task": "audit.anchor_write",
         "schedule": timedelta(minutes=AUDIT_ANCHOR_INTERVAL_MINUTES),
