@@ -272,6 +272,49 @@ def _analyze() -> None:
             cursor.execute("ANALYZE")
 
 
+def write_targets(path: str, *, video_playlist: str = "") -> None:
+    """What the locust scenario needs to know of the generated data (JSON)."""
+    import json
+
+    from assessments.models import Assessment
+    from content.models import CoursePage, ModulePage
+    from portal.accounts.models import User
+
+    courses = list(
+        CoursePage.objects.filter(slug__startswith="bench-course-")
+        .order_by("path")
+        .values_list("pk", "path")
+    )
+    modules: dict[str, list[int]] = {str(pk): [] for pk, _ in courses}
+    by_path = {path: str(pk) for pk, path in courses}
+    steplen = ModulePage.steplen
+    for pk, path in ModulePage.objects.order_by("path").values_list("pk", "path"):
+        course = by_path.get(path[:-steplen])
+        if course is not None:
+            modules[course].append(pk)
+    assessments = {
+        str(course_id): pk
+        for course_id, pk in Assessment.objects.order_by("pk").values_list(
+            "course_id", "pk"
+        )
+    }
+    size = next(
+        (name for name, spec in SIZES.items() if spec["courses"] == len(courses)), "M"
+    )
+    data = {
+        "courses": [pk for pk, _ in courses],
+        "modules": modules,
+        "assessments": assessments,
+        "learners": User.objects.filter(email__endswith="@bench.test").count() - 1,
+        "per_learner": SIZES[size]["enrollments"],
+        "email": LEARNER_EMAIL,
+        "password": PASSWORD,
+        "video_playlist": video_playlist,
+    }
+    with open(path, "w") as f:
+        json.dump(data, f)
+
+
 def main() -> None:
     size = (sys.argv[1:] or ["M"])[0].upper()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.prod")
