@@ -9,6 +9,7 @@ the benchmark measures serving, and ffmpeg would take minutes at this length.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 SEGMENTS = 150  # 10 minutes
@@ -72,7 +73,7 @@ def main() -> None:
     import django
 
     django.setup()
-    print(create())
+    sys.stdout.write(create() + "\n")
 
 
 if __name__ == "__main__":
