@@ -15,16 +15,16 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * multiprocessing.cpu_count())
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = "gthread"
 # A stuck request is killed after this; the overload guard answers 503 long before.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 keepalive = 5
 # Connections beyond this wait in the kernel's queue no longer: they are refused and
 # Nginx answers 502/503 at once rather than holding them for half a minute.
-backlog = int(os.environ.get("GUNICORN_BACKLOG", 256))
+backlog = int(os.environ.get("GUNICORN_BACKLOG") or 256)
 # Recycle workers now and then (memory growth of long-lived processes), staggered.
 max_requests = 20000
 max_requests_jitter = 2000

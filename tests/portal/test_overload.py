@@ -18,7 +18,7 @@ def test_a_request_that_waited_too_long_gets_503_without_work(
 ):
     settings.OVERLOAD_MAX_QUEUE_MS = 500
     with django_assert_num_queries(0):
-        response = api_client.get("/api/v1/courses", **stamped(2))
+        response = api_client.get("/api/v1/courses", **stamped(60))
     assert response.status_code == 503
     assert response["Retry-After"] == "1"
     body = response.json()
@@ -27,13 +27,13 @@ def test_a_request_that_waited_too_long_gets_503_without_work(
 
 
 def test_a_fresh_request_is_served(api_client, settings):
-    settings.OVERLOAD_MAX_QUEUE_MS = 500
-    assert api_client.get("/api/v1/courses", **stamped(0.05)).status_code == 200
+    settings.OVERLOAD_MAX_QUEUE_MS = 30_000  # generous: a loaded test machine
+    assert api_client.get("/api/v1/courses", **stamped(0)).status_code == 200
 
 
 def test_health_is_never_shed(api_client, settings):
     settings.OVERLOAD_MAX_QUEUE_MS = 500
-    assert api_client.get("/health/", **stamped(10)).status_code != 503
+    assert api_client.get("/health/", **stamped(60)).status_code != 503
 
 
 def test_without_the_stamp_or_with_shedding_off_nothing_is_shed(api_client, settings):
