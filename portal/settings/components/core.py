@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "portal.accounts.middleware.MFAEnrollmentMiddleware",
     "portal.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.redirects.PageRedirectMiddleware",
 ]
 
 # A request that waited longer than this in front of Django (Nginx's X-Request-Start)
