@@ -9,7 +9,8 @@
 # BENCH_DB (portal_bench), BENCH_PG (postgres://postgres@127.0.0.1:5432),
 # BENCH_REDIS (redis://127.0.0.1:6379; databases 10, 11 and 12),
 # GUNICORN_WORKERS / GUNICORN_THREADS (docker/gunicorn.conf.py's defaults),
-# BENCH_KEEP=1 keeps the servers and database for a look afterwards.
+# BENCH_KEEP=1 keeps the database and data afterwards, BENCH_REUSE=1 runs on them
+# again without generating them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -69,27 +70,26 @@ trap cleanup EXIT
 echo "bench: preparing (size $SIZE)" >&2
 DATABASE_URL=$PG/postgres REDIS_URL=$REDIS/10 scripts/ensure_services.sh
 scripts/ensure_bench.sh
-rm -rf "$RUN"
-mkdir -p "$RUN"/{media,static,body,proxy,fastcgi,uwsgi,scgi,locust}
-"$PY" - <<PY
-import psycopg
-with psycopg.connect("$PG/postgres", autocommit=True) as c:
-    c.execute('DROP DATABASE IF EXISTS "$DB" WITH (FORCE)')
-    c.execute('CREATE DATABASE "$DB"')
-PY
-for n in 10 11 12; do "$PY" -c "import redis; redis.Redis.from_url('$REDIS/$n').flushdb()"; done
+if [ "${BENCH_REUSE:-0}" = 1 ] && [ -s "$RUN/targets.json" ]; then
+  echo "bench: reusing the data of the last BENCH_KEEP=1 run" >&2
+  rm -f "$RUN"/locust/* "$RUN/loads.txt" "$RUN/locust.log" "$RUN/cpu.txt"
+else
+  rm -rf "$RUN"
+  mkdir -p "$RUN"/{media,static,body,proxy,fastcgi,uwsgi,scgi,locust}
+  "$PY" -c "import psycopg
+c = psycopg.connect('$PG/postgres', autocommit=True)
+c.execute('DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)')
+c.execute('CREATE DATABASE \"$DB\"')"
+  for n in 10 11 12; do "$PY" -c "import redis; redis.Redis.from_url('$REDIS/$n').flushdb()"; done
 
-started=$(date +%s)
-"$PY" manage.py migrate --noinput >/dev/null
-"$PY" manage.py collectstatic --noinput >/dev/null
-"$PY" -m bench.datagen "$SIZE" >&2
-playlist=$("$PY" -m bench.video | tail -n 1)
-"$PY" -c "
-import django; django.setup()
-from bench.datagen import write_targets
-write_targets('$RUN/targets.json', video_playlist='$playlist')"
-echo "bench: data ready in $(( $(date +%s) - started )) s" >&2
-
+  started=$(date +%s)
+  "$PY" manage.py migrate --noinput >/dev/null
+  "$PY" manage.py collectstatic --noinput >/dev/null
+  "$PY" -m bench.datagen "$SIZE" >&2
+  "$PY" -m bench.video "$RUN/targets.json" >&2
+  test -s "$RUN/targets.json"
+  echo "bench: data ready in $(( $(date +%s) - started )) s" >&2
+fi
 sed -e "s#@RUN@#$RUN#g" -e "s#@PORT@#$PORT#g" -e "s#@STATIC@#$STATIC_ROOT#g" \
     -e "s#@MEDIA@#$MEDIA_ROOT#g" -e "s#@HLS_SECRET@#$HLS_SECURE_LINK_SECRET#g" \
     bench/nginx.conf.template > "$RUN/nginx.conf"
@@ -102,8 +102,8 @@ pids+=($!)
 pids+=($!)
 nginx -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log"
 
-for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/bench/bare/" && break
+for _ in $(seq 1 120); do
+  curl -fs -o /dev/null "http://127.0.0.1:$PORT/bench/bare/" && break
   sleep 1
 done
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/bench/bare/"
@@ -145,7 +145,3 @@ if [ "$VIEWERS" -gt 0 ]; then
 fi
 
 "$PY" -m bench.report "$RUN" | tee "$RUN/report.md"
-if [ "${BENCH_KEEP:-0}" = 1 ]; then
-  echo "bench: kept running (nginx on $PORT; pids ${pids[*]}); kill them when done" >&2
-  trap - EXIT
-fi

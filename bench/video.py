@@ -69,11 +69,17 @@ def create() -> str:
 
 
 def main() -> None:
+    """``python -m bench.video TARGETS``: the video, then the scenario's targets
+    (``bench.datagen.write_targets``) written to the file TARGETS."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
-    sys.stdout.write(create() + "\n")
+    from bench.datagen import write_targets
+
+    playlist = create()
+    write_targets(sys.argv[1], video_playlist=playlist)
+    sys.stdout.write(f"bench: video at {playlist}, targets in {sys.argv[1]}\n")
 
 
 if __name__ == "__main__":
