@@ -286,10 +286,11 @@ def write_targets(path: str, *, video_playlist: str = "") -> None:
         .values_list("pk", "path")
     )
     modules: dict[str, list[int]] = {str(pk): [] for pk, _ in courses}
-    by_path = {path: str(pk) for pk, path in courses}
+    by_path = {tree_path: str(pk) for pk, tree_path in courses}
     steplen = ModulePage.steplen
-    for pk, path in ModulePage.objects.order_by("path").values_list("pk", "path"):
-        course = by_path.get(path[:-steplen])
+    rows = ModulePage.objects.order_by("path").values_list("pk", "path")
+    for pk, tree_path in rows:
+        course = by_path.get(tree_path[:-steplen])
         if course is not None:
             modules[course].append(pk)
     assessments = {
