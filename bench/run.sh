@@ -4,7 +4,8 @@
 # tables. Everything it starts is stopped and its database dropped at the end.
 #
 # Knobs (environment): BENCH_SIZE (S, M, L; M), BENCH_USERS ("500 2500"),
-# BENCH_DURATION (seconds per run, 60), BENCH_VIEWERS (500; 0 skips the video run),
+# BENCH_DURATION (seconds per run after the ramp, 60), BENCH_SPAWN_RATE (20/s),
+# BENCH_VIEWERS (500; 0 skips the video run),
 # BENCH_VIEWER_LEARNERS (API users beside the viewers, 500), BENCH_PORT (8100),
 # BENCH_DB (portal_bench), BENCH_PG (postgres://postgres@127.0.0.1:5432),
 # BENCH_REDIS (redis://127.0.0.1:6379; databases 10, 11 and 12),
@@ -20,6 +21,9 @@ DURATION=${BENCH_DURATION:-60}
 VIEWERS=${BENCH_VIEWERS:-500}
 VIEWER_LEARNERS=${BENCH_VIEWER_LEARNERS:-500}
 PORT=${BENCH_PORT:-8100}
+# New users per second: each signs in (Argon2, ~40 ms of CPU), so a faster ramp is a
+# sign-in storm rather than the plan's steady load.
+SPAWN=${BENCH_SPAWN_RATE:-20}
 DB=${BENCH_DB:-portal_bench}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 REDIS=${BENCH_REDIS:-redis://127.0.0.1:6379}
@@ -131,7 +135,8 @@ locust() {
 offset=0
 for users in $USERS; do
   echo "bench: $users learners for $DURATION s" >&2
-  BENCH_LEARNER_OFFSET=$offset locust -u "$users" -r 100 -t "${DURATION}s" \
+  BENCH_LEARNER_OFFSET=$offset locust -u "$users" -r "$SPAWN" \
+    -t "$(( users / SPAWN + DURATION ))s" \
     --csv "$RUN/locust/api-$users" Learner
   echo "load average after $users users: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/loads.txt"
   offset=$(( offset + users ))
@@ -139,7 +144,8 @@ done
 if [ "$VIEWERS" -gt 0 ]; then
   echo "bench: $VIEWERS viewers beside $VIEWER_LEARNERS learners for $DURATION s" >&2
   BENCH_VIEWERS=$VIEWERS BENCH_LEARNER_OFFSET=$offset locust \
-    -u $(( VIEWERS + VIEWER_LEARNERS )) -r 100 -t "${DURATION}s" \
+    -u $(( VIEWERS + VIEWER_LEARNERS )) -r "$SPAWN" \
+    -t "$(( (VIEWERS + VIEWER_LEARNERS) / SPAWN + DURATION ))s" \
     --csv "$RUN/locust/video-${VIEWERS}v+${VIEWER_LEARNERS}l" Learner Viewer
   echo "load average after the video run: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/loads.txt"
 fi

@@ -18,6 +18,10 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * multiprocessing.cpu_count())
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = "gthread"
+# Connections a process accepts beyond its busy threads wait inside it, where no one
+# can refuse them: keep that queue short, so that overload shows up at once in the
+# kernel's backlog (below) and as 502/503 from Nginx rather than as minutes of wait.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 2 * threads)
 # A stuck request is killed after this; the overload guard answers 503 long before.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20

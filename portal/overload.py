@@ -54,4 +54,7 @@ def overloaded() -> JsonResponse:
     )
     response["Retry-After"] = "1"
     response["Cache-Control"] = "no-store"
+    # Not an error of the server's code: Django's "Service Unavailable" error log
+    # line per shed request would only add work when there is none to spare.
+    response._has_been_logged = True
     return response
