@@ -14,6 +14,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
 .PHONY: test-sqlite run test test-browser install lint audit format check worker clean drill
+.PHONY: test-sqlite run test test-browser install lint audit format check worker clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@scripts/bootstrap_python.sh "$(PYTHON)" "$(VENV)"
@@ -82,6 +83,11 @@ check: install
 worker: install
 	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-portal.settings.dev}" \
 		$(VENV)/bin/celery -A portal worker -Q default,media --loglevel INFO
+
+# The performance benchmark (README, "Performance"): size M by default, its own
+# database, servers and ports; prints the tables. Not part of the suite.
+bench: install
+	@bench/run.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

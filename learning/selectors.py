@@ -11,14 +11,20 @@ from portal.errors import NotFound, PermissionDenied
 
 from .models import Certificate, Enrollment, ModuleProgress
 
+_ENROLLMENT_FIELDS = [f.name for f in Enrollment._meta.concrete_fields]
+
 
 def enrollment_list_for_user(*, actor: User, user_id: int) -> QuerySet[Enrollment]:
     """A user's enrollments, for whoever may see that user (self, admin, mentor,
-    corporate rep of their organization); 404 for anyone else."""
-    user = user_get_visible(actor=actor, user_id=user_id)
+    corporate rep of their organization); 404 for anyone else. The actor's own list
+    needs no look-up of the user: the request loaded them already."""
+    if getattr(actor, "pk", None) != user_id:
+        user_id = user_get_visible(actor=actor, user_id=user_id).pk
     return (
-        Enrollment.objects.filter(user=user)
-        .select_related("course", "last_module")
+        Enrollment.objects.filter(user_id=user_id)
+        # What the list shows of the course: its id, title and URL.
+        .select_related("course")
+        .only(*_ENROLLMENT_FIELDS, "course__title", "course__url_path")
         .order_by("-enrolled_at", "-pk")
     )
 

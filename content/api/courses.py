@@ -1,7 +1,8 @@
-"""Course endpoints: the catalog (cached for anonymous readers), one course, and
-its submit, publish and archive (DELETE) actions."""
+"""Course endpoints: the catalog and one course (their public answers cached for
+every reader), and a course's submit, publish and archive (DELETE) actions."""
 
 from dataclasses import asdict
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from drf_spectacular.utils import extend_schema
@@ -15,6 +16,7 @@ from portal.accounts.permissions import IsAdminRole, MFAEnrolled, RolePermission
 from portal.api.responses import ApiResponse
 
 from .. import selectors, services
+from ..access import is_course_manager, is_moderator
 from ..cache import TTL_SECONDS, catalog_response_key
 from .permissions import CourseChangeMixin, IsCourseManager, PublicReadMixin
 from .serializers import (
@@ -38,21 +40,28 @@ def _filters(query: dict) -> selectors.CourseFilters:
     )
 
 
-def _anonymous_cached(request, name: str, params: dict, build) -> ApiResponse:
-    """``build() -> (data, meta)``. Anonymous answers are kept in the catalog cache
-    under a key from ``params``, the validated values the answer depends on (not the
-    raw query); signed-in readers always get fresh data. The key is taken before
-    reading, so a purge during the read retires the entry."""
-    if request.user.is_authenticated:
-        data, meta = build()
-        return ApiResponse(data, meta=meta)
+def shared_cached(name: str, params: dict, build):
+    """``build() -> dict``, the part of an answer that is the same for every reader,
+    kept in the catalog cache under a key from ``params`` (the validated values the
+    answer depends on, not the raw query). The key is taken before reading, so a
+    purge during the read retires the entry. ``build`` may return ``None`` for an
+    answer that must not be shared (a manager's view): it is not stored. With the
+    cache unreachable every read builds (the cache ignores its errors)."""
     key = catalog_response_key(name, params)
     entry = cache.get(key)
     if entry is None:
-        data, meta = build()
-        entry = {"data": data, "meta": meta}
-        cache.set(key, entry, TTL_SECONDS)
-    return ApiResponse(entry["data"], meta=entry["meta"])
+        entry = build()
+        if entry is not None and not entry.get("private"):
+            cache.set(key, entry, TTL_SECONDS)
+    return entry
+
+
+def manages(user, entry: dict) -> bool:
+    """Whether ``user`` manages the course a shared entry describes: managers read
+    the author's view, never the shared one (``content.access.is_course_manager`` on
+    the instructor id the entry keeps, so no query)."""
+    course = SimpleNamespace(instructor_id=entry.get("instructor_id"))
+    return is_course_manager(user=user, course=course)
 
 
 def _course_data(request, course_id: int) -> dict:
@@ -70,8 +79,8 @@ class CourseListView(PublicReadMixin, GenericAPIView):
         parameters=[CourseListQuery],
         responses=CourseOutput(many=True),
         tags=TAGS,
-        description="Published courses (live, not archived). Anonymous answers are "
-        "cached until a course is published, unpublished or archived.",
+        description="Published courses (live, not archived). Answers are cached "
+        "until a course is published, unpublished or archived.",
     )
     def get(self, request, *args, **kwargs):
         query = validated(CourseListQuery, request.query_params)
@@ -83,14 +92,19 @@ class CourseListView(PublicReadMixin, GenericAPIView):
             )
             data, meta = self._page(courses, author_view=True)
             return ApiResponse(data, meta=meta)
+        # The catalog is the same for every reader (no author's view, no personal
+        # field), so signed-in readers share the cached answer too.
         filters = _filters(query)
         page, per_page = self.paginator.page_params(request)
-        return _anonymous_cached(
-            request,
-            "courses",
-            {**asdict(filters), "page": page, "per_page": per_page},
-            lambda: self._page(selectors.course_catalog_list(filters=filters)),
+
+        def build():
+            data, meta = self._page(selectors.course_catalog_list(filters=filters))
+            return {"data": data, "meta": meta}
+
+        entry = shared_cached(
+            "courses", {**asdict(filters), "page": page, "per_page": per_page}, build
         )
+        return ApiResponse(entry["data"], meta=entry["meta"])
 
     def _page(self, courses, *, author_view: bool = False):
         page = self.paginate_queryset(courses)
@@ -124,12 +138,24 @@ class CourseDetailView(PublicReadMixin, CourseChangeMixin, APIView):
         "instructor and admins read drafts, the latest revision and the real status.",
     )
     def get(self, request, course_id, *args, **kwargs):
-        return _anonymous_cached(
-            request,
-            f"course:{int(course_id)}",
-            {},
-            lambda: (_course_data(request, int(course_id)), None),
-        )
+        course_id = int(course_id)
+        if is_moderator(user=request.user):
+            return Response(_course_data(request, course_id))
+
+        def build():
+            read = selectors.course_get(actor=request.user, course_id=course_id)
+            context = {"request": request, "author_view": read.author_view}
+            return {
+                "data": dict(CourseDetailOutput(read.course, context=context).data),
+                "instructor_id": read.course.instructor_id,
+                "private": read.author_view,
+            }
+
+        entry = shared_cached(f"course:{course_id}", {}, build)
+        if not entry.get("private") and manages(request.user, entry):
+            # The instructor reads the latest revision, not the shared live view.
+            return Response(_course_data(request, course_id))
+        return Response(entry["data"])
 
     @extend_schema(
         parameters=[COURSE_ID],

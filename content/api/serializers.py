@@ -93,7 +93,7 @@ class CourseOutput(serializers.Serializer):
         return course.draft_title if self._author_view() else course.title
 
     def get_url(self, course) -> str | None:
-        return course.get_url(request=self.context.get("request"))
+        return selectors.page_url(course, self.context)
 
     def get_description(self, course) -> str:
         return expand_db_html(course.description)
@@ -146,7 +146,7 @@ class ModuleOutput(serializers.Serializer):
     )
 
     def get_url(self, module) -> str | None:
-        return module.get_url(request=self.context.get("request"))
+        return selectors.page_url(module, self.context)
 
     def to_representation(self, module):
         data = super().to_representation(module)

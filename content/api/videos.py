@@ -52,6 +52,9 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".vtt": "text/vtt; charset=utf-8",
 }
+# A rendition's playlist (``360p/index.m3u8``), rewritten with signed segment URLs
+# when Nginx checks them (``video_services.segments_signed``).
+VARIANT_PLAYLIST = re.compile(r"[0-9]{3,4}p/[a-z0-9_]{1,40}\.m3u8")
 # Playlists written per request change with the captions: cached briefly.
 GENERATED_CACHE_CONTROL = "private, max-age=60"
 
@@ -283,6 +286,16 @@ class VideoFileView(APIView):
             text, content_type = generated
             response = HttpResponse(text, content_type=content_type)
             response["Cache-Control"] = GENERATED_CACHE_CONTROL
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        if VARIANT_PLAYLIST.fullmatch(name) and video_services.segments_signed():
+            # One access check per playlist: its segments go to Nginx signed.
+            path = _ready_file(video, name)
+            text = video_services.signed_variant_playlist_text(
+                video=video, name=name, text=path.read_text()
+            )
+            response = HttpResponse(text, content_type=CONTENT_TYPES[".m3u8"])
+            response["Cache-Control"] = "private, no-cache"
             response["X-Content-Type-Options"] = "nosniff"
             return response
         path = _caption_file(video, name) or _ready_file(video, name)

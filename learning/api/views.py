@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from content.selectors import page_url
 from portal.accounts.api.views import resolve_user_id
 from portal.accounts.permissions import IsAdminRole, MFAEnrolled
 from portal.api.fields import StrictBooleanField, StrictCharField
@@ -34,7 +35,8 @@ class CourseRef(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, course) -> str:
-        return course.url or ""
+        # One look-up of the sites per list, not one per row (``Page.url``).
+        return page_url(course, self.context) or ""
 
 
 class EnrollmentOutput(serializers.Serializer):
@@ -236,7 +238,10 @@ def _enrollment_data(enrollment) -> dict:
 def _paginate(view, request, queryset, serializer_class):
     paginator = PagePagination()
     page = paginator.paginate_queryset(queryset, request, view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+    context = {"request": request}
+    return paginator.get_paginated_response(
+        serializer_class(page, many=True, context=context).data
+    )
 
 
 # --- Enrollment and progress -------------------------------------------------------

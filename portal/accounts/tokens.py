@@ -6,12 +6,15 @@ family, each refresh passes it on. Denying a family ends that session at once
 (logout, a reused refresh token) and leaves the user's other sessions alone.
 """
 
+import logging
 import secrets
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.utils import user_pk_to_url_str
 from django.core import signing
 from django.utils import timezone
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
@@ -22,6 +25,9 @@ from portal.state import state_cache as cache
 
 from .permissions import effective_role, permissions_for
 
+logger = logging.getLogger(__name__)
+# What the state cache raises when its Redis cannot be reached.
+STATE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
 DENYLIST_PREFIX = "jwt:deny:"
 FAMILY_DENYLIST_PREFIX = "jwt:deny-family:"
 MFA_TOKEN_SALT = "portal.accounts.mfa-login"  # noqa: S105 - a salt, not a secret  # nosec B105
@@ -90,16 +96,45 @@ def deny_token_family(family: str) -> None:
     cache.set(f"{FAMILY_DENYLIST_PREFIX}{family}", 1, timeout=timeout)
 
 
-def is_token_family_denied(family: str) -> bool:
-    return cache.get(f"{FAMILY_DENYLIST_PREFIX}{family}") is not None
+def is_token_family_denied(family: str, *, user_id: int | None = None) -> bool:
+    try:
+        return cache.get(f"{FAMILY_DENYLIST_PREFIX}{family}") is not None
+    except STATE_ERRORS:
+        logger.warning("state cache unreachable: token family checked in the database")
+        return user_id is None or family_ended_in_database(user_id, family)
 
 
 def is_access_token_denied(token) -> bool:
-    """Whether the token itself or its session was revoked: one cache round trip."""
+    """Whether the token itself or its session was revoked: one cache round trip.
+    With the state cache unreachable, the database decides (never "not revoked" by
+    default): the session is over when none of its refresh tokens is still live."""
     keys = [f"{DENYLIST_PREFIX}{token.get('jti', '')}"]
     if token.get("fam"):
         keys.append(f"{FAMILY_DENYLIST_PREFIX}{token['fam']}")
-    return bool(cache.get_many(keys))
+    try:
+        return bool(cache.get_many(keys))
+    except STATE_ERRORS:
+        logger.warning(
+            "state cache unreachable: token revocation checked in the database"
+        )
+        family, user_id = token.get("fam"), token.get(api_settings.USER_ID_CLAIM)
+        if not family or user_id is None:
+            return True  # cannot be shown to be live
+        return family_ended_in_database(user_id, family)
+
+
+def family_ended_in_database(user_id, family: str) -> bool:
+    """The database's answer to "was this session ended?": every ending of a session
+    (logout, a reused refresh token, ``user_sessions_revoke``) blacklists its live
+    refresh tokens, and a live session always has one refresh token that is neither
+    blacklisted nor expired (rotation blacklists the old one only after issuing the
+    new). One query over the user's few live refresh tokens."""
+    live = OutstandingToken.objects.filter(
+        user_id=user_id,
+        expires_at__gt=timezone.now(),
+        blacklistedtoken__isnull=True,
+    ).values_list("token", flat=True)
+    return not any(token_family(raw) == family for raw in live)
 
 
 def make_mfa_token(user) -> str:

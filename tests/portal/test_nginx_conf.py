@@ -201,6 +201,7 @@ def test_nginx_accepts_the_configuration(tmp_path):
         check=True,
         capture_output=True,
     )
+    (tmp_path / "hls-secret.conf").write_text('set $hls_secret "test";\n')
     conf = CONF.read_text()
     conf = conf.replace("server web:8000;", "server 127.0.0.1:8000;")
     conf = conf.replace("/etc/nginx/certs/", f"{tmp_path}/")

@@ -30,6 +30,8 @@ from .captions import (
 )
 from .playlists import (
     master_playlist_text,
+    segments_signed,
+    signed_variant_playlist_text,
     subtitle_playlist_text,
     subtitle_segment_text,
 )
@@ -45,6 +47,8 @@ __all__ = [
     "language_tag_normalize",
     "master_playlist_text",
     "rendition_ladder",
+    "segments_signed",
+    "signed_variant_playlist_text",
     "subtitle_playlist_text",
     "subtitle_segment_text",
     "video_get",

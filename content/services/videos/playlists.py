@@ -3,9 +3,15 @@ the subtitle playlists and segments wrapping a caption's WebVTT file."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import re
+import time
 from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from django.conf import settings
 
 from ...media import VideoAsset, VideoCaption
 
@@ -93,3 +99,63 @@ def caption_url(*, caption: VideoCaption) -> str:
     return video_file_url_by_id(
         video_id=caption.video_id, name=f"captions/{caption.language}.vtt"
     )
+
+
+# --- Signed segment URLs (Nginx secure_link) ----------------------------------------
+
+# Expiry times are rounded up to this step, so every viewer of a rendition gets the
+# same playlist text within a step (cacheable by browsers and proxies alike).
+SIGNED_URL_STEP = 60
+HLS_ROOT = "hls/"
+
+
+def segments_signed() -> bool:
+    """Whether segments are served by Nginx on signed URLs (a secret is set and
+    Nginx serves media) rather than through Django's per-file access check."""
+    return bool(settings.HLS_SECURE_LINK_SECRET and settings.MEDIA_ACCEL_REDIRECT)
+
+
+def secure_link_sign(*, uri: str, expires: int) -> str:
+    """Nginx's ``secure_link_md5 "$secure_link_expires$uri <secret>"``: the MD5 of
+    that string, base64url without padding."""
+    text = f"{expires}{uri} {settings.HLS_SECURE_LINK_SECRET}"
+    digest = hashlib.md5(text.encode(), usedforsecurity=False).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def signed_url_expiry(*, now: float | None = None) -> int:
+    """When URLs signed now expire: at least ``HLS_SIGNED_URL_TTL`` seconds away,
+    rounded up to ``SIGNED_URL_STEP``."""
+    at = int(now if now is not None else time.time()) + settings.HLS_SIGNED_URL_TTL
+    return -(-at // SIGNED_URL_STEP) * SIGNED_URL_STEP
+
+
+def signed_variant_playlist_text(
+    *, video: VideoAsset, name: str, text: str, now: float | None = None
+) -> str:
+    """A variant playlist (``<rendition>/index.m3u8``) with each segment line
+    replaced by its signed, expiring URL under ``HLS_SIGNED_PREFIX``; tags and
+    comments are kept. Only segment names of the rendition's own folder are
+    signed: anything else is dropped."""
+    if not video.hls_path.startswith(HLS_ROOT):
+        raise ValueError("HLS output outside the hls/ folder")
+    folder = (
+        PurePosixPath(video.hls_path.removeprefix(HLS_ROOT))
+        / PurePosixPath(name).parent
+    )
+    expires = signed_url_expiry(now=now)
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            lines.append(line)
+            continue
+        if not SEGMENT_NAME.fullmatch(stripped):
+            continue
+        uri = f"{settings.HLS_SIGNED_PREFIX}{folder / stripped}"
+        sig = secure_link_sign(uri=uri, expires=expires)
+        lines.append(f"{uri}?md5={sig}&expires={expires}")
+    return "\n".join(lines) + "\n"
+
+
+SEGMENT_NAME = re.compile(r"[a-z0-9_]{1,40}\.ts")

@@ -138,7 +138,7 @@ def _refresh_rotate(*, refresh: str, client: Client) -> tuple[str, str] | None:
         return None
     family = token.get("fam")
     if BlacklistedToken.objects.filter(token=outstanding).exists() or (
-        family and tokens.is_token_family_denied(family)
+        family and tokens.is_token_family_denied(family, user_id=outstanding.user_id)
     ):
         if family:
             token_family_revoke(user_id=outstanding.user_id, family=family)

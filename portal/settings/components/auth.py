@@ -9,7 +9,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "portal.accounts.hashers.Argon2idPasswordHasher",
     # Fallback only, so hashes made elsewhere upgrade on the next login.
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]

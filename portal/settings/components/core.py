@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.observability.RequestLogMiddleware",
+    # Before any work: a request that queued too long is refused at once.
+    "portal.overload.OverloadMiddleware",
     # Before anything reads the body (CSRF reads a POST's form).
     "portal.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -76,7 +78,12 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so its process_exception runs first for the view's exceptions.
     "portal.web.OutageMiddleware",
+    "portal.redirects.PageRedirectMiddleware",
 ]
+
+# A request that waited longer than this in front of Django (Nginx's X-Request-Start)
+# gets 503 at once (portal/overload.py); 0 turns shedding off.
+OVERLOAD_MAX_QUEUE_MS = env.int("OVERLOAD_MAX_QUEUE_MS", default=1000)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -1,0 +1,154 @@
+"""The benchmark's load, modelled on the plan's scenario (section 9.1): each learner
+signs in, then browses the catalog, opens courses, lists their courses, records
+module progress and now and then takes a quiz, with 1-3 s of think time. A few
+requests go to ``/bench/bare/`` (a view that does nothing) so that every run also
+measures Django itself on the same machine at the same moment: the ratio of the two
+is what compares across machines.
+
+``Viewer`` (``BENCH_VIEWERS`` > 0) watches a video as hls.js does: re-reads its
+variant playlist every 4 s and fetches the next segment.
+
+Targets (course, module and assessment ids, the number of learners) come from the
+JSON file ``BENCH_TARGETS`` that ``bench/run.sh`` writes after generating the data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import threading
+
+from locust import HttpUser, between, constant, task
+
+with open(os.environ.get("BENCH_TARGETS", "var/bench/targets.json")) as f:
+    TARGETS = json.load(f)
+
+COURSES: list[int] = TARGETS["courses"]
+MODULES: dict[str, list[int]] = TARGETS["modules"]
+ASSESSMENTS: dict[str, int] = TARGETS["assessments"]
+PASSWORD: str = TARGETS["password"]
+_numbers = itertools.count(int(os.environ.get("BENCH_LEARNER_OFFSET", "0")))
+_lock = threading.Lock()
+
+
+def next_learner() -> int:
+    with _lock:
+        return next(_numbers) % TARGETS["learners"]
+
+
+def enrolled_courses(n: int) -> list[int]:
+    """The courses ``bench.datagen`` enrolled learner ``n`` in."""
+    count = len(COURSES)
+    return sorted({COURSES[(n + k * 7) % count] for k in range(TARGETS["per_learner"])})
+
+
+class Learner(HttpUser):
+    wait_time = between(1, 3)
+    weight = 1
+
+    def on_start(self):
+        self.number = next_learner()
+        self.token = None
+        with self.client.post(
+            "/api/v1/auth/login",
+            json={
+                "email": TARGETS["email"].format(n=self.number),
+                "password": PASSWORD,
+            },
+            name="login",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200:
+                self.token = response.json()["data"]["token"]
+            else:
+                response.failure(f"login {response.status_code}")
+        self.headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        self.mine = enrolled_courses(self.number)
+
+    def get(self, path: str, name: str):
+        return self.client.get(path, headers=self.headers, name=name)
+
+    @task(4)
+    def catalog(self):
+        self.get(f"/api/v1/courses?page={random.randint(1, 5)}", "catalog")  # noqa: S311
+
+    @task(3)
+    def course_detail(self):
+        self.get(f"/api/v1/courses/{random.choice(COURSES)}", "course detail")  # noqa: S311
+
+    @task(2)
+    def my_courses(self):
+        self.get("/api/v1/users/me/courses", "my courses")
+
+    @task(2)
+    def modules(self):
+        course = random.choice(self.mine)  # noqa: S311
+        self.get(f"/api/v1/courses/{course}/modules", "modules")
+
+    @task(2)
+    def progress(self):
+        course = random.choice(self.mine)  # noqa: S311
+        module = random.choice(MODULES[str(course)])  # noqa: S311
+        self.client.post(
+            f"/api/v1/courses/{course}/modules/{module}/progress",
+            json={"time_spent": 30},
+            headers=self.headers,
+            name="module progress",
+        )
+
+    @task(1)
+    def assessment(self):
+        course = random.choice(self.mine)  # noqa: S311
+        assessment = ASSESSMENTS[str(course)]
+        started = self.client.post(
+            f"/api/v1/assessments/{assessment}/start",
+            headers=self.headers,
+            name="assessment start",
+        )
+        if started.status_code != 201:
+            return
+        answers = {f"q{n}": random.randint(0, 3) for n in range(1, 6)}  # noqa: S311
+        self.client.post(
+            f"/api/v1/assessments/{assessment}/submit",
+            json={"answers": answers},
+            headers=self.headers,
+            name="assessment submit",
+        )
+
+    @task(1)
+    def bare(self):
+        self.client.get("/bench/bare/", name="bare view")
+
+
+SEGMENT = re.compile(r"^[^#\s].*$", re.MULTILINE)
+
+
+class Viewer(HttpUser):
+    """One viewer of the benchmark video: the variant playlist every 4 s (as a
+    player does near the live edge, and as the issue measured), then the next
+    segment."""
+
+    wait_time = constant(4)
+    weight = int(os.environ.get("BENCH_VIEWER_WEIGHT", "0"))
+    fixed_count = int(os.environ.get("BENCH_VIEWERS", "0"))
+
+    def on_start(self):
+        self.segment = random.randint(0, 50)  # noqa: S311
+
+    @task
+    def watch(self):
+        playlist = self.client.get(TARGETS["video_playlist"], name="video playlist")
+        if playlist.status_code != 200:
+            return
+        base = TARGETS["video_playlist"].rsplit("/", 1)[0]
+        segments = SEGMENT.findall(playlist.text)
+        if not segments:
+            return
+        self.segment = (self.segment + 1) % len(segments)
+        uri = segments[self.segment]
+        if not uri.startswith("/"):
+            uri = f"{base}/{uri}"
+        self.client.get(uri, name="video segment")

@@ -1,0 +1,39 @@
+"""gunicorn, as ``make bench`` measured it (README, "Performance").
+
+A request to the portal is mostly Python (1-3 ms of CPU) with short waits on
+PostgreSQL and Redis, so the processes that run Python should match the cores and
+a few threads per process cover the waits: more processes only add memory and
+context switches, more threads only queue requests on the GIL. Requests that cannot
+be served soon are refused (``portal/overload.py``, Nginx's queue limits) instead of
+waiting here.
+
+Environment: ``GUNICORN_WORKERS`` (default: 2 per core), ``GUNICORN_THREADS``
+(default 4), ``GUNICORN_BIND``, ``GUNICORN_TIMEOUT``.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * multiprocessing.cpu_count())
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+worker_class = "gthread"
+# Connections a process accepts beyond its busy threads wait inside it, where no one
+# can refuse them: keep that queue short, so that overload shows up at once in the
+# kernel's backlog (below) and as 502/503 from Nginx rather than as minutes of wait.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 2 * threads)
+# A stuck request is killed after this; the overload guard answers 503 long before.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = 20
+keepalive = 5
+# Connections beyond this wait in the kernel's queue no longer: they are refused and
+# Nginx answers 502/503 at once rather than holding them for half a minute.
+backlog = int(os.environ.get("GUNICORN_BACKLOG") or 256)
+# Recycle workers now and then (memory growth of long-lived processes), staggered.
+max_requests = 20000
+max_requests_jitter = 2000
+# Loads the app once before forking: faster start, shared memory pages.
+preload_app = True
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+control_socket_disable = True
