@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("portal.accounts.api.urls")),
     path("", include("content.api.urls")),
     path("", include("learning.api.urls")),
+    path("", include("learning.skills.api.urls")),
     path("", include("assessments.api.urls")),
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     re_path(r"^api/", UnknownEndpointView.as_view()),
     path("accounts/", include("allauth.urls")),
     path("", include("learning.page_urls")),
+    path("", include("learning.skills.page_urls")),
     path("", include("assessments.page_urls")),
     # Wagtail's and Django admin's password-only logins are replaced, so every
     # sign-in passes allauth's MFA step and throttles.

@@ -15,7 +15,9 @@ INSTALLED_APPS = [
     "portal.health",
     "content",
     "learning",
+    "learning.skills",
     "assessments",
+    "assessments.skills",
     "corporate",
     "integrations",
     # Wagtail
