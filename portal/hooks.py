@@ -154,13 +154,15 @@ SKILL_COURSE_STATEMENTS = "portal_skill_course_statements"
 
 
 class SkillEvidence(Protocol):
-    """What ``user`` has demonstrated of the NICE Framework: one dict per piece of
-    evidence, ``{"statement": "T0084", "source": "question" | "flag", "title": str,
-    "course_id": int, "at": datetime}`` (statement ids are NICE ids, version-free).
-    Rows of all answers are concatenated in order. ``assessments`` registers "a
-    tagged question answered correctly in a passed attempt, a tagged flag captured"."""
+    """What the users ``user_ids`` demonstrated of the NICE Framework: one dict per
+    piece of evidence, ``{"user_id": int, "statement": "T0084", "source": "question"
+    | "flag", "title": str, "assessment_id": int, "course_id": int, "at":
+    datetime}`` (statement ids are NICE ids, version-free), in a bounded number of
+    queries whatever the number of users. Rows of all answers are concatenated in
+    order. ``assessments`` registers "a tagged question answered correctly in a
+    passed attempt, a tagged lab flag captured"."""
 
-    def __call__(self, *, user: Any) -> list[dict]: ...
+    def __call__(self, *, user_ids: Sequence[int]) -> list[dict]: ...
 
 
 class SkillCourseStatements(Protocol):
@@ -171,9 +173,16 @@ class SkillCourseStatements(Protocol):
     def __call__(self, *, course_ids: Sequence[int] | None) -> dict[int, set[str]]: ...
 
 
-def skill_evidence_collect(*, user: Any) -> list[dict]:
-    """Every registered ``SKILL_EVIDENCE`` row for ``user``, in order."""
-    return [row for rows in hooks.get_hooks(SKILL_EVIDENCE) for row in rows(user=user)]
+def skill_evidence_collect(*, user_ids: Sequence[int]) -> list[dict]:
+    """Every registered ``SKILL_EVIDENCE`` row for the users ``user_ids``, in
+    order."""
+    if not user_ids:
+        return []
+    return [
+        row
+        for rows in hooks.get_hooks(SKILL_EVIDENCE)
+        for row in rows(user_ids=user_ids)
+    ]
 
 
 def skill_course_statements_collect(

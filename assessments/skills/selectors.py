@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from assessments.grading import CORRECT
 from assessments.models import Attempt, AttemptStatus
@@ -22,21 +21,23 @@ FLAG_STATUSES = (
 )
 
 
-def skill_evidence(*, user: Any) -> list[dict]:
+def skill_evidence(*, user_ids: Sequence[int]) -> list[dict]:
     """Evidence rows (``portal.hooks.SkillEvidence``) in two queries: the tags of the
-    assessments the learner attempted, and those attempts."""
+    assessments the learners attempted, and those attempts."""
+    user_ids = list(user_ids)
     tags = defaultdict(list)
-    for tag in (
-        QuestionStatementTag.objects.filter(assessment__attempts__user=user)
-        .distinct()
-        .select_related("statement", "assessment")
-    ):
+    tagged = QuestionStatementTag.objects.filter(
+        assessment__in=Attempt.objects.filter(user_id__in=user_ids).values(
+            "assessment_id"
+        )
+    ).select_related("statement", "assessment")
+    for tag in tagged:
         tags[tag.assessment_id].append(tag)
     if not tags:
         return []
     attempts = (
         Attempt.objects.filter(
-            user=user,
+            user_id__in=user_ids,
             assessment_id__in=list(tags),
             status__in=FLAG_STATUSES,
             late=False,
@@ -44,6 +45,7 @@ def skill_evidence(*, user: Any) -> list[dict]:
         )
         .only(
             "id",
+            "user_id",
             "assessment_id",
             "passed",
             "status",
@@ -55,7 +57,7 @@ def skill_evidence(*, user: Any) -> list[dict]:
         .order_by("submitted_at", "pk")
     )
     rows: list[dict] = []
-    seen: set[tuple[str, int, str]] = set()
+    seen: set[tuple[int, str, int, str]] = set()
     for attempt in attempts:
         for tag in tags[attempt.assessment_id]:
             question = attempt.answer_key.get(tag.question_id)
@@ -67,12 +69,18 @@ def skill_evidence(*, user: Any) -> list[dict]:
                 attempt.passed and attempt.status == AttemptStatus.GRADED
             ):
                 continue
-            key = (tag.statement.nice_id, tag.assessment_id, tag.question_id)
+            key = (
+                attempt.user_id,
+                tag.statement.nice_id,
+                tag.assessment_id,
+                tag.question_id,
+            )
             if key in seen:
                 continue
             seen.add(key)
             rows.append(
                 {
+                    "user_id": attempt.user_id,
                     "statement": tag.statement.nice_id,
                     "source": "flag" if is_flag else "question",
                     "title": f"{tag.assessment.title} · {tag.question_id}",

@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# A NICE work role id, e.g. ``PD-WRL-003``.
+ROLE_ID_PATTERN = r"[A-Z]{2}-WRL-[0-9]{3}"
+
 
 class StatementKind(models.TextChoices):
     TASK = "task", _("Task")

@@ -142,12 +142,44 @@ def coverage_compute(
     return len(covered_ids), len(role_statements), by_kind, covered_ids
 
 
+def evidence_for_users(*, user_ids: Iterable[int]) -> dict[int, dict[str, list]]:
+    """{user id: {NICE id: evidence rows}} for many learners in a bounded number of
+    queries."""
+    grouped: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for row in skill_evidence_collect(user_ids=list(user_ids)):
+        grouped[row["user_id"]][row["statement"]].append(row)
+    return {user_id: dict(rows) for user_id, rows in grouped.items()}
+
+
 def evidence_by_statement(*, user) -> dict[str, list[dict]]:
     """The learner's evidence grouped by the NICE id it demonstrates."""
-    grouped: dict[str, list[dict]] = defaultdict(list)
-    for row in skill_evidence_collect(user=user):
-        grouped[row["statement"]].append(row)
-    return dict(grouped)
+    return evidence_for_users(user_ids=[user.pk]).get(user.pk, {})
+
+
+def role_coverage_for_users(
+    *, user_ids: Iterable[int], role_ids: Iterable[str]
+) -> dict[int, dict[str, float]]:
+    """{user id: {work role NICE id: coverage}} for many learners and a few roles of
+    the current version (the talent search), in a bounded number of queries."""
+    user_ids = list(user_ids)
+    roles = list(
+        WorkRole.objects.filter(framework__current=True, nice_id__in=list(role_ids))
+    )
+    statement_map = _role_statement_map(roles)
+    evidence = evidence_for_users(user_ids=user_ids)
+    coverage: dict[int, dict[str, float]] = {}
+    for user_id in user_ids:
+        demonstrated = set(evidence.get(user_id, {}))
+        coverage[user_id] = {}
+        for role in roles:
+            covered, total, _kinds, _ids = coverage_compute(
+                role_statements=statement_map.get(role.pk, {}),
+                demonstrated=demonstrated,
+            )
+            coverage[user_id][role.nice_id] = (
+                round(covered / total, 4) if total else 0.0
+            )
+    return coverage
 
 
 def _role_statement_map(roles: Iterable[WorkRole]) -> dict[int, dict[str, str]]:

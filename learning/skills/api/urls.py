@@ -1,11 +1,12 @@
 from django.urls import re_path
 
+from ..models import ROLE_ID_PATTERN
 from . import views
 
 urlpatterns = [
     re_path(r"^competencies/work-roles/?$", views.WorkRoleListView.as_view()),
     re_path(
-        rf"^competencies/work-roles/(?P<role_id>{views.ROLE_ID_PATTERN})/?$",
+        rf"^competencies/work-roles/(?P<role_id>{ROLE_ID_PATTERN})/?$",
         views.WorkRoleDetailView.as_view(),
     ),
     re_path(

@@ -17,10 +17,9 @@ from portal.api.fields import QueryBooleanField
 from portal.api.pagination import PagePagination
 
 from .. import selectors
-from ..models import StatementKind
+from ..models import ROLE_ID_PATTERN, StatementKind
 
 TAGS = ["competencies"]
-ROLE_ID_PATTERN = r"[A-Z]{2}-WRL-[0-9]{3}"
 ROLE_ID = OpenApiParameter(
     "role_id",
     OpenApiTypes.STR,

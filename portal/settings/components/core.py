@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "assessments",
     "assessments.skills",
     "corporate",
+    "corporate.talent",
     "integrations",
     # Wagtail
     "wagtail.contrib.forms",
