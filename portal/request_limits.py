@@ -20,6 +20,9 @@ _VIDEO_UPLOADS = re.compile(r"^/(api/v1/videos/?$|cms/videos/)")
 _CAPTION_UPLOADS = re.compile(r"^/api/v1/videos/\d+/captions(/[^/]+)?/?$")
 _DOCUMENT_UPLOADS = re.compile(r"^/cms/documents/")
 _IMAGE_UPLOADS = re.compile(r"^/cms/images/")
+_SKILLBRIDGE_UPLOADS = re.compile(
+    r"^/api/v1/skillbridge/cohorts/\d+/participants/\d+/approval-document/?$"
+)
 
 
 def upload_allowance(path: str) -> int:
@@ -34,6 +37,8 @@ def upload_allowance(path: str) -> int:
         return settings.DOCUMENT_MAX_UPLOAD_MB * MB
     if _IMAGE_UPLOADS.match(path):
         return settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
+    if _SKILLBRIDGE_UPLOADS.match(path):
+        return settings.SKILLBRIDGE_DOCUMENT_MAX_BYTES
     return 0
 
 

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("learning.skills.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("corporate.talent.api.urls")),
+    path("", include("corporate.skillbridge.api.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "assessments.skills",
     "corporate",
     "corporate.talent",
+    "corporate.skillbridge",
     "integrations",
     # Wagtail
     "wagtail.contrib.forms",
