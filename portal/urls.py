@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("learning.page_urls")),
     path("", include("learning.skills.page_urls")),
+    path("", include("corporate.talent.page_urls")),
     path("", include("assessments.page_urls")),
     # Wagtail's and Django admin's password-only logins are replaced, so every
     # sign-in passes allauth's MFA step and throttles.
