@@ -365,8 +365,12 @@ class ReportView(APIView):
         parameters=[COHORT_ID, ExportQuery],
         responses={
             200: ReportRowOutput(many=True),
-            (200, "text/csv"): OpenApiResponse(description="`format=csv`."),
-            (200, "application/pdf"): OpenApiResponse(description="`format=pdf`."),
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="`format=csv`."
+            ),
+            (200, "application/pdf"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="`format=pdf`."
+            ),
         },
         tags=TAGS,
         description=_(
@@ -405,8 +409,12 @@ class RosterView(APIView):
         parameters=[COHORT_ID, ExportQuery],
         responses={
             200: ParticipantOutput(many=True),
-            (200, "text/csv"): OpenApiResponse(description="`format=csv`."),
-            (200, "application/pdf"): OpenApiResponse(description="`format=pdf`."),
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="`format=csv`."
+            ),
+            (200, "application/pdf"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="`format=pdf`."
+            ),
         },
         tags=TAGS,
         description=_("Every participant of the cohort. ") + STAFF_ONLY,

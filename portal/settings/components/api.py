@@ -64,6 +64,7 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStatusEnum": "learning.models.EnrollmentStatus",
         "CourseStatusEnum": "content.models.CourseStatus",
         "VideoStatusEnum": "content.media.VideoStatus",
+        "SkillBridgeOutcomeEnum": "corporate.skillbridge.models.Outcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
