@@ -37,6 +37,7 @@ class QuestionStatementTag(models.Model):
 
     class Meta:
         verbose_name = "question NICE tag"
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "question_id", "statement"],

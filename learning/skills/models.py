@@ -175,6 +175,7 @@ class ModuleStatementTag(models.Model):
 
     class Meta:
         verbose_name = _("module NICE tag")
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["module", "statement"], name="skills_module_tag_unique"
@@ -210,6 +211,7 @@ class CourseWorkRole(models.Model):
 
     class Meta:
         verbose_name = _("course work role")
+        ordering = ["-set_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.course} → {self.work_role.nice_id}"

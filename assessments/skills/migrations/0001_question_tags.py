@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'question NICE tag',
+                'ordering': ['-created_at', '-pk'],
                 'constraints': [models.UniqueConstraint(fields=('assessment', 'question_id', 'statement'), name='assessment_skills_tag_unique'), models.CheckConstraint(condition=models.Q(('purpose__in', ['teaches', 'assesses'])), name='assessment_skills_tag_purpose_valid')],
             },
         ),

@@ -69,6 +69,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'module NICE tag',
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
@@ -97,6 +98,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'course work role',
+                'ordering': ['-set_at', '-pk'],
             },
         ),
         migrations.CreateModel(
