@@ -356,3 +356,52 @@ class TestProfileAPI:
         url = f"/api/v1/users/{candidate.pk}/talent-profile"
         assert api_client.get(url).status_code == 404
         assert api_client.put(url, {"visible": False}, format="json").status_code == 404
+
+
+@pytest.mark.postgres  # racing requests need PostgreSQL row locks
+@pytest.mark.django_db(transaction=True)
+class TestRaces:
+    def test_racing_interests_of_one_rep_make_one_and_racing_answers_one_wins(
+        self, rep, candidate
+    ):
+        import threading
+
+        from django.db import connections
+        from rest_framework.test import APIClient
+
+        threads_count = 4
+        barrier = threading.Barrier(threads_count)
+        codes: list[int] = []
+        lock = threading.Lock()
+
+        def run(user, method, url, body=None):
+            try:
+                client = APIClient()
+                signed_in(client, user)
+                barrier.wait(timeout=10)
+                response = getattr(client, method)(url, body, format="json")
+                with lock:
+                    codes.append(response.status_code)
+            finally:
+                connections.close_all()
+
+        def race(user, method, url, body=None):
+            codes.clear()
+            threads = [
+                threading.Thread(target=run, args=(user, method, url, body))
+                for _ in range(threads_count)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            return sorted(codes)
+
+        url = f"{CANDIDATES}/{candidate.talent.pk}/interest"
+        assert race(rep, "post", url, {"message": "Hi"}) == [201] + [409] * 3
+        interest = Interest.objects.get()
+        answers = race(
+            candidate, "post", f"/api/v1/talent/interests/{interest.pk}/accept"
+        )
+        assert answers == [200] + [409] * 3
+        assert AuditLog.objects.filter(action="talent.interest_accepted").count() == 1
