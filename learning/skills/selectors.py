@@ -82,18 +82,6 @@ def work_role_exists(*, nice_id: str) -> bool:
     return WorkRole.objects.filter(framework__current=True, nice_id=nice_id).exists()
 
 
-def statement_search(*, query: str = "", kind: str | None = None) -> QuerySet:
-    """Statements of the current version matching ``query`` in their id or text."""
-    statements = Statement.objects.filter(framework__current=True)
-    if kind:
-        statements = statements.filter(kind=kind)
-    if query:
-        statements = statements.filter(
-            Q(nice_id__iexact=query.strip()) | Q(text__icontains=query.strip())
-        )
-    return statements.order_by("nice_id")
-
-
 # --- Coverage ----------------------------------------------------------------------
 
 

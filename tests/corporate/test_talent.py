@@ -309,6 +309,47 @@ class TestInterests:
             )
             assert response.status_code == 403
 
+    def test_interest_list_query_count_is_constant(
+        self, api_client, rep, candidate, django_assert_max_num_queries
+    ):
+        self.send(api_client, rep, candidate)
+        with django_assert_max_num_queries(20) as captured:
+            api_client.get("/api/v1/talent/interests")
+        few = len(captured.captured_queries)
+        for index in range(4):
+            learner = UserFactory()
+            talent_profile_update(
+                actor=learner, data={"visible": True, "headline": f"h{index}"}
+            )
+            api_client.post(
+                f"{CANDIDATES}/{learner.talent.pk}/interest",
+                {"message": "Hi"},
+                format="json",
+            )
+        with django_assert_max_num_queries(few):
+            body = api_client.get("/api/v1/talent/interests").json()
+        assert body["meta"]["pagination"]["total"] == 5
+
+    def test_the_learner_is_notified_after_commit(
+        self, api_client, rep, candidate, django_capture_on_commit_callbacks
+    ):
+        from wagtail import hooks
+
+        from portal import hooks as portal_hooks
+
+        sent = []
+
+        def channel(*, user, event, payload):
+            sent.append((user.pk, event, payload["organization"]))
+            return True
+
+        with (
+            hooks.register_temporarily(portal_hooks.NOTIFICATION, channel),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            self.send(api_client, rep, candidate)
+        assert sent == [(candidate.pk, "talent.interest_received", "Acme")]
+
     def test_every_step_is_audited(self, api_client, rep, candidate):
         interest_id = self.send(api_client, rep, candidate)
         api_client.get(CANDIDATES)
