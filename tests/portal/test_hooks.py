@@ -14,6 +14,7 @@ from assessments.services import required_assessment_guard
 from assessments.skills.demo import seed_assessment_skills
 from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
+from corporate.talent.demo import seed_talent
 from learning.demo import seed_learning
 from learning.selectors import (
     is_enrolled_in_any,
@@ -41,6 +42,7 @@ class TestRequiredExtensionPoints:
                 seed_learning,
                 seed_assessment_skills,
                 seed_organization,
+                seed_talent,
             ],
         }
         assert set(expected) == set(portal_hooks.REQUIRED_HOOKS)
