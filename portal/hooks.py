@@ -291,6 +291,56 @@ def best_scores_collect(
     return best
 
 
+# --- Skills: statements tagged and demonstrated in assessments --------------------
+
+SKILL_EVIDENCE = "portal_skill_evidence"
+SKILL_COURSE_STATEMENTS = "portal_skill_course_statements"
+
+
+class SkillEvidence(Protocol):
+    """What the users ``user_ids`` demonstrated of the NICE Framework: one dict per
+    piece of evidence, ``{"user_id": int, "statement": "T0084", "source": "question"
+    | "flag", "title": str, "assessment_id": int, "course_id": int, "at":
+    datetime}`` (statement ids are NICE ids, version-free), in a bounded number of
+    queries whatever the number of users. Rows of all answers are concatenated in
+    order. ``assessments`` registers "a tagged question answered correctly in a
+    passed attempt, a tagged lab flag captured"."""
+
+    def __call__(self, *, user_ids: Sequence[int]) -> list[dict]: ...
+
+
+class SkillCourseStatements(Protocol):
+    """NICE statement ids tagged on items of the courses ``course_ids`` that a higher
+    app holds (assessment questions, lab flags): ``{course_id: {statement id}}``.
+    Answers are merged per course. ``assessments`` registers its question tags."""
+
+    def __call__(self, *, course_ids: Sequence[int] | None) -> dict[int, set[str]]: ...
+
+
+def skill_evidence_collect(*, user_ids: Sequence[int]) -> list[dict]:
+    """Every registered ``SKILL_EVIDENCE`` row for the users ``user_ids``, in
+    order."""
+    if not user_ids:
+        return []
+    return [
+        row
+        for rows in hooks.get_hooks(SKILL_EVIDENCE)
+        for row in rows(user_ids=user_ids)
+    ]
+
+
+def skill_course_statements_collect(
+    *, course_ids: Sequence[int] | None = None
+) -> dict[int, set[str]]:
+    """Every registered ``SKILL_COURSE_STATEMENTS`` answer, merged per course
+    (``course_ids=None``: every course)."""
+    merged: dict[int, set[str]] = {}
+    for provider in hooks.get_hooks(SKILL_COURSE_STATEMENTS):
+        for course_id, statements in provider(course_ids=course_ids).items():
+            merged.setdefault(course_id, set()).update(statements)
+    return merged
+
+
 # --- Demo content for ``make run`` -------------------------------------------------
 
 DEMO_SEED = "portal_demo_seed"

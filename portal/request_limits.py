@@ -23,6 +23,9 @@ _IMAGE_UPLOADS = re.compile(r"^/cms/images/")
 _BULK_ENROLLMENT_UPLOADS = re.compile(
     r"^/(api/v1/organizations/\d+/enrollments/?|organizations/[-\w]+/upload/)$"
 )
+_SKILLBRIDGE_UPLOADS = re.compile(
+    r"^/api/v1/skillbridge/cohorts/\d+/participants/\d+/approval-document/?$"
+)
 
 
 def upload_allowance(path: str) -> int:
@@ -39,6 +42,8 @@ def upload_allowance(path: str) -> int:
         return settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
     if _BULK_ENROLLMENT_UPLOADS.match(path):
         return settings.BULK_ENROLLMENT_MAX_BYTES
+    if _SKILLBRIDGE_UPLOADS.match(path):
+        return settings.SKILLBRIDGE_DOCUMENT_MAX_BYTES
     return 0
 
 

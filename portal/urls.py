@@ -22,6 +22,10 @@ api_v1 = [
     path("", include("assessments.api.urls")),
     path("", include("portal.jobs.api.urls")),
     path("", include("corporate.api.urls")),
+    path("", include("learning.skills.api.urls")),
+    path("", include("assessments.api.urls")),
+    path("", include("corporate.talent.api.urls")),
+    path("", include("corporate.skillbridge.api.urls")),
 ]
 
 handler400 = "portal.api.views.bad_request"
@@ -38,6 +42,8 @@ urlpatterns = [
     path("", include("learning.page_urls")),
     path("", include("learning.mentorship.page_urls")),
     path("", include("learning.payments.page_urls")),
+    path("", include("learning.skills.page_urls")),
+    path("", include("corporate.talent.page_urls")),
     path("", include("assessments.page_urls")),
     path("", include("corporate.page_urls")),
     # Wagtail's and Django admin's password-only logins are replaced, so every

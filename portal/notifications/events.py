@@ -53,6 +53,10 @@ EVENTS: dict[str, Event] = {
     # corporate
     "corporate.member_added": Event("Added to an organization", optional=False),
     "corporate.weekly_report": Event("Weekly organization report", optional=True),
+    # talent pipeline (an employer's interest and the learner's answer)
+    "talent.interest_received": Event("Employers' interest in you", optional=True),
+    "talent.interest_accepted": Event("Candidates accepting", optional=True),
+    "talent.interest_declined": Event("Candidates declining", optional=True),
     # content (to instructors)
     "content.course_approved": Event("Course approved for publishing", optional=True),
     "content.course_rejected": Event("Course sent back by a moderator", optional=True),

@@ -13,6 +13,7 @@ from .components.cache import *  # noqa: F403
 from .components.celery import *  # noqa: F403
 from .components.certificates import *  # noqa: F403
 from .components.core import *  # noqa: F403
+from .components.crypto import *  # noqa: F403
 from .components.database import *  # noqa: F403
 from .components.email import *  # noqa: F403
 from .components.files import *  # noqa: F403
@@ -27,6 +28,7 @@ from .components.security import (  # noqa: F401  (dev and prod)
     require_production_services,
     require_secret_key,
 )
+from .components.skillbridge import *  # noqa: F403
 from .components.throttles import *  # noqa: F403
 from .components.vendors import vendor_components
 from .components.wagtail import *  # noqa: F403

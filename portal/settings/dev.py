@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import env, require_secret_key
+from .components.crypto import derived_field_key
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="") or (
@@ -10,6 +11,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or (
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 require_secret_key(SECRET_KEY, DEBUG)
+# Sensitive fields need a key; make run's and the tests' is derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derived_field_key(SECRET_KEY)]
 
 # Serve static files straight from the apps while developing.
 WHITENOISE_USE_FINDERS = True

@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import STORAGES, env, require_production_services, require_secret_key
+from .components.crypto import require_field_encryption_keys
 
 DEBUG = env.bool("DEBUG", default=False)
 MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["admin", "instructor"])
@@ -9,6 +10,7 @@ require_secret_key(SECRET_KEY, DEBUG)
 require_production_services(
     email_backend=EMAIL_BACKEND, site_url=env.str("SITE_URL", default="")
 )
+require_field_encryption_keys(FIELD_ENCRYPTION_KEYS)
 
 # Nginx terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

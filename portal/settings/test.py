@@ -6,10 +6,13 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import env
+from .components.crypto import derived_field_key
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="test-only-secret-key-not-for-production")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Sensitive fields need a key; make run's and the tests' is derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derived_field_key(SECRET_KEY)]
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = [
     # Argon2 on its cheapest parameters would still dominate the suite's run time.

@@ -11,8 +11,10 @@ from wagtail import hooks
 
 from assessments.analytics import course_assessment_analytics, user_assessment_history
 from assessments.services import required_assessment_guard
+from assessments.skills.demo import seed_assessment_skills
 from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
+from corporate.talent.demo import seed_talent
 from integrations.webhooks.client import STANDARD_WEBHOOKS
 from learning.demo import seed_learning
 from learning.mentorship.demo import seed_mentorship
@@ -20,6 +22,7 @@ from learning.selectors import (
     is_enrolled_in_any,
     module_completion_state,
 )
+from learning.skills.demo import seed_skills
 from portal import hooks as portal_hooks
 from portal.accounts.demo import seed_accounts
 from portal.demo import DemoReport
@@ -37,9 +40,12 @@ class TestRequiredExtensionPoints:
             portal_hooks.DEMO_SEED: [
                 seed_accounts,
                 seed_courses,
+                seed_skills,
                 seed_learning,
                 seed_mentorship,
+                seed_assessment_skills,
                 seed_organization,
+                seed_talent,
             ],
             portal_hooks.WEBHOOK_TRANSPORT: [STANDARD_WEBHOOKS],
         }

@@ -3,6 +3,7 @@
 import secrets
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.support import result_of, run_manage, run_python
 
@@ -21,10 +22,12 @@ print("RESULT " + json.dumps({
 }))
 """
 
-# What production needs besides a key: a mail backend that delivers and its own URL.
+# What production needs besides a key: a mail backend that delivers, its own URL and
+# a key for the encrypted fields.
 PRODUCTION_SERVICES = {
     "SITE_URL": "https://portal.example.org",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
 }
 
 
@@ -52,6 +55,19 @@ class TestSecretKey:
             **PRODUCTION_SERVICES,
         )
         assert result["debug"] is False
+
+
+class TestFieldEncryptionKeys:
+    def test_production_refuses_to_start_without_one(self):
+        services = {**PRODUCTION_SERVICES, "FIELD_ENCRYPTION_KEYS": ""}
+        completed = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE="portal.settings.prod",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            **services,
+        )
+        assert completed.returncode != 0
+        assert "FIELD_ENCRYPTION_KEYS" in completed.stderr
 
 
 class TestProductionServices:

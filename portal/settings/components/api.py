@@ -69,6 +69,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "portal.accounts.models.Role",
         "OrderStatusEnum": "learning.payments.models.OrderStatus",
         "DeliveryStatusEnum": "portal.webhooks.models.DeliveryStatus",
+        "SkillBridgeOutcomeEnum": "corporate.skillbridge.models.Outcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

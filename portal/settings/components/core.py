@@ -21,8 +21,12 @@ INSTALLED_APPS = [
     "portal.webhooks",
     "learning.payments",
     "learning.certifications",
+    "learning.skills",
     "assessments",
+    "assessments.skills",
     "corporate",
+    "corporate.talent",
+    "corporate.skillbridge",
     "integrations",
     # Wagtail
     "wagtail.contrib.forms",

@@ -1,0 +1,21 @@
+from .documents import approval_document_attach, approval_document_read
+from .records import (
+    cohort_create,
+    participant_create,
+    participant_update,
+    skillbridge_read_record,
+)
+from .reports import report_csv, report_pdf, roster_csv, roster_pdf
+
+__all__ = [
+    "approval_document_attach",
+    "approval_document_read",
+    "cohort_create",
+    "participant_create",
+    "participant_update",
+    "report_csv",
+    "report_pdf",
+    "roster_csv",
+    "roster_pdf",
+    "skillbridge_read_record",
+]
