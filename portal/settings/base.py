@@ -19,6 +19,7 @@ from .components.files import *  # noqa: F403
 from .components.health import *  # noqa: F403
 from .components.integrations import *  # noqa: F403
 from .components.logging import *  # noqa: F403
+from .components.scim import *  # noqa: F403
 from .components.security import *  # noqa: F403
 from .components.security import (  # noqa: F401  (dev and prod)
     require_production_services,

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "learning",
     "assessments",
     "corporate",
+    "corporate.scim",
     "integrations",
     # Wagtail
     "wagtail.contrib.forms",
