@@ -72,6 +72,8 @@ class ScimIdentity(models.Model):
     scim_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user_name = models.CharField(max_length=255)
     external_id = models.CharField(max_length=255, blank=True)
+    # The label the HR system gave the address (work, home, other).
+    email_type = models.CharField(max_length=20, blank=True)
     # None: the HR system never said (counts as active); False: deprovisioned.
     active = models.BooleanField(null=True, default=True)
     created_account = models.BooleanField(default=False)

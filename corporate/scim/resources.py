@@ -65,7 +65,7 @@ class User(sm.Resource[sm.AnyExtension]):
     """The organization's groups the user belongs to."""
 
 
-class GroupMember(sm.MultiValuedComplexAttribute):
+class GroupMember(sm.ComplexAttribute):
     value: Annotated[str | None, sm.Mutability.immutable, sm.CaseExact.true] = None
     """The ``id`` of a member User."""
 
@@ -73,9 +73,6 @@ class GroupMember(sm.MultiValuedComplexAttribute):
         None, serialization_alias="$ref", validation_alias="$ref"
     )
     """The URI of the member User."""
-
-    display: Annotated[str | None, sm.Mutability.read_only] = None
-    """The member's ``userName``."""
 
 
 class Group(sm.Resource[sm.AnyExtension]):
@@ -104,6 +101,7 @@ class UserAttributes:
     external_id: str
     active: bool | None
     """None: not given, which counts as active."""
+    email_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,12 @@ def user_attributes(resource: User) -> UserAttributes:
         family_name=(name.family_name or "")[:150],
         external_id=resource.external_id or "",
         active=resource.active,
+        email_type=_label(primary.type) if primary else "",
     )
+
+
+def _label(value: Any) -> str:
+    return str(getattr(value, "value", value) or "")[:20]
 
 
 def group_attributes(resource: Group) -> GroupAttributes:
@@ -174,7 +177,9 @@ def user_resource(identity: ScimIdentity, *, base: str) -> User:
         external_id=identity.external_id or None,
         user_name=identity.user_name,
         name=name,
-        emails=[Email(value=user.email, type="work", primary=True)],
+        emails=[
+            Email(value=user.email, type=identity.email_type or None, primary=True)
+        ],
         active=identity.active,
         groups=[
             sm.GroupMembership(
@@ -200,7 +205,6 @@ def group_resource(group: ScimGroup, *, base: str) -> Group:
             GroupMember(
                 value=str(member.scim_id),
                 ref=f"{base}/Users/{member.scim_id}",
-                display=member.user_name,
             )
             for member in group.members.all()
         ]
@@ -265,6 +269,9 @@ def schemas(*, base: str) -> list[sm.Schema]:
             for attribute in schema.attributes:
                 if attribute.name == "emails":
                     attribute.required = sm.Required.true
+                    for sub in attribute.sub_attributes or []:
+                        if sub.name == "value":
+                            sub.required = sm.Required.true
         schema.name = name
         schema.description = name
         schema.meta = sm.Meta(

@@ -250,6 +250,7 @@ def _user_create(token: ScimToken, attributes: UserAttributes) -> ScimIdentity:
         identity.created_at = timezone.now()
     identity.user_name = attributes.user_name
     identity.external_id = attributes.external_id
+    identity.email_type = attributes.email_type
     identity.active = attributes.active
     identity.created_account = identity.created_account or created_account
     identity.save()
@@ -317,6 +318,7 @@ def _user_update(
         user.save(update_fields=changed)
     identity.user_name = attributes.user_name
     identity.external_id = attributes.external_id
+    identity.email_type = attributes.email_type
     was_active = identity.active is not False
     identity.active = attributes.active
     if attributes.active is not False and not was_active:
