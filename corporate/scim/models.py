@@ -74,6 +74,7 @@ class ScimIdentity(models.Model):
     external_id = models.CharField(max_length=255, blank=True)
     # The label the HR system gave the address (work, home, other).
     email_type = models.CharField(max_length=20, blank=True)
+    email_primary = models.BooleanField(null=True, blank=True)
     # None: the HR system never said (counts as active); False: deprovisioned.
     active = models.BooleanField(null=True, default=True)
     created_account = models.BooleanField(default=False)

@@ -87,6 +87,16 @@ class Group(sm.Resource[sm.AnyExtension]):
     """The Users in the Group."""
 
 
+# What the HR systems send beyond the strict reading of the RFCs: attributes the
+# portal does not keep (a title, the enterprise extension) are dropped instead of
+# refused; Entra's ``remove`` with a ``value`` and its ``add`` into
+# ``emails[type eq "work"].value`` on a User without one are applied.
+POLICY = sm.ScimPolicy(
+    unknown=sm.ScimPolicy.Unknown.ignore,
+    remove_value_as_filter=sm.ScimPolicy.RemoveValue.apply,
+    unmatched_path_filter=sm.ScimPolicy.UnmatchedPathFilter.create,
+)
+
 RESOURCE_MODELS: dict[str, type[sm.Resource]] = {"User": User, "Group": Group}
 
 
@@ -102,6 +112,7 @@ class UserAttributes:
     active: bool | None
     """None: not given, which counts as active."""
     email_type: str = ""
+    email_primary: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,7 @@ def user_attributes(resource: User) -> UserAttributes:
         external_id=resource.external_id or "",
         active=resource.active,
         email_type=_label(primary.type) if primary else "",
+        email_primary=primary.primary if primary else None,
     )
 
 
@@ -178,7 +190,11 @@ def user_resource(identity: ScimIdentity, *, base: str) -> User:
         user_name=identity.user_name,
         name=name,
         emails=[
-            Email(value=user.email, type=identity.email_type or None, primary=True)
+            Email(
+                value=user.email,
+                type=identity.email_type or None,
+                primary=identity.email_primary,
+            )
         ],
         active=identity.active,
         groups=[

@@ -251,6 +251,7 @@ def _user_create(token: ScimToken, attributes: UserAttributes) -> ScimIdentity:
     identity.user_name = attributes.user_name
     identity.external_id = attributes.external_id
     identity.email_type = attributes.email_type
+    identity.email_primary = attributes.email_primary
     identity.active = attributes.active
     identity.created_account = identity.created_account or created_account
     identity.save()
@@ -319,6 +320,7 @@ def _user_update(
     identity.user_name = attributes.user_name
     identity.external_id = attributes.external_id
     identity.email_type = attributes.email_type
+    identity.email_primary = attributes.email_primary
     was_active = identity.active is not False
     identity.active = attributes.active
     if attributes.active is not False and not was_active:

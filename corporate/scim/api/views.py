@@ -32,6 +32,10 @@ class ScimView(APIView):
     versioning_class = None
     schema = None  # SCIM describes itself at /Schemas; not part of the REST schema
 
+    def dispatch(self, request, *args, **kwargs):
+        with resources.POLICY:
+            return super().dispatch(request, *args, **kwargs)
+
     def handle_exception(self, exc):
         response = exception_response(exc)
         if response is None:

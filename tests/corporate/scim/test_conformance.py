@@ -23,7 +23,10 @@ class _TestWSGIApp:
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         try:
-            return self.handler(environ, start_response)
+            response = self.handler(environ, start_response)
+            body = list(response)
+            response.close()  # sends request_finished, here without the closing
+            return body
         finally:
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
