@@ -154,7 +154,9 @@ class _ToQ(FilterVisitor[Q]):
 
     def visit_value_path(self, node: ValuePath) -> Q:
         if self.prefix is not None or node.sub_attr:
-            raise InvalidFilterException(detail="Nested value filters are not supported.")
+            raise InvalidFilterException(
+                detail="Nested value filters are not supported."
+            )
         self.prefix = node.attr_path.attr.lower()
         try:
             return self.visit(node.val_filter)

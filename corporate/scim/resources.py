@@ -59,9 +59,7 @@ class User(sm.Resource[sm.AnyExtension]):
     active: bool | None = None
     """Whether the user may use the portal as a member of the organization."""
 
-    groups: Annotated[list[sm.GroupMembership] | None, sm.Mutability.read_only] = (
-        None
-    )
+    groups: Annotated[list[sm.GroupMembership] | None, sm.Mutability.read_only] = None
     """The organization's groups the user belongs to."""
 
 
@@ -183,7 +181,9 @@ def user_resource(identity: ScimIdentity, *, base: str) -> User:
     user = identity.user
     name = None
     if user.first_name or user.last_name:
-        name = Name(given_name=user.first_name or None, family_name=user.last_name or None)
+        name = Name(
+            given_name=user.first_name or None, family_name=user.last_name or None
+        )
     return User(
         id=str(identity.scim_id),
         external_id=identity.external_id or None,

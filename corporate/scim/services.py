@@ -44,10 +44,12 @@ from .selectors import (
     user_other_organizations_exist,
 )
 
-TOKEN_PREFIX = "scim_"
+TOKEN_PREFIX = "scim_"  # noqa: S105  (a public marker, not a secret)
 
 
-def _audit(*, action: str, token: ScimToken, resource_type: str, resource_id, **details):
+def _audit(
+    *, action: str, token: ScimToken, resource_type: str, resource_id, **details
+):
     audit_log_record(
         action=action,
         resource_type=resource_type,
@@ -306,7 +308,9 @@ def _user_update(
                 field="emails",
             )
         if User.objects.filter(email=email).exclude(pk=user.pk).exists():
-            raise Conflict("Another account has this e-mail address.", code="uniqueness")
+            raise Conflict(
+                "Another account has this e-mail address.", code="uniqueness"
+            )
         user.email = email
         changed.append("email")
     if attributes.given_name != user.first_name:
@@ -380,7 +384,9 @@ def _validate_group(attributes: GroupAttributes) -> None:
     if not attributes.display_name:
         raise InvalidInput("displayName is required.", field="displayName")
     if len(attributes.display_name) > 255 or len(attributes.external_id) > 255:
-        raise InvalidInput("displayName or externalId is too long.", field="displayName")
+        raise InvalidInput(
+            "displayName or externalId is too long.", field="displayName"
+        )
 
 
 @transaction.atomic
@@ -436,5 +442,3 @@ def scim_group_delete(*, token: ScimToken, group: ScimGroup) -> None:
         resource_id=group.pk,
     )
     group.delete()
-
-

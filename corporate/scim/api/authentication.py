@@ -29,9 +29,7 @@ class ScimTokenAuthentication(BaseAuthentication):
         scheme, _, raw = (
             get_authorization_header(request).decode("latin-1").partition(" ")
         )
-        token = (
-            scim_token_get(raw=raw.strip()) if scheme.lower() == "bearer" else None
-        )
+        token = scim_token_get(raw=raw.strip()) if scheme.lower() == "bearer" else None
         if token is None:
             throttle.record_failure()
             raise exceptions.AuthenticationFailed("Invalid or missing bearer token.")

@@ -61,7 +61,11 @@ def _validation_detail(exc: pydantic.ValidationError) -> tuple[str, str]:
     errors = exc.errors()
     first = errors[0] if errors else {}
     error_type = str(first.get("type", ""))
-    scim_type = error_type.removeprefix("scim_") if error_type.startswith("scim_") else "invalidValue"
+    scim_type = (
+        error_type.removeprefix("scim_")
+        if error_type.startswith("scim_")
+        else "invalidValue"
+    )
     if scim_type not in SCIM_TYPES:
         scim_type = "invalidValue"
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "__root__")
@@ -73,7 +77,9 @@ def exception_response(exc: Exception) -> Response | None:
     """The SCIM error of an exception, or None to let it propagate (a 500)."""
     if isinstance(exc, sm.SCIMException):
         error = exc.to_error()
-        return error_response(int(error.status), error.detail or str(exc), error.scim_type)
+        return error_response(
+            int(error.status), error.detail or str(exc), error.scim_type
+        )
     if isinstance(exc, pydantic.ValidationError):
         detail, scim_type = _validation_detail(exc)
         return error_response(400, detail, scim_type)
@@ -90,7 +96,9 @@ def exception_response(exc: Exception) -> Response | None:
         )
     if isinstance(exc, exceptions.Throttled):
         return error_response(
-            429, "Too many failed attempts; try later.", Retry_After=str(int(exc.wait or 60))
+            429,
+            "Too many failed attempts; try later.",
+            Retry_After=str(int(exc.wait or 60)),
         )
     if isinstance(exc, exceptions.ParseError):
         return error_response(400, str(exc.detail), "invalidSyntax")

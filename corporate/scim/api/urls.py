@@ -21,7 +21,9 @@ urlpatterns = [
         views.ServiceProviderConfigView.as_view(),
         name="service-provider-config",
     ),
-    re_path(r"^ResourceTypes/?$", views.ResourceTypesView.as_view(), name="resource-types"),
+    re_path(
+        r"^ResourceTypes/?$", views.ResourceTypesView.as_view(), name="resource-types"
+    ),
     re_path(
         r"^ResourceTypes/(?P<name>[^/]+)/?$",
         views.ResourceTypesView.as_view(),

@@ -143,9 +143,7 @@ class _Search:
         return self.listing(
             filter_expression=str(search.filter) if search.filter else None,
             start=search.start_index or 1,
-            count=(
-                settings.SCIM_MAX_RESULTS if search.count is None else search.count
-            ),
+            count=(settings.SCIM_MAX_RESULTS if search.count is None else search.count),
         )
 
 
@@ -271,7 +269,9 @@ class GroupsSearchView(_Search, GroupsView):
 
 class GroupView(ScimView):
     def group(self, scim_id: str):
-        group = selectors.scim_group_get(organization=self.organization, scim_id=scim_id)
+        group = selectors.scim_group_get(
+            organization=self.organization, scim_id=scim_id
+        )
         if group is None:
             raise sm.NotFoundException(detail=f"Group {scim_id} not found.")
         return group
@@ -363,7 +363,9 @@ class SchemasView(ScimView):
             )
         if schema_id not in found:
             raise sm.NotFoundException(detail=f"Schema {schema_id} not found.")
-        return Response(found[schema_id].model_dump(scim_ctx=Ctx.RESOURCE_QUERY_RESPONSE))
+        return Response(
+            found[schema_id].model_dump(scim_ctx=Ctx.RESOURCE_QUERY_RESPONSE)
+        )
 
 
 class RootSearchView(ScimView):

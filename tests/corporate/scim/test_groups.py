@@ -70,7 +70,9 @@ class TestGroups:
         ada = create(scim, "ada@example.org")
         grace = create(scim, "grace@example.org")
         group = scim.post("Groups", group_body("Team", [ada["id"]])).json()
-        response = scim.put(f"Groups/{group['id']}", group_body("Team 2", [grace["id"]]))
+        response = scim.put(
+            f"Groups/{group['id']}", group_body("Team 2", [grace["id"]])
+        )
         assert response.status_code == 200, response.content
         assert member_ids(response.json()) == [grace["id"]]
         assert response.json()["displayName"] == "Team 2"

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_management_command_prints_the_token_once(acme, client):
     out = io.StringIO()
-    call_command("scim_token_issue", "acme", "--name", "Okta", stdout=out, stderr=io.StringIO())
+    call_command(
+        "scim_token_issue", "acme", "--name", "Okta", stdout=out, stderr=io.StringIO()
+    )
     raw = out.getvalue().strip()
     token = ScimToken.objects.get(organization=acme)
     assert token.name == "Okta"
@@ -55,7 +57,9 @@ class TestAdmin:
         assert hashlib.sha256(raw.encode()).hexdigest() == token.token_hash
         assert AuditLog.objects.filter(action="scim.token_issued").exists()
         # The change page shows no token, only its prefix.
-        page = admin_client.get(f"/django-admin/corporate_scim/scimtoken/{token.pk}/change/")
+        page = admin_client.get(
+            f"/django-admin/corporate_scim/scimtoken/{token.pk}/change/"
+        )
         assert raw not in page.content.decode()
 
     def test_admin_revokes_tokens(self, admin_client, acme, acme_token, client):
@@ -67,7 +71,9 @@ class TestAdmin:
         token.refresh_from_db()
         assert token.revoked_at is not None
         client.logout()
-        response = client.get("/scim/v2/Users", HTTP_AUTHORIZATION=f"Bearer {acme_token}")
+        response = client.get(
+            "/scim/v2/Users", HTTP_AUTHORIZATION=f"Bearer {acme_token}"
+        )
         assert response.status_code == 401
 
     def test_a_learner_cannot_reach_the_token_admin(self, client, acme):
