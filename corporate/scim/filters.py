@@ -84,13 +84,21 @@ _ORDER_LOOKUPS = {
 }
 
 
+# More comparisons than an HR system ever sends; a bound on the SQL one filter makes.
+MAX_TERMS = 50
+
+
 class _ToQ(FilterVisitor[Q]):
     def __init__(self, columns: dict[str, Column], schema: str):
         self.columns = columns
         self.schema = schema.lower()
         self.prefix: str | None = None
+        self.terms = 0
 
     def _column(self, path: AttrPath) -> Column:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise InvalidFilterException(detail="The filter has too many terms.")
         if path.uri and path.uri.lower() != self.schema:
             raise InvalidFilterException(detail=f"Unknown schema {path.uri}.")
         name = path.attr.lower()
@@ -171,6 +179,10 @@ def filter_q(*, expression: str, resource_type: str) -> Q:
         parsed = ScimFilter(expression)
     except InvalidFilterException:
         raise
+    except RecursionError:
+        raise InvalidFilterException(
+            detail="The filter is nested too deeply."
+        ) from None
     except Exception as exc:  # the parser's own syntax errors
         raise InvalidFilterException(detail=f"Invalid filter: {exc}") from None
     if resource_type == "User":

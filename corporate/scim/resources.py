@@ -95,6 +95,11 @@ POLICY = sm.ScimPolicy(
     unmatched_path_filter=sm.ScimPolicy.UnmatchedPathFilter.create,
 )
 
+DESCRIPTIONS = {
+    "User": "A person provisioned into the organization (a student and member).",
+    "Group": "A team the organization keeps; its members are its Users.",
+}
+
 RESOURCE_MODELS: dict[str, type[sm.Resource]] = {"User": User, "Group": Group}
 
 
@@ -262,7 +267,7 @@ def resource_types(*, base: str) -> list[sm.ResourceType]:
             sm.ResourceType(
                 id=name,
                 name=name,
-                description=model.__doc__.split("\n")[0] if model.__doc__ else name,
+                description=DESCRIPTIONS[name],
                 endpoint=endpoint,
                 schema_=model.__schema__,
                 meta=sm.Meta(

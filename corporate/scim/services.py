@@ -17,7 +17,8 @@ account only if this identity's deprovisioning is what deactivated it (an accoun
 an admin disabled stays disabled).
 
 A User whose e-mail is an existing account's is linked to it ("adopted") when that
-account is a student's and active (or deactivated by this organization's SCIM);
+account is a student's and active, or was deactivated by SCIM deprovisioning (a
+person who left one employer and joins another; the account is reactivated);
 staff accounts (instructors, mentors, admins, representatives) are never adopted,
 so an HR system cannot take over or lock out the portal's staff. SCIM changes an
 account's e-mail only when this organization's SCIM created the account.
@@ -149,7 +150,10 @@ def _deprovision(identity: ScimIdentity, token: ScimToken) -> None:
     membership = _membership(identity)
     if membership is not None:
         organization_member_remove(membership=membership)
-    user = identity.user
+    # The person's row is the lock: two organizations deprovisioning them at once
+    # decide one after the other, so the second sees the first one's removal.
+    user = User.objects.select_for_update().get(pk=identity.user_id)
+    identity.user = user
     deactivate = (
         user.is_active
         and user.role == Role.STUDENT
@@ -169,20 +173,26 @@ def _deprovision(identity: ScimIdentity, token: ScimToken) -> None:
     )
 
 
-def _adoptable(user: User, token: ScimToken) -> None:
+def _adoptable(user: User) -> bool:
+    """Whether an existing account may be linked; True when SCIM deprovisioning
+    (of any organization) is what deactivated it, so provisioning may reactivate
+    it (a person who left one employer and joins another)."""
     if user.role != Role.STUDENT:
         raise Conflict(
             "This e-mail address belongs to a staff account.", code="uniqueness"
         )
-    if not user.is_active:
-        own = ScimIdentity.objects.filter(
-            organization_id=token.organization_id, user=user, deactivated_account=True
-        ).exists()
-        if not own:
-            raise Conflict(
-                "This e-mail address belongs to a disabled account.",
-                code="uniqueness",
-            )
+    if user.is_active:
+        return False
+    deactivated_by_scim = ScimIdentity.objects.filter(
+        user=user, deactivated_account=True
+    )
+    if not deactivated_by_scim.exists():
+        raise Conflict(
+            "This e-mail address belongs to a disabled account.", code="uniqueness"
+        )
+    # This provisioning takes the reactivation over.
+    deactivated_by_scim.update(deactivated_account=False)
+    return True
 
 
 def _user_name_taken(token: ScimToken, user_name: str, exclude_pk=None) -> bool:
@@ -237,8 +247,7 @@ def _user_create(token: ScimToken, attributes: UserAttributes) -> ScimIdentity:
             last_name=attributes.family_name,
             role=Role.STUDENT,
         )
-    else:
-        _adoptable(user, token)
+    reactivate = False if created_account else _adoptable(user)
     identity = ScimIdentity.objects.filter(
         organization_id=token.organization_id, user=user
     ).first()
@@ -256,6 +265,7 @@ def _user_create(token: ScimToken, attributes: UserAttributes) -> ScimIdentity:
     identity.email_primary = attributes.email_primary
     identity.active = attributes.active
     identity.created_account = identity.created_account or created_account
+    identity.deactivated_account = reactivate
     identity.save()
     _provision(identity, token)
     if attributes.active is False:

@@ -38,9 +38,16 @@ class ScimView(APIView):
 
     def handle_exception(self, exc):
         response = exception_response(exc)
-        if response is None:
-            return super().handle_exception(exc)
-        return response
+        if response is not None:
+            return response
+        response = super().handle_exception(exc)  # logs it, as for every API view
+        return error_response(response.status_code, "An unexpected error occurred.")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for key, value in request.query_params.items():
+            if "\x00" in key or "\x00" in value:
+                raise sm.InvalidValueException(detail=f"{key}: NUL is not allowed.")
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -63,6 +70,7 @@ class ScimView(APIView):
         data = self.request.data
         if not isinstance(data, dict):
             raise sm.InvalidSyntaxException(detail="The body must be a JSON object.")
+        _refuse_nul(data)
         return data
 
     def response_parameters(self) -> sm.ResponseParameters | None:
@@ -81,14 +89,34 @@ class ScimView(APIView):
         )
 
 
+def _refuse_nul(data: Any) -> None:
+    """PostgreSQL cannot store NUL in text; refuse it instead of failing later."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise sm.InvalidValueException(detail="NUL is not allowed in values.")
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+# Far beyond any organization, and within a database OFFSET.
+MAX_START_INDEX = 10**9
+
+
 def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise sm.InvalidValueException(detail=f"{name} must be an integer.") from None
+    return max(min(value, MAX_START_INDEX), -1)
 
 
 class _Collection(ScimView):
@@ -109,7 +137,7 @@ class _Collection(ScimView):
 
     def listing(self, *, filter_expression: str | None, start: int, count: int):
         max_results = settings.SCIM_MAX_RESULTS
-        start = max(start, 1)
+        start = min(max(start, 1), MAX_START_INDEX)
         count = min(max(count, 0), max_results)
         rows = self.rows(filter_expression)
         total = rows.count()

@@ -573,6 +573,20 @@ class TestDeprovisioning:
         assert user.is_active
         assert OrganizationMembership.objects.filter(user=user).exists()
 
+    def test_another_organization_provisions_someone_who_left_one(
+        self, scim, globex_scim, globex
+    ):
+        body = create(scim, "ada@example.org")
+        scim.delete(f"Users/{body['id']}")
+        user = User.objects.get(email="ada@example.org")
+        assert not user.is_active
+        create(globex_scim, "ada@example.org")
+        user.refresh_from_db()
+        assert user.is_active
+        assert OrganizationMembership.objects.get(user=user).organization == globex
+        # Acme provisioning the person again cannot take Globex's member away.
+        assert_error(scim.post("Users", user_body("ada@example.org")), 409)
+
     def test_post_with_active_false(self, scim):
         create(scim, "ada@example.org", active=False)
         user = User.objects.get(email="ada@example.org")
