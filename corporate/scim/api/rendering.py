@@ -87,7 +87,8 @@ def exception_response(exc: Exception) -> Response | None:
         scim_type = exc.code if exc.code in SCIM_TYPES else None
         if scim_type is None and exc.status == 400:
             scim_type = "invalidValue"
-        return error_response(exc.status, exc.message, scim_type)
+        detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        return error_response(exc.status, detail, scim_type)
     if isinstance(exc, Http404 | exceptions.NotFound):
         return error_response(404, "Resource not found.")
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

@@ -120,8 +120,6 @@ def _int_param(request: Request, name: str, default: int) -> int:
 
 
 class _Collection(ScimView):
-    resource_type = ""
-
     def rows(self, filter_expression: str | None) -> QuerySet:
         raise NotImplementedError
 
