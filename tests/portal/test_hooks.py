@@ -13,6 +13,7 @@ from assessments.analytics import course_assessment_analytics, user_assessment_h
 from assessments.services import required_assessment_guard
 from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
+from corporate.scim.demo import seed_scim
 from learning.demo import seed_learning
 from learning.selectors import (
     is_enrolled_in_any,
@@ -37,6 +38,7 @@ class TestRequiredExtensionPoints:
                 seed_courses,
                 seed_learning,
                 seed_organization,
+                seed_scim,
             ],
         }
         assert set(expected) == set(portal_hooks.REQUIRED_HOOKS)
