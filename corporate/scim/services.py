@@ -147,13 +147,14 @@ def _provision(identity: ScimIdentity, token: ScimToken) -> None:
 def _deprovision(identity: ScimIdentity, token: ScimToken) -> None:
     """Remove the person from the organization; deactivate the account when no
     other organization holds them (see the module docstring)."""
+    # The person's row is the lock (taken first): two organizations deprovisioning
+    # them at once decide one after the other, so the second sees the first one's
+    # removal.
+    user = User.objects.select_for_update().get(pk=identity.user_id)
+    identity.user = user
     membership = _membership(identity)
     if membership is not None:
         organization_member_remove(membership=membership)
-    # The person's row is the lock: two organizations deprovisioning them at once
-    # decide one after the other, so the second sees the first one's removal.
-    user = User.objects.select_for_update().get(pk=identity.user_id)
-    identity.user = user
     deactivate = (
         user.is_active
         and user.role == Role.STUDENT
