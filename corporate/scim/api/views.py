@@ -31,6 +31,8 @@ class ScimView(APIView):
     throttle_classes: list = []
     versioning_class = None
     schema = None  # SCIM describes itself at /Schemas; not part of the REST schema
+    # An HR system's token, not a person's sign-in: there is no second factor to ask.
+    mfa_exempt = True
 
     def dispatch(self, request, *args, **kwargs):
         with resources.POLICY:
