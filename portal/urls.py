@@ -37,6 +37,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     re_path(r"^api/(?P<version>v1)/", include(api_v1)),
     re_path(r"^api/", UnknownEndpointView.as_view()),
+    path("scim/v2/", include("corporate.scim.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("", include("learning.page_urls")),

@@ -14,6 +14,7 @@ from assessments.services import required_assessment_guard
 from assessments.skills.demo import seed_assessment_skills
 from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
+from corporate.scim.demo import seed_scim
 from corporate.talent.demo import seed_talent
 from integrations.webhooks.client import STANDARD_WEBHOOKS
 from learning.demo import seed_learning
@@ -46,6 +47,7 @@ class TestRequiredExtensionPoints:
                 seed_assessment_skills,
                 seed_organization,
                 seed_talent,
+                seed_scim,
             ],
             portal_hooks.WEBHOOK_TRANSPORT: [STANDARD_WEBHOOKS],
         }

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "corporate",
     "corporate.talent",
     "corporate.skillbridge",
+    "corporate.scim",
     "integrations",
     # Wagtail
     "wagtail.contrib.forms",

@@ -17,6 +17,8 @@ THROTTLE_RATES = {
     "flag": env.str("THROTTLE_RATE_FLAG", default="10/min"),
     # Proctored exams: event reports per learner (see assessments/api/proctoring.py).
     "proctor_events": env.str("THROTTLE_RATE_PROCTOR_EVENTS", default="120/min"),
+    # Wrong or missing SCIM bearer tokens per client address (corporate/scim).
+    "scim_token": env.str("THROTTLE_RATE_SCIM_TOKEN", default="20/min"),
 }
 
 # Wrong passwords per (account, client address): free ones, then a wait that doubles
