@@ -97,7 +97,8 @@ def course_learner_rows(*, course: CoursePage) -> QuerySet[Enrollment]:
 
 def enrollment_for_page(*, user, course) -> Enrollment | None:
     """The viewer's active enrollment in a course (for rendered pages), with the
-    URL to continue from: the last module visited, else the first module."""
+    URL to continue from: the first required module not completed yet (in course
+    order), else the first module not completed, else the first module."""
     if not getattr(user, "is_authenticated", False):
         return None
     enrollment = (
@@ -107,11 +108,23 @@ def enrollment_for_page(*, user, course) -> Enrollment | None:
         .first()
     )
     if enrollment is not None:
-        module = enrollment.last_module
-        if module is None or not module.live:
-            module = ModulePage.objects.child_of(course).live().first()
+        module = first_unfinished_module(user=user, course=course)
         enrollment.continue_url = module.url if module else course.url
     return enrollment
+
+
+def first_unfinished_module(*, user, course) -> ModulePage | None:
+    """Where a learner continues: the first live required module (in course order)
+    they have not completed, else the first optional one, else the first module."""
+    modules = list(
+        ModulePage.objects.child_of(course).live().defer_streamfields().order_by("path")
+    )
+    if not modules:
+        return None
+    done = set(completed_module_ids(user=user, course=course))
+    unfinished = [m for m in modules if m.pk not in done]
+    required = [m for m in unfinished if m.is_mandatory]
+    return (required or unfinished or modules)[0]
 
 
 def module_progress_for_page(

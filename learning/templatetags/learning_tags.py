@@ -4,7 +4,11 @@ templates load these tags; the content app's Python never imports learning."""
 
 from django import template
 
-from ..selectors import enrollment_for_page, module_progress_for_page
+from ..selectors import (
+    completed_module_ids,
+    enrollment_for_page,
+    module_progress_for_page,
+)
 
 register = template.Library()
 
@@ -62,3 +66,17 @@ def module_video_state(context, module) -> dict:
         "last_position": progress.last_position if progress else 0,
         "completed": bool(progress and progress.completed_at),
     }
+
+
+@register.simple_tag(takes_context=True)
+def completed_modules(context, course) -> frozenset:
+    """The ids of the modules of ``course`` the viewer has completed (empty for
+    anyone not signed in), for the done marks of the outline and the sidebar."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if course is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    memo = request.__dict__.setdefault("_completed_modules_memo", {})
+    if course.pk not in memo:
+        memo[course.pk] = frozenset(completed_module_ids(user=user, course=course))
+    return memo[course.pk]
