@@ -14,12 +14,14 @@ from .analytics import course_assessment_analytics, user_assessment_history
 from .cms.grading import GradeAttemptView, GradingQueueView, may_grade
 from .cms.permissions import AssessmentPermissionPolicy
 from .cms.views import AssessmentViewSet
+from .demo import seed_assessments
 from .models import Assessment
 from .services import required_assessment_guard
 
 hooks.register(portal_hooks.COMPLETION_GUARD, required_assessment_guard)
 hooks.register(portal_hooks.COURSE_ASSESSMENT_ANALYTICS, course_assessment_analytics)
 hooks.register(portal_hooks.USER_ASSESSMENT_HISTORY, user_assessment_history)
+hooks.register(portal_hooks.DEMO_SEED, seed_assessments, order=15)
 
 # Registered before any view asks for the model's policy (Wagtail would otherwise
 # create a Django-permissions fallback).
