@@ -27,7 +27,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Signing in lands on "My learning" (an explicit ?next= still wins).
+LOGIN_REDIRECT_URL = "/learn/"
 # The editor signs in through allauth too, so MFA and rate limits apply there.
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 # Wagtail's own reset would let the editor bypass allauth's reset throttle and flow.
@@ -38,6 +39,8 @@ ACCOUNT_ADAPTER = "portal.accounts.adapter.PortalAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks the name printed on certificates (``portal.accounts.forms``).
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupNameForm"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
