@@ -73,7 +73,7 @@ def mixed_course(instructor, admin_user, video):
             data={"title": title, "kind": kind, "duration": 10, **extra},
         )
     course = course_publish(actor=admin_user, course=course)
-    reading, clip, quiz, lab = ModulePage.objects.child_of(course).order_by("path")
+    _reading, _clip, quiz, lab = ModulePage.objects.child_of(course).order_by("path")
     assessment_create(
         actor=instructor,
         course_id=course.pk,
@@ -99,10 +99,9 @@ def mixed_course(instructor, admin_user, video):
 
 
 def modules(course):
-    return dict(
-        (m.kind, m)
-        for m in ModulePage.objects.child_of(course).live().order_by("path")
-    )
+    return {
+        m.kind: m for m in ModulePage.objects.child_of(course).live().order_by("path")
+    }
 
 
 @pytest.fixture
@@ -257,9 +256,12 @@ class TestWatch:
             status=VideoStatus.PROCESSING, duration=None
         )
         clip = modules(mixed_course)["video"]
-        assert progress(client_of, mixed_course, clip, time_spent=5).json()["data"][
-            "module"
-        ]["completed"] is False
+        assert (
+            progress(client_of, mixed_course, clip, time_spent=5).json()["data"][
+                "module"
+            ]["completed"]
+            is False
+        )
         response = progress(client_of, mixed_course, clip, completed=True)
         assert response.status_code == 200
 
@@ -282,9 +284,7 @@ class TestPass:
 
 
 class TestFlags:
-    def test_some_flags_do_not_complete_the_lab(
-        self, client_of, mixed_course, learner
-    ):
+    def test_some_flags_do_not_complete_the_lab(self, client_of, mixed_course, learner):
         lab = modules(mixed_course)["lab"]
         response = take(client_of, lab, {"f1": FLAGS[0], "f2": "FLAG{guess}"})
         # 50 % passes the lab's score, but a flag is missing.

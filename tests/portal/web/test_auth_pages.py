@@ -231,6 +231,7 @@ class TestSignupPasswordRules:
         )
         assert response.status_code == 200
         html = response.content.decode()
-        assert 'name="first_name"' in html and 'name="last_name"' in html
+        assert 'name="first_name"' in html
+        assert 'name="last_name"' in html
         assert "This field is required." in html
         assert not django_user_model.objects.filter(email="new@example.org").exists()
