@@ -30,6 +30,7 @@ from reportlab.pdfgen import canvas
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput
+from portal.notifications.services import notify
 
 from ..models import Certificate, Enrollment, EnrollmentStatus
 from .enrollment import enrollment_lock
@@ -133,6 +134,17 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         resource_id=certificate.pk,
         details=details,
     )
+    notify(
+        user=user,
+        event="learning.certificate_issued",
+        payload={
+            "course_title": certificate.course_title,
+            "number": certificate.number,
+            "certificate_url": f"/learn/certificates/{certificate.pk}/",
+            "verification_url": verification_url(certificate=certificate),
+        },
+        key=f"certificate_issued:{certificate.pk}",
+    )
     return certificate
 
 
@@ -156,6 +168,17 @@ def certificate_revoke(
             resource_id=certificate.pk,
             details={"reason": certificate.revoked_reason},
         )
+        if certificate.user_id is not None:
+            notify(
+                user=certificate.user,
+                event="learning.certificate_revoked",
+                payload={
+                    "course_title": certificate.course_title,
+                    "number": certificate.number,
+                    "reason": certificate.revoked_reason,
+                },
+                key=f"certificate_revoked:{certificate.pk}",
+            )
     return certificate
 
 

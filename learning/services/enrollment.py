@@ -13,6 +13,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
+from portal.notifications.services import notify
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus
 
@@ -146,6 +147,11 @@ def enrollment_create(
     )
     # Cached "may not watch" answers for the course's videos must not outlive this.
     video_viewer_cache_reset(user_id=user.pk)
+    notify(
+        user=user,
+        event="learning.enrollment_confirmed",
+        payload={"course_title": course.title, "course_url": course.url or ""},
+    )
     return enrollment
 
 

@@ -20,6 +20,7 @@ from portal.errors import InvalidInput
 from .. import backoff, mfa, tokens
 from ..models import User, normalize_email
 from .base import AuthenticationFailed, Client, account_audit
+from .notices import sign_in_device_check
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def auth_login(*, email: str, password: str, client: Client = Client()) -> Login
     with transaction.atomic():
         result = auth_tokens_issue(user=user)
         account_audit(action="auth.login_succeeded", user=user, client=client)
+        sign_in_device_check(user=user, client=client)
     return result
 
 
@@ -104,6 +106,7 @@ def auth_mfa_verify(
             client=client,
             details={"mfa": factor},
         )
+        sign_in_device_check(user=user, client=client)
     return result
 
 
