@@ -43,3 +43,16 @@ def _required_name(value: str) -> str:
     if not value:
         raise forms.ValidationError(_("This field is required."))
     return value
+
+
+class ProfileNameForm(forms.Form):
+    """The profile page's name, as printed on the next certificates."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX)
+    last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX)
+
+    def clean_first_name(self):
+        return _required_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return _required_name(self.cleaned_data["last_name"])

@@ -20,6 +20,7 @@ from .sessions import (
     auth_tokens_issue,
     user_login_unlock,
     user_sessions_revoke,
+    user_sign_out_everywhere,
 )
 from .users import user_update
 
@@ -43,6 +44,7 @@ __all__ = [
     "user_register",
     "user_role_privileges_sync",
     "user_sessions_revoke",
+    "user_sign_out_everywhere",
     "user_update",
     "user_view_grant",
     "user_view_revoke",

@@ -17,6 +17,30 @@ from ..models import KnownDevice, User
 from .base import Client
 
 MAX_AGENT = 512
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(*, user_agent: str) -> str:
+    """A coarse name for a browser ("Firefox on Linux"), for the profile page."""
+    browser = next((name for key, name in _BROWSERS if key in user_agent), "")
+    system = next((name for key, name in _SYSTEMS if key in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown device"
 
 
 def _network(ip_address: str | None) -> str:
@@ -51,7 +75,11 @@ def sign_in_device_check(*, user: User, client: Client) -> bool:
     had_devices = known.exists()
     try:
         with transaction.atomic():
-            KnownDevice.objects.create(user=user, fingerprint=fingerprint)
+            KnownDevice.objects.create(
+                user=user,
+                fingerprint=fingerprint,
+                label=device_label(user_agent=client.user_agent),
+            )
     except IntegrityError:  # the same device signing in twice at once
         return False
     if had_devices:

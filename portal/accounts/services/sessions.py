@@ -231,3 +231,16 @@ def user_login_unlock(*, user: User, actor: User, client: Client = Client()) -> 
         resource_id=user.pk,
     )
     return user
+
+
+def user_sign_out_everywhere(*, user: User, client: Client = Client()) -> None:
+    """End every session and token of ``user`` (web, API, other devices and this
+    one), asked by the person from their profile page."""
+    user_sessions_revoke(user=user)
+    account_audit(
+        action="auth.signed_out_everywhere",
+        user=user,
+        client=client,
+        resource_type="user",
+        resource_id=user.pk,
+    )
