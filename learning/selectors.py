@@ -9,7 +9,7 @@ from portal.accounts.permissions import effective_role, is_admin
 from portal.accounts.selectors import user_get_visible
 from portal.errors import NotFound, PermissionDenied
 
-from .models import Certificate, Enrollment, ModuleProgress
+from .models import Certificate, Enrollment, EnrollmentStatus, ModuleProgress
 
 
 def enrollment_list_for_user(*, actor: User, user_id: int) -> QuerySet[Enrollment]:
@@ -111,6 +111,24 @@ def enrollment_for_page(*, user, course) -> Enrollment | None:
         module = first_unfinished_module(user=user, course=course)
         enrollment.continue_url = module.url if module else course.url
     return enrollment
+
+
+def prerequisites_for_page(*, user, course) -> list[dict]:
+    """The live courses ``course`` requires, shown before enrolling, each with
+    whether the viewer has completed it (``enrollment_create`` enforces them)."""
+    required = [c for c in course.prerequisites.all() if c.live]
+    if not required:
+        return []
+    done = set()
+    if getattr(user, "is_authenticated", False):
+        done = set(
+            Enrollment.objects.filter(
+                user=user,
+                course_id__in=[c.pk for c in required],
+                status=EnrollmentStatus.COMPLETED,
+            ).values_list("course_id", flat=True)
+        )
+    return [{"course": c, "done": c.pk in done} for c in required]
 
 
 def first_unfinished_module(*, user, course) -> ModulePage | None:
