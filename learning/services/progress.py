@@ -91,7 +91,8 @@ def module_rule_refusal(
         code, message = _BY_HAND_REFUSALS[rule]
         return Conflict(message, code=code)
     if rule == CompletionRule.WATCH:
-        needed = module_video_seconds(module=module) * WATCH_SHARE
+        # Whole seconds: the player reports watched time in whole seconds.
+        needed = int(module_video_seconds(module=module) * WATCH_SHARE)
         if watched < needed:
             return Conflict(
                 f"Watch at least {round(WATCH_SHARE * 100)} % of the video to "
