@@ -10,6 +10,7 @@ from django.conf import settings
 from wagtail import hooks
 
 from assessments.analytics import course_assessment_analytics, user_assessment_history
+from assessments.demo import seed_assessments
 from assessments.services import required_assessment_guard
 from content.demo.seed import seed_courses
 from corporate.demo import seed_organization
@@ -35,6 +36,7 @@ class TestRequiredExtensionPoints:
             portal_hooks.DEMO_SEED: [
                 seed_accounts,
                 seed_courses,
+                seed_assessments,
                 seed_learning,
                 seed_organization,
             ],
