@@ -58,7 +58,12 @@ def _attempt_earns_module(attempt: Attempt) -> bool:
     if attempt.status in (AttemptStatus.INVALIDATED, AttemptStatus.IN_PROGRESS):
         return False
     if _is_flag_lab(attempt.assessment):
-        return flags_all_captured(attempt=attempt)
+        # Graded in time, like a pass: a late attempt's answers do not count.
+        return (
+            attempt.status == AttemptStatus.GRADED
+            and not attempt.late
+            and flags_all_captured(attempt=attempt)
+        )
     return bool(attempt.passed)
 
 
