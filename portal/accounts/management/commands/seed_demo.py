@@ -24,11 +24,12 @@ class Command(BaseCommand):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise CommandError(f"--url must be an http(s) address, not {url!r}.")
-        report = run_seeders()
         port = parts.port or (443 if parts.scheme == "https" else 80)
+        # First, so that the review workflow's e-mails sent while seeding link there.
         Site.objects.filter(is_default_site=True).update(
             hostname=parts.hostname, port=port
         )
+        report = run_seeders()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         for line in report.lines:
             self.stdout.write(f"  {line}")
