@@ -56,6 +56,8 @@ def take(page, base: str, module: ModulePage, questions: list[dict]) -> None:
     expect(page).to_have_url(f"{base}/assessments/{assessment.pk}/")
     page.get_by_role("button", name=re.compile("^Start")).click()
     expect(page.locator("#quiz")).to_be_visible()
+    # The questions come from the attempt, drawn by the page's script.
+    expect(page.locator(".quiz-question").first).to_be_visible()
     served = 0
     for question in questions:
         if page.locator(f"#question-{question['id']}").count():
