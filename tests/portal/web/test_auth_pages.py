@@ -137,6 +137,7 @@ class TestSignedInPages:
 
         assert f'<span class="who">{member.email}</span>' in html
         assert '<a href="/accounts/2fa/">Security</a>' in html
+        assert '<a href="/accounts/profile/">Profile</a>' in html
         form = re.search(
             r'<form class="nav-form" method="post" action="/accounts/logout/">'
             r"(.*?)</form>",
