@@ -129,3 +129,18 @@ def test_another_persons_devices_are_not_shown(web, home_page):
         HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Edg/140.0",
     )
     assert "Edge on Windows" not in web.get(URL).content.decode()
+
+
+def test_the_query_count_does_not_grow_with_devices(
+    web, member, home_page, django_assert_max_num_queries
+):
+    from portal.accounts.models import KnownDevice
+
+    with django_assert_max_num_queries(25) as few:
+        web.get(URL)
+    KnownDevice.objects.bulk_create(
+        KnownDevice(user=member, fingerprint=f"{n:064x}", label="Firefox on Linux")
+        for n in range(1, 15)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert web.get(URL).status_code == 200
