@@ -26,8 +26,8 @@ install: $(VENV)/.installed
 run: install
 	@scripts/ensure_runtime.sh
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py seed_demo --url "$${SITE_URL:-http://$(HOST):$(PORT)}"
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \

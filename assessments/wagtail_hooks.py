@@ -22,6 +22,7 @@ from .cms.gradebook import GradebookView
 from .cms.grading import GradeAttemptView, GradingQueueView, may_grade
 from .cms.permissions import AssessmentPermissionPolicy
 from .cms.views import AssessmentViewSet
+from .demo import seed_assessments
 from .models import Assessment
 from .services import required_assessment_guard
 
@@ -32,6 +33,7 @@ hooks.register(portal_hooks.LEARNER_ATTENTION, learner_attention)
 
 hooks.register(portal_hooks.LEARNER_RESULTS, course_learner_results)
 hooks.register(portal_hooks.BEST_SCORES, best_scores)
+hooks.register(portal_hooks.DEMO_SEED, seed_assessments, order=15)
 
 # Registered before any view asks for the model's policy (Wagtail would otherwise
 # create a Django-permissions fallback).

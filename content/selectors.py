@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Lower
 from wagtail.images import get_image_model
 from wagtail.models import WorkflowState
@@ -21,6 +30,7 @@ from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
 
 from .access import is_course_manager, managed_courses_q
+from .media import VideoAsset, VideoStatus
 from .models import THUMBNAIL_SPEC, CoursePage, ModulePage
 
 SEARCH_CONFIG = "english"
@@ -302,3 +312,15 @@ def page_url(page, context: dict) -> str | None:
     if "page_url" not in context:
         context["page_url"] = page_url_resolver(request=context.get("request"))
     return context["page_url"](page)
+
+
+def module_video_seconds(*, module: ModulePage) -> float:
+    """How long the ready videos a module shows run, in seconds (0: none whose
+    length is known). The ``watch`` completion rule measures against it."""
+    ids = module.video_ids()
+    if not ids:
+        return 0.0
+    total = VideoAsset.objects.filter(
+        pk__in=ids, status=VideoStatus.READY, duration__isnull=False
+    ).aggregate(total=Sum("duration"))["total"]
+    return float(total or 0)

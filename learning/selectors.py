@@ -9,7 +9,7 @@ from portal.accounts.permissions import effective_role, is_admin
 from portal.accounts.selectors import user_get_visible
 from portal.errors import NotFound, PermissionDenied
 
-from .models import Certificate, Enrollment, ModuleProgress
+from .models import Certificate, Enrollment, EnrollmentStatus, ModuleProgress
 
 _ENROLLMENT_FIELDS = [f.name for f in Enrollment._meta.concrete_fields]
 
@@ -132,7 +132,8 @@ def course_learner_rows(*, course: CoursePage) -> QuerySet[Enrollment]:
 
 def enrollment_for_page(*, user, course) -> Enrollment | None:
     """The viewer's active enrollment in a course (for rendered pages), with the
-    URL to continue from: the last module visited, else the first module."""
+    URL to continue from: the first required module not completed yet (in course
+    order), else the first module not completed, else the first module."""
     if not getattr(user, "is_authenticated", False):
         return None
     enrollment = (
@@ -142,11 +143,41 @@ def enrollment_for_page(*, user, course) -> Enrollment | None:
         .first()
     )
     if enrollment is not None:
-        module = enrollment.last_module
-        if module is None or not module.live:
-            module = ModulePage.objects.child_of(course).live().first()
+        module = first_unfinished_module(user=user, course=course)
         enrollment.continue_url = module.url if module else course.url
     return enrollment
+
+
+def prerequisites_for_page(*, user, course) -> list[dict]:
+    """The live courses ``course`` requires, shown before enrolling, each with
+    whether the viewer has completed it (``enrollment_create`` enforces them)."""
+    required = [c for c in course.prerequisites.all() if c.live]
+    if not required:
+        return []
+    done = set()
+    if getattr(user, "is_authenticated", False):
+        done = set(
+            Enrollment.objects.filter(
+                user=user,
+                course_id__in=[c.pk for c in required],
+                status=EnrollmentStatus.COMPLETED,
+            ).values_list("course_id", flat=True)
+        )
+    return [{"course": c, "done": c.pk in done} for c in required]
+
+
+def first_unfinished_module(*, user, course) -> ModulePage | None:
+    """Where a learner continues: the first live required module (in course order)
+    they have not completed, else the first optional one, else the first module."""
+    modules = list(
+        ModulePage.objects.child_of(course).live().defer_streamfields().order_by("path")
+    )
+    if not modules:
+        return None
+    done = set(completed_module_ids(user=user, course=course))
+    unfinished = [m for m in modules if m.pk not in done]
+    required = [m for m in unfinished if m.is_mandatory]
+    return (required or unfinished or modules)[0]
 
 
 def module_progress_for_page(

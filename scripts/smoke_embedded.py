@@ -108,6 +108,8 @@ def run() -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from assessments.demo.bank import QUIZZES, lab_questions
+    from assessments.models import Assessment
     from content.models import CoursePage, ModulePage
     from content.services.videos import video_get  # noqa: F401  (import check)
     from portal.accounts.demo import DEMO_ACCOUNTS
@@ -145,13 +147,37 @@ def run() -> int:
     me = smoke.data(learner, "get", "/api/v1/users/me")
     smoke.data(learner, "post", f"/api/v1/courses/{course.pk}/enroll", 201)
     smoke.call(learner, "post", f"/api/v1/courses/{course.pk}/enroll", 409)
+    # Each module by its completion rule: reading is marked complete, the video
+    # is watched, labs and interactive modules refuse "complete" and are completed
+    # by their assessment (the demo's answers and flags, as a learner finds them).
     for module in modules:
-        smoke.data(
+        url = f"/api/v1/courses/{course.pk}/modules/{module.pk}/progress"
+        if module.completion == "view":
+            smoke.data(learner, "post", url, data={"completed": True, "time_spent": 60})
+            continue
+        state = smoke.data(
+            learner, "post", url, data={"time_spent": 60, "last_position": 3}
+        )
+        if module.completion == "watch":
+            if not state["module"]["completed"]:  # no video of known length
+                smoke.data(learner, "post", url, data={"completed": True})
+            continue
+        smoke.call(learner, "post", url, 409, data={"completed": True})
+        assessment = Assessment.objects.get(module=module)
+        questions = (
+            lab_questions(course.title, module.title)
+            if module.completion == "flag"
+            else QUIZZES[(course.title, module.title)]
+        )
+        smoke.data(learner, "post", f"/api/v1/assessments/{assessment.pk}/start", 201)
+        result = smoke.data(
             learner,
             "post",
-            f"/api/v1/courses/{course.pk}/modules/{module.pk}/progress",
-            data={"completed": True, "time_spent": 60, "last_position": 3},
+            f"/api/v1/assessments/{assessment.pk}/submit",
+            201,
+            data={"answers": {q["id"]: q["correct"] for q in questions}},
         )
+        expect(result["passed"] is True, f"{module.title}: {result}")
     smoke.call(
         learner,
         "post",
@@ -162,8 +188,8 @@ def run() -> int:
     progress = smoke.data(learner, "get", f"/api/v1/courses/{course.pk}/progress")
     smoke.data(learner, "get", "/api/v1/users/me/courses")
     certificates = smoke.data(learner, "get", "/api/v1/users/me/certificates")
-    if float(progress["progress_percentage"]) == 100.0:
-        expect(certificates, "a completed course issued no certificate")
+    expect(float(progress["progress_percentage"]) == 100.0, progress)
+    expect(certificates, "a completed course issued no certificate")
     for certificate in certificates:
         smoke.data(learner, "get", f"/api/v1/certificates/{certificate['id']}")
         pdf = smoke.call(

@@ -24,6 +24,7 @@ from ..blocks import ModuleBodyBlock, clean_rich_text
 from ..models import (
     CATALOG_SEARCH_MAX_LENGTH,
     MAX_MINUTES,
+    CompletionRule,
     CourseStatus,
     Difficulty,
     ModuleKind,
@@ -134,6 +135,13 @@ class ModuleOutput(serializers.Serializer):
     title = serializers.CharField()
     description = serializers.CharField()
     content_type = serializers.ChoiceField(choices=ModuleKind.choices, source="kind")
+    completion = serializers.ChoiceField(
+        choices=CompletionRule.choices,
+        help_text="How the module is completed: `view` (marked complete), `watch` "
+        "(95 % of its video watched), `pass` (its required assessment passed), "
+        "`flag` (every flag of its lab captured). Only `view` modules accept "
+        "`completed: true` from the learner.",
+    )
     duration = serializers.IntegerField(help_text="Minutes.")
     is_mandatory = serializers.BooleanField()
     is_free_preview = serializers.BooleanField()
@@ -307,6 +315,13 @@ class ModuleInput(serializers.Serializer):
     title = StrictCharField(max_length=255)
     description = StrictCharField(max_length=5000, required=False, allow_blank=True)
     content_type = serializers.ChoiceField(choices=ModuleKind.choices)
+    completion = serializers.ChoiceField(
+        choices=CompletionRule.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Empty or left out: by content type (video: `watch`, lab: `flag`, "
+        "interactive: `pass`, text and document: `view`).",
+    )
     duration = serializers.IntegerField(
         min_value=0, max_value=MAX_MINUTES, help_text="Minutes."
     )

@@ -115,12 +115,13 @@ FOUNDATION_COURSES = [
             ),
             Module(
                 "Practice exam",
-                "A timed, full-length practice exam with explanations.",
+                "A timed practice exam with explanations, drawn from a question bank.",
                 "interactive",
                 90,
                 paragraphs(
-                    "Ninety questions in the style of the real exam, including "
-                    "performance-based items. Aim for 85% before booking."
+                    "Ten questions drawn at random from a bank in the style of the "
+                    "real exam, with 20 minutes on the clock. You need 70% to pass "
+                    "the module; aim for 85% before booking the real exam."
                 ),
                 callout=(
                     "info",

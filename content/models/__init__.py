@@ -15,7 +15,14 @@ from .catalog import (
     CourseIndexPage,
     HomePage,
 )
-from .choices import MAX_MINUTES, CourseStatus, Difficulty, ModuleKind
+from .choices import (
+    MAX_MINUTES,
+    WATCH_SHARE,
+    CompletionRule,
+    CourseStatus,
+    Difficulty,
+    ModuleKind,
+)
 from .courses import CoursePage
 from .modules import ModulePage
 
@@ -23,6 +30,8 @@ __all__ = [
     "CATALOG_SEARCH_MAX_LENGTH",
     "MAX_MINUTES",
     "THUMBNAIL_SPEC",
+    "WATCH_SHARE",
+    "CompletionRule",
     "CourseIndexPage",
     "CoursePage",
     "CourseStatus",

@@ -1,6 +1,8 @@
 """The site root and the course catalog."""
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -13,16 +15,39 @@ THUMBNAIL_SPEC = "fill-640x360"
 
 
 class HomePage(Page):
-    """The site root: a welcome text and a way into the catalog."""
+    """The site root: a welcome text, featured courses and a way into the
+    catalog (the signed-in learner's next step comes from ``learning``'s template
+    tag)."""
 
     intro = RichTextField(blank=True)
+    featured_courses = ParentalManyToManyField(
+        "content.CoursePage",
+        blank=True,
+        related_name="+",
+        help_text=_("Shown on the home page; empty: the first three live courses."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("featured_courses"),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        from .courses import CoursePage
+
+        context = super().get_context(request, *args, **kwargs)
+        live = CoursePage.objects.live().filter(archived_at=None)
+        featured = list(
+            live.filter(pk__in=self.featured_courses.all()).order_by("path")
+        )
+        context["featured_courses"] = featured or list(live.order_by("path")[:3])
+        return context
 
 
 class CourseIndexPage(Page):

@@ -26,3 +26,32 @@ class ModuleKind(models.TextChoices):
     TEXT = "text", _("Text")
     INTERACTIVE = "interactive", _("Interactive")
     LAB = "lab", _("Lab")
+
+
+class CompletionRule(models.TextChoices):
+    """How a learner completes a module; the server enforces it
+    (``learning.services.progress``)."""
+
+    VIEW = "view", _("Viewed: the learner marks it complete")
+    WATCH = "watch", _("Watched: 95 % of its video")
+    PASS = "pass", _("Passed: its required assessment")
+    FLAG = "flag", _("Captured: every flag of its lab")
+
+
+# The rule a module gets when none is chosen, and the rules each kind allows.
+DEFAULT_COMPLETION = {
+    ModuleKind.VIDEO: CompletionRule.WATCH,
+    ModuleKind.DOCUMENT: CompletionRule.VIEW,
+    ModuleKind.TEXT: CompletionRule.VIEW,
+    ModuleKind.INTERACTIVE: CompletionRule.PASS,
+    ModuleKind.LAB: CompletionRule.FLAG,
+}
+ALLOWED_COMPLETION = {
+    ModuleKind.VIDEO: {CompletionRule.WATCH, CompletionRule.PASS},
+    ModuleKind.DOCUMENT: {CompletionRule.VIEW, CompletionRule.PASS},
+    ModuleKind.TEXT: {CompletionRule.VIEW, CompletionRule.PASS},
+    ModuleKind.INTERACTIVE: {CompletionRule.PASS},
+    ModuleKind.LAB: {CompletionRule.FLAG},
+}
+# The share of a module's video a learner must have watched (``watch``).
+WATCH_SHARE = 0.95

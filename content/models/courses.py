@@ -117,6 +117,30 @@ class CoursePage(Page):
         validators=[MinValueValidator(1), MaxValueValidator(36_500)],
         help_text=_("How long certificates stay valid; empty: they never expire."),
     )
+    # The course's certificate template: what its PDF and verify page show.
+    certificate_logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Printed at the top of the certificate (PNG or JPEG)."),
+    )
+    certificate_signatory_name = models.CharField(
+        _("signatory"), max_length=120, blank=True
+    )
+    certificate_signatory_title = models.CharField(
+        _("signatory's title"), max_length=120, blank=True
+    )
+    certificate_ce_hours = models.DecimalField(
+        _("CE hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+        help_text=_("Continuing-education hours the certificate awards."),
+    )
     # State, not content: kept out of revisions (see with_content_json).
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -138,6 +162,15 @@ class CoursePage(Page):
         FieldPanel("thumbnail"),
         FieldPanel("learning_outcomes"),
         FieldPanel("prerequisites"),
+        MultiFieldPanel(
+            [
+                FieldPanel("certificate_logo"),
+                FieldPanel("certificate_signatory_name"),
+                FieldPanel("certificate_signatory_title"),
+                FieldPanel("certificate_ce_hours"),
+            ],
+            heading=_("Certificate"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -197,6 +230,10 @@ class CoursePage(Page):
         context["prerequisites"] = [
             course for course in self.prerequisites.all() if course.live
         ]
+        # The duration learners see is the sum of the live modules' durations
+        # (the authored estimate while there are none).
+        total = sum(module.duration for module in context["modules"])
+        context["duration_minutes"] = total or self.estimated_duration
         return context
 
     def permissions_for_user(self, user):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,13 @@ from wagtail.search import index
 from portal.accounts.permissions import acts_as_instructor, is_admin
 
 from ..blocks import ModuleBodyBlock
-from .choices import MAX_MINUTES, ModuleKind
+from .choices import (
+    ALLOWED_COMPLETION,
+    DEFAULT_COMPLETION,
+    MAX_MINUTES,
+    CompletionRule,
+    ModuleKind,
+)
 
 
 class RolePagePermissionTester(PagePermissionTester):
@@ -75,6 +82,17 @@ class ModulePage(Page):
         choices=ModuleKind.choices,
         default=ModuleKind.TEXT,
     )
+    completion = models.CharField(
+        _("completed when"),
+        max_length=10,
+        choices=CompletionRule.choices,
+        blank=True,
+        help_text=_(
+            "How a learner completes this module. Empty: by content type (video: "
+            "watched, lab: every flag captured, interactive: assessment passed, text "
+            "and document: marked complete)."
+        ),
+    )
     duration = models.PositiveIntegerField(
         default=0,
         help_text=_("In minutes."),
@@ -98,6 +116,7 @@ class ModulePage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("kind"),
+                FieldPanel("completion"),
                 FieldPanel("duration"),
                 FieldPanel("is_mandatory"),
                 FieldPanel("is_free_preview"),
@@ -113,6 +132,36 @@ class ModulePage(Page):
 
     class Meta:
         verbose_name = "module"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(completion__in=CompletionRule.values),
+                name="content_module_completion_valid",
+            )
+        ]
+
+    def clean(self):
+        """An empty completion rule takes its kind's default; a rule the kind does
+        not allow (a lab completed by hand, a text "watched") is refused."""
+        super().clean()
+        if not self.completion:
+            self.completion = DEFAULT_COMPLETION.get(self.kind, CompletionRule.VIEW)
+        allowed = ALLOWED_COMPLETION.get(self.kind, set(CompletionRule))
+        if self.completion not in allowed:
+            names = ", ".join(sorted(str(rule.label) for rule in allowed))
+            raise ValidationError(
+                {
+                    "completion": _("A %(kind)s module is completed by: %(names)s.")
+                    % {"kind": self.get_kind_display(), "names": names}
+                }
+            )
+
+    def video_ids(self) -> list[int]:
+        """The videos this module's body shows, in order."""
+        return [
+            block.value["video_id"]
+            for block in self.body
+            if block.block_type == "video" and block.value.get("video_id")
+        ]
 
     def permissions_for_user(self, user):
         return ModulePermissionTester(user, self)

@@ -5,6 +5,7 @@ verify by number or hash."""
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -38,6 +40,7 @@ from portal.webhooks.services import webhook_event_emit
 from ..models import Certificate, Enrollment, EnrollmentStatus
 from .enrollment import enrollment_lock
 
+logger = logging.getLogger(__name__)
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 FONT = "PortalSans"
 FONT_BOLD = "PortalSans-Bold"
@@ -149,6 +152,17 @@ def _certificate_create(
         details=details,
     )
     webhook_event_emit(event="certificate.issued", data=_certificate_data(certificate))
+    notify(
+        user=user,
+        event="learning.certificate_issued",
+        payload={
+            "course_title": certificate.course_title,
+            "number": certificate.number,
+            "certificate_url": f"/learn/certificates/{certificate.pk}/",
+            "verification_url": verification_url(certificate=certificate),
+        },
+        key=f"certificate_issued:{certificate.pk}",
+    )
     return certificate
 
 
@@ -383,6 +397,9 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     pdf.setFont(FONT_BOLD, 22)
     pdf.drawCentredString(center, height - 325, certificate.course_title)
 
+    course = certificate.course
+    _draw_template(pdf, course, width=width, height=height)
+
     pdf.setFont(FONT, 11)
     issued = f"Issued {certificate.issued_at:%d %B %Y}"
     if certificate.expires_at:
@@ -406,6 +423,47 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _draw_template(pdf, course, *, width: float, height: float) -> None:
+    """The course's certificate template (edited on the course page in Wagtail):
+    its logo above the issuer, CE hours under the course title, and the
+    signatory's line on the right."""
+    if course is None:
+        return
+    logo = course.certificate_logo
+    if logo is not None:
+        try:
+            with logo.open_file() as handle:
+                reader = ImageReader(io.BytesIO(handle.read()))
+            image_width, image_height = reader.getSize()
+            scale = min(160 / image_width, 44 / image_height, 1)
+            pdf.drawImage(
+                reader,
+                width / 2 - image_width * scale / 2,
+                height - 86,
+                width=image_width * scale,
+                height=image_height * scale,
+                mask="auto",
+            )
+        except (OSError, ValueError):
+            logger.warning("Certificate logo of course %s unreadable", course.pk)
+    if course.certificate_ce_hours is not None:
+        pdf.setFont(FONT, 13)
+        pdf.drawCentredString(
+            width / 2,
+            height - 352,
+            f"{course.certificate_ce_hours:g} continuing-education (CE) hours",
+        )
+    if course.certificate_signatory_name:
+        x = width - 300
+        pdf.setLineWidth(0.8)
+        pdf.line(x, 200, x + 200, 200)
+        pdf.setFont(FONT_BOLD, 12)
+        pdf.drawCentredString(x + 100, 184, course.certificate_signatory_name)
+        if course.certificate_signatory_title:
+            pdf.setFont(FONT, 10)
+            pdf.drawCentredString(x + 100, 170, course.certificate_signatory_title)
 
 
 def certificate_pdf_store(*, certificate: Certificate) -> Certificate:

@@ -20,6 +20,7 @@ from portal.errors import (
     NotFound,
     PermissionDenied,
 )
+from portal.notifications.services import notify
 from portal.webhooks.services import webhook_event_emit
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus
@@ -215,6 +216,11 @@ def enrollment_create(
     )
     # Cached "may not watch" answers for the course's videos must not outlive this.
     video_viewer_cache_reset(user_id=user.pk)
+    notify(
+        user=user,
+        event="learning.enrollment_confirmed",
+        payload={"course_title": course.title, "course_url": course.url or ""},
+    )
     return enrollment
 
 

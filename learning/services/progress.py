@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from content.models import CoursePage, ModulePage
+from content.models import WATCH_SHARE, CompletionRule, CoursePage, ModulePage
+from content.selectors import module_video_seconds
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -60,6 +61,64 @@ def _active_enrollment_for_update(user: User, course_id: int) -> Enrollment:
     if CoursePage.objects.filter(pk=course_id, live=True).exists():
         raise PermissionDenied("You are not enrolled in this course.")
     raise NotFound("Course not found.")
+
+
+_BY_HAND_REFUSALS = {
+    CompletionRule.PASS: (
+        "COMPLETION_BY_ASSESSMENT",
+        "This module is completed by passing its assessment, not by hand.",
+    ),
+    CompletionRule.FLAG: (
+        "COMPLETION_BY_FLAGS",
+        "This lab is completed by capturing every one of its flags, not by hand.",
+    ),
+}
+
+
+def module_rule_refusal(
+    *, module: ModulePage, watched: int, by_hand: bool
+) -> Conflict | None:
+    """Why ``module``'s own completion rule does not let it complete now (``None``:
+    it does). ``by_hand``: the learner asks (``completed: true``), rather than a
+    passed assessment completing it. ``watched``: the seconds of the module's video
+    the learner has watched (the player's ``time_spent``).
+
+    ``view`` modules complete by hand; ``watch`` modules once ``WATCH_SHARE`` of
+    their ready videos is watched (a module whose video length is unknown, e.g.
+    still transcoding, is completed by hand); ``pass`` and ``flag`` modules never by
+    hand: ``module_complete``, called by the assessments app, completes them.
+    """
+    rule = module.completion or CompletionRule.VIEW
+    if by_hand and rule in _BY_HAND_REFUSALS:
+        code, message = _BY_HAND_REFUSALS[rule]
+        return Conflict(message, code=code)
+    if rule == CompletionRule.WATCH:
+        # Whole seconds: the player reports watched time in whole seconds.
+        needed = int(module_video_seconds(module=module) * WATCH_SHARE)
+        if watched < needed:
+            return Conflict(
+                f"Watch at least {round(WATCH_SHARE * 100)} % of the video to "
+                f"complete this module ({int(watched)} of {int(needed)} seconds "
+                "so far).",
+                code="COMPLETION_REQUIRES_WATCHING",
+            )
+    return None
+
+
+def module_completion_refusal(
+    *, user: User, module: ModulePage, watched: int, by_hand: bool
+) -> Conflict | None:
+    """The one completion rule: the module's own rule (``module_rule_refusal``),
+    then what other apps add through ``portal.hooks.COMPLETION_GUARD`` (a required
+    assessment passed first). ``None``: the module may be completed now."""
+    refusal = module_rule_refusal(module=module, watched=watched, by_hand=by_hand)
+    if refusal is not None:
+        return refusal
+    # Rules other apps add (a required assessment) without this app importing them.
+    reason = completion_refusal(user=user, module=module)
+    if reason:
+        return Conflict(reason, code="COMPLETION_REQUIRES_ASSESSMENT")
+    return None
 
 
 def course_requirement_ids(*, course: CoursePage) -> list[int]:
@@ -124,8 +183,16 @@ def module_progress_record(
     video ``last_position``, mark complete (or not). Recomputes the course percentage
     and completes the enrollment when every required module is done.
 
+    Completion follows the module's rule (``module_completion_refusal``): only a
+    ``view`` module is marked complete (or not done again) by hand; a ``watch``
+    module completes by itself once enough of its video was watched (asking for it
+    earlier is refused); ``pass`` and ``flag`` modules only through their assessment.
+
     Errors: 400 for negative, non-numeric or absurd values; 403 when not enrolled; 404
-    when the module is not a live module of this course.
+    when the module is not a live module of this course; 409 when the module's rule
+    does not allow the requested completion (``COMPLETION_BY_ASSESSMENT``,
+    ``COMPLETION_BY_FLAGS``, ``COMPLETION_REQUIRES_WATCHING``,
+    ``COMPLETION_REQUIRES_ASSESSMENT``, ``COMPLETION_NOT_BY_HAND``).
     """
     if completed is not None and not isinstance(completed, bool):
         raise InvalidInput("Must be true or false.", field="completed")
@@ -137,12 +204,6 @@ def module_progress_record(
     module = ModulePage.objects.child_of(course).live().filter(pk=module_id).first()
     if module is None:
         raise NotFound("Module not found in this course.")
-    if completed:
-        # Rules other apps add (a required assessment) without this app importing
-        # them.
-        reason = completion_refusal(user=actor, module=module)
-        if reason:
-            raise Conflict(reason, code="COMPLETION_REQUIRES_ASSESSMENT")
 
     now = timezone.now()
     progress, _ = ModuleProgress.objects.get_or_create(
@@ -151,10 +212,32 @@ def module_progress_record(
     progress.time_spent += seconds
     if position is not None:
         progress.last_position = position
-    if completed is True and progress.completed_at is None:
-        progress.completed_at = now
-    elif completed is False:
+    if completed is False and progress.completed_at is not None:
+        if module.completion != CompletionRule.VIEW:
+            raise Conflict(
+                "Only a module you mark complete yourself can be marked not done.",
+                code="COMPLETION_NOT_BY_HAND",
+            )
         progress.completed_at = None
+    elif progress.completed_at is None and completed:
+        refusal = module_completion_refusal(
+            user=actor, module=module, watched=progress.time_spent, by_hand=True
+        )
+        if refusal is not None:
+            raise refusal
+        progress.completed_at = now
+    elif (
+        progress.completed_at is None
+        and seconds
+        and module.completion == CompletionRule.WATCH
+        and module_video_seconds(module=module) > 0
+        and module_completion_refusal(
+            user=actor, module=module, watched=progress.time_spent, by_hand=False
+        )
+        is None
+    ):
+        # A watched video completes its module without being asked.
+        progress.completed_at = now
     progress.save()
     return _after_progress(enrollment, progress, module, seconds, now)
 
@@ -208,7 +291,9 @@ def _on_enrollment_completed(enrollment: Enrollment) -> None:
 @transaction.atomic
 def module_complete(*, user: User, module: ModulePage) -> ProgressResult | None:
     """Complete a module for a learner on another app's behalf (a passed required
-    assessment). Does nothing when the learner is not enrolled."""
+    assessment, a lab's flags all captured). Does nothing when the learner is not
+    enrolled, or when the module's own rule still waits (a ``watch`` module's video
+    not watched yet: watching it completes the module then)."""
     course = module.get_parent().specific
     enrollment = enrollment_lock(user_id=user.pk, course_id=course.pk)
     if enrollment is None or not enrollment.is_active:
@@ -218,6 +303,12 @@ def module_complete(*, user: User, module: ModulePage) -> ProgressResult | None:
         user=user, module=module, defaults={"course": course}
     )
     if progress.completed_at is None:
+        refusal = module_rule_refusal(
+            module=module, watched=progress.time_spent, by_hand=False
+        )
+        if refusal is not None:
+            # A video not watched yet: the module completes when it is.
+            return None
         progress.completed_at = now
         progress.save(update_fields=["completed_at", "updated_at"])
     return _after_progress(enrollment, progress, module, 0, now)

@@ -4,7 +4,14 @@ templates load these tags; the content app's Python never imports learning."""
 
 from django import template
 
-from ..selectors import enrollment_for_page, module_progress_for_page
+from ..selectors import (
+    completed_module_ids,
+    dashboard_enrollments,
+    enrollment_for_page,
+    first_unfinished_module,
+    module_progress_for_page,
+    prerequisites_for_page,
+)
 
 register = template.Library()
 
@@ -18,6 +25,11 @@ def enrollment_panel(context, course):
         "course": course,
         "enrollment": enrollment,
         "continue_url": enrollment.continue_url if enrollment else None,
+        "prerequisites": (
+            None
+            if enrollment
+            else prerequisites_for_page(user=request.user, course=course)
+        ),
     }
 
 
@@ -62,3 +74,32 @@ def module_video_state(context, module) -> dict:
         "last_position": progress.last_position if progress else 0,
         "completed": bool(progress and progress.completed_at),
     }
+
+
+@register.simple_tag(takes_context=True)
+def completed_modules(context, course) -> frozenset:
+    """The ids of the modules of ``course`` the viewer has completed (empty for
+    anyone not signed in), for the done marks of the outline and the sidebar."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if course is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    memo = request.__dict__.setdefault("_completed_modules_memo", {})
+    if course.pk not in memo:
+        memo[course.pk] = frozenset(completed_module_ids(user=user, course=course))
+    return memo[course.pk]
+
+
+@register.inclusion_tag("learning/includes/next_step.html", takes_context=True)
+def learner_next_step(context):
+    """The home page's "your next step": the module to continue in the course the
+    learner touched last (nothing for visitors and people not enrolled yet)."""
+    request = context["request"]
+    user = request.user
+    step = None
+    if user.is_authenticated:
+        enrollment = dashboard_enrollments(user=user).filter(status="active").first()
+        if enrollment is not None:
+            module = first_unfinished_module(user=user, course=enrollment.course)
+            step = {"enrollment": enrollment, "module": module}
+    return {"request": request, "step": step}

@@ -126,3 +126,31 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class KnownDevice(models.Model):
+    """A device a person has signed in from: a keyed hash of the browser's user
+    agent and the network (IPv4 /24, IPv6 /48), so a new browser or a new place
+    counts as new but a changing address inside one network does not. Neither the
+    agent nor the address is stored in the clear; ``label`` ("Firefox on Linux")
+    lets the person recognise it on their profile."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices")
+    fingerprint = models.CharField(max_length=64)
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Browser and system, e.g. Firefox on Linux.",
+    )
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "fingerprint"], name="accounts_known_device_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"device {self.fingerprint[:8]} of {self.user_id}"

@@ -85,6 +85,18 @@ def acts_as_instructor(user) -> bool:
     return effective_role(user) == Role.INSTRUCTOR
 
 
+def may_use_admin_area(*, user, area: str) -> bool:
+    """Whether ``user`` may enter an admin area: ``/cms/`` asks what Wagtail asks
+    (``wagtailadmin.access_admin``, held through the role's editor group),
+    ``/django-admin/`` what Django's admin asks (an active staff account). Anyone
+    else gets the portal's 403 page there (``portal.error_pages``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if area == "/django-admin/":
+        return bool(user.is_staff)
+    return user.has_perm("wagtailadmin.access_admin")
+
+
 # Roles whose object grants to see other users hold: a mentor's on mentees, a
 # corporate rep's on organization members (granted by ``user_view_grant``).
 USER_VIEW_GRANT_ROLES = frozenset({Role.MENTOR, Role.CORPORATE_REP})

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from portal.errors import NotFound
 
-from .models import User
+from .models import KnownDevice, User
 from .permissions import is_admin, user_view_granted
 
 
@@ -23,3 +23,8 @@ def user_get_visible(*, actor: User, user_id: int) -> User:
     if user_view_granted(actor, user):
         return user
     raise NotFound("User not found.")
+
+
+def known_devices_for(*, user: User) -> QuerySet[KnownDevice]:
+    """The devices a person signed in from, most recent first (their profile)."""
+    return KnownDevice.objects.filter(user=user).order_by("-last_seen")[:20]

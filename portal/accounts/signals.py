@@ -21,7 +21,13 @@ from django.dispatch import receiver
 from portal.audit.services import audit_log_record, request_metadata
 
 from .models import User, normalize_email
-from .services import user_role_privileges_sync, user_sessions_revoke
+from .services import (
+    Client,
+    password_changed_notify,
+    sign_in_device_check,
+    user_role_privileges_sync,
+    user_sessions_revoke,
+)
 
 # The fields whose change ends a user's sessions (and, for the role, re-derives
 # ``is_superuser``/``is_staff`` and the editor group).
@@ -32,6 +38,13 @@ def _meta(request) -> dict:
     return request_metadata(request=request) if request is not None else {}
 
 
+def _client(request) -> Client:
+    meta = _meta(request)
+    return Client(
+        ip_address=meta.get("ip_address"), user_agent=meta.get("user_agent") or ""
+    )
+
+
 @receiver(user_logged_in, dispatch_uid="accounts.audit_web_login")
 def audit_web_login(sender, request, user, **kwargs):
     audit_log_record(
@@ -40,6 +53,7 @@ def audit_web_login(sender, request, user, **kwargs):
         details={"via": "web"},
         **_meta(request),
     )
+    sign_in_device_check(user=user, client=_client(request))
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.audit_web_logout")
@@ -70,6 +84,7 @@ def audit_web_password_change(sender, request, user, **kwargs):
         details={"via": "web"},
         **_meta(request),
     )
+    password_changed_notify(user=user, client=_client(request))
 
 
 @receiver(pre_save, sender=User, dispatch_uid="accounts.remember_guarded_fields")

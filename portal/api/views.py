@@ -1,7 +1,9 @@
 """API-wide views: the enveloped 404 for unknown paths and Django-level error
 handlers that answer API clients in the envelope too."""
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.views import defaults
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -70,4 +72,8 @@ def server_error(request):
         return api_error(
             status=500, code="SERVER_ERROR", message="An unexpected error occurred."
         )
-    return defaults.server_error(request)
+    # No request context: the context processors or the database may be what broke.
+    html = loader.get_template("500.html").render(
+        {"site_name": settings.WAGTAIL_SITE_NAME}
+    )
+    return HttpResponseServerError(html)

@@ -10,8 +10,10 @@
  * Progress (enrolled learners only: the element has data-progress-url): resumes at
  * data-position, posts {last_position, time_spent} every 15 s while playing and on
  * pause, end and pagehide (time_spent is the seconds watched since the last post:
- * the API adds it up), and {completed: true} once 95 % of a video module is
- * watched. Errors (e.g. a required assessment guards completion) are ignored.
+ * the API adds it up; seeking is not watching). The server completes a video
+ * module once 95 % of its video was watched (its completion rule): the player
+ * never asks for completion, it marks data-completion="recorded" when the answer
+ * says the module is complete.
  */
 (function () {
   "use strict";
@@ -143,19 +145,11 @@
       var position = Math.floor(video.currentTime || 0);
       var seconds = Math.floor(watched);
       var body = {};
-      var total = duration();
-      var done =
-        isVideoModule &&
-        !completed &&
-        total > 0 &&
-        (video.ended || video.currentTime >= total * COMPLETE_AT);
       if (position !== lastPosted) body.last_position = position;
       if (seconds > 0) body.time_spent = seconds;
-      if (done) body.completed = true;
       if (!Object.keys(body).length) return;
       watched -= seconds;
       lastPosted = position;
-      if (done) completed = true;
       try {
         fetch(url, {
           method: "POST",
@@ -170,12 +164,17 @@
           body: JSON.stringify(body),
         })
           .then(function (response) {
-            if (done) {
-              // Refused (e.g. a required assessment guards the module): the
-              // position is kept; the player does not ask again on this page.
-              video.dataset.completion = response.ok ? "recorded" : "refused";
-            }
             video.dataset.lastPost = String(response.status);
+            return response.ok ? response.json() : null;
+          })
+          .then(function (envelope) {
+            var module = envelope && envelope.data && envelope.data.module;
+            // The server completes a video module once enough of it was
+            // watched (seconds played, not seeked over).
+            if (isVideoModule && module && module.completed && !completed) {
+              completed = true;
+              video.dataset.completion = "recorded";
+            }
           })
           .catch(function () {});
       } catch (e) {

@@ -729,7 +729,7 @@ class TestQuestionEditorInTheBrowser:
         page.get_by_label("Email").fill(instructor.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign In").click()
-        expect(page).to_have_url(f"{base}/")
+        expect(page).to_have_url(f"{base}/learn/")
 
         page.goto(f"{base}{reverse(ADD_URL)}")
         page.locator("#id_title").fill("Browser quiz")

@@ -30,7 +30,8 @@ def sign_in(page, base_url: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(f"{base_url}/")
+    # Signing in lands on "My learning".
+    expect(page).to_have_url(f"{base_url}/learn/")
 
 
 def open_action_menu(page) -> None:

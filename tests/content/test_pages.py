@@ -312,7 +312,9 @@ class TestCoursePage:
         assert "<h1>Incident Response Fundamentals</h1>" in html
         assert "Incident Response Fundamentals: hands-on skills" in html
         assert "$149.50" in html
-        assert "2 h 30 min" in html
+        # The duration shown is the sum of the live modules' (40 + 45 + 50).
+        assert "2 h 15 min" in html
+        assert "2 h 30 min" not in html
         assert "<dt>Places</dt><dd>40</dd>" in html
         assert "Taught by Irene Ortiz" in html
         assert "<li>Read file permissions</li>" in html

@@ -10,6 +10,7 @@ from django.conf import settings
 from wagtail import hooks
 
 from assessments.analytics import course_assessment_analytics, user_assessment_history
+from assessments.demo import seed_assessments
 from assessments.services import required_assessment_guard
 from assessments.skills.demo import seed_assessment_skills
 from content.demo.seed import seed_courses
@@ -42,6 +43,7 @@ class TestRequiredExtensionPoints:
                 seed_accounts,
                 seed_courses,
                 seed_skills,
+                seed_assessments,
                 seed_learning,
                 seed_mentorship,
                 seed_assessment_skills,

@@ -8,6 +8,7 @@ here, so ``from portal.accounts.services import ...`` is the one way in.
 
 from .base import AuthenticationFailed, Client
 from .mfa_enrolment import mfa_totp_confirm, mfa_totp_disable, mfa_totp_setup_start
+from .notices import password_changed_notify, sign_in_device_check
 from .registration import password_reset_confirm, password_reset_request, user_register
 from .roles import user_role_privileges_sync, user_view_grant, user_view_revoke
 from .sessions import (
@@ -20,6 +21,7 @@ from .sessions import (
     user_login_unlock,
     user_sessions_end,
     user_sessions_revoke,
+    user_sign_out_everywhere,
 )
 from .users import user_update
 
@@ -35,13 +37,16 @@ __all__ = [
     "mfa_totp_confirm",
     "mfa_totp_disable",
     "mfa_totp_setup_start",
+    "password_changed_notify",
     "password_reset_confirm",
     "password_reset_request",
+    "sign_in_device_check",
     "user_login_unlock",
     "user_register",
     "user_role_privileges_sync",
     "user_sessions_end",
     "user_sessions_revoke",
+    "user_sign_out_everywhere",
     "user_update",
     "user_view_grant",
     "user_view_revoke",

@@ -14,6 +14,7 @@ from .. import tokens
 from ..models import User, normalize_email
 from ..tasks import send_password_reset_email
 from .base import Client, account_audit
+from .notices import password_changed_notify
 
 
 def _password_errors(password: str, user: User) -> list[str]:
@@ -129,4 +130,5 @@ def password_reset_confirm(
         resource_type="user",
         resource_id=user.pk,
     )
+    password_changed_notify(user=user, client=client)
     return user

@@ -20,6 +20,7 @@ from portal.errors import InvalidInput
 from .. import backoff, mfa, tokens
 from ..models import User, normalize_email
 from .base import AuthenticationFailed, Client, account_audit
+from .notices import sign_in_device_check
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def auth_login(*, email: str, password: str, client: Client = Client()) -> Login
     with transaction.atomic():
         result = auth_tokens_issue(user=user)
         account_audit(action="auth.login_succeeded", user=user, client=client)
+        sign_in_device_check(user=user, client=client)
     return result
 
 
@@ -104,6 +106,7 @@ def auth_mfa_verify(
             client=client,
             details={"mfa": factor},
         )
+        sign_in_device_check(user=user, client=client)
     return result
 
 
@@ -242,3 +245,16 @@ def user_login_unlock(*, user: User, actor: User, client: Client = Client()) -> 
         resource_id=user.pk,
     )
     return user
+
+
+def user_sign_out_everywhere(*, user: User, client: Client = Client()) -> None:
+    """End every session and token of ``user`` (web, API, other devices and this
+    one), asked by the person from their profile page."""
+    user_sessions_revoke(user=user)
+    account_audit(
+        action="auth.signed_out_everywhere",
+        user=user,
+        client=client,
+        resource_type="user",
+        resource_id=user.pk,
+    )

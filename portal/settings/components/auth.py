@@ -27,9 +27,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-# A role's home page after signing in (when no ``?next=`` says otherwise): a mentor
-# lands on the mentor portal, not on "My learning" with no courses.
+# Signing in lands on "My learning" (an explicit ?next= still wins) ...
+LOGIN_REDIRECT_URL = "/learn/"
+# ... except for a role with a home page of its own: a mentor lands on the mentor
+# portal, not on "My learning" with no courses.
 LOGIN_REDIRECT_BY_ROLE = {"mentor": "/mentor/"}
 # The editor signs in through allauth too, so MFA and rate limits apply there.
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
@@ -41,6 +42,8 @@ ACCOUNT_ADAPTER = "portal.accounts.adapter.PortalAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks the name printed on certificates (``portal.accounts.forms``).
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupNameForm"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")

@@ -78,12 +78,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.MFAEnrollmentMiddleware",
+    "portal.error_pages.ErrorPagesMiddleware",
     "portal.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.redirects.PageRedirectMiddleware",
     # Last, so its process_exception runs first for the view's exceptions.
     "portal.web.OutageMiddleware",
-    "portal.redirects.PageRedirectMiddleware",
 ]
 
 # A request that waited longer than this in front of Django (Nginx's X-Request-Start)

@@ -137,6 +137,7 @@ class TestSignedInPages:
 
         assert f'<span class="who">{member.email}</span>' in html
         assert '<a href="/accounts/2fa/">Security</a>' in html
+        assert '<a href="/accounts/profile/">Profile</a>' in html
         form = re.search(
             r'<form class="nav-form" method="post" action="/accounts/logout/">'
             r"(.*?)</form>",
@@ -162,7 +163,13 @@ class TestSignupPasswordRules:
     def signup(self, client, password):
         return client.post(
             reverse("account_signup"),
-            {"email": "new@example.org", "password1": password, "password2": password},
+            {
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": "new@example.org",
+                "password1": password,
+                "password2": password,
+            },
         )
 
     def test_short_password_is_rejected_with_the_validator_message(
@@ -208,4 +215,24 @@ class TestSignupPasswordRules:
         assert response.status_code == 302
         user = django_user_model.objects.get(email="new@example.org")
         assert user.role == "student"
+        assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
         assert client.session["_auth_user_id"] == str(user.pk)
+        assert response["Location"] == "/learn/"
+
+    def test_the_name_is_required(self, client, django_user_model):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "first_name": " ",
+                "last_name": "",
+                "email": "new@example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'name="first_name"' in html
+        assert 'name="last_name"' in html
+        assert "This field is required." in html
+        assert not django_user_model.objects.filter(email="new@example.org").exists()

@@ -24,12 +24,15 @@ class TestSignInInTheBrowser:
 
         page.goto(f"{live_server.url}/accounts/signup/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+        page.get_by_label("First name").fill("Grace")
+        page.get_by_label("Last name").fill("Hopper")
         page.get_by_label("Email").fill(EMAIL)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Password (again)").fill(PASSWORD)
         page.get_by_role("button", name="Sign Up").click()
 
-        expect(page).to_have_url(f"{live_server.url}/")
+        # Signing up (and in) lands on "My learning".
+        expect(page).to_have_url(f"{live_server.url}/learn/")
         expect(header).to_contain_text(EMAIL)
         expect(header.get_by_role("link", name="Security")).to_be_visible()
         assert django_user_model.objects.filter(email=EMAIL, role="student").exists()
@@ -44,7 +47,7 @@ class TestSignInInTheBrowser:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign In").click()
 
-        expect(page).to_have_url(f"{live_server.url}/")
+        expect(page).to_have_url(f"{live_server.url}/learn/")
         expect(header).to_contain_text(EMAIL)
 
         header.get_by_role("button", name="Sign out").click()
