@@ -6,7 +6,7 @@ from django.db import transaction
 
 from content.models import CoursePage, ModulePage
 from learning.models import Enrollment
-from learning.services import module_progress_record
+from learning.services import module_complete, module_progress_record
 from portal.accounts.models import User
 from portal.demo import DemoReport
 
@@ -73,13 +73,12 @@ def seed_organization(report: DemoReport) -> None:
             actor=rep, organization=organization, user=user, course_id=course.pk
         )
         for module in modules[:done]:
+            # Demo history: time spent (which completes a watched video), then the
+            # module completed as if its quiz or lab had been passed.
             module_progress_record(
-                actor=user,
-                course_id=course.pk,
-                module_id=module.pk,
-                completed=True,
-                time_spent=600,
+                actor=user, course_id=course.pk, module_id=module.pk, time_spent=900
             )
+            module_complete(user=user, module=module)
     report.lines.append(
         f"Organization: {organization.name}, 10 seats in “{course.title}”; "
         "its representative rep@example.org sees it at /organizations/."

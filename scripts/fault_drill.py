@@ -34,6 +34,7 @@ Exit status 0 when every fault behaved as expected.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import os
 import shutil
@@ -209,6 +210,7 @@ class Sandbox:
             "SECURE_SSL_REDIRECT": "false",
             "AUDIT_ANCHOR_FILE": str(self.base / "anchors.jsonl"),
             "PYTHONUNBUFFERED": "1",
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(b"d" * 32).decode(),
             # The demo instructor has no authenticator app to enrol here.
             "MFA_REQUIRED_ROLES": "",
         }
