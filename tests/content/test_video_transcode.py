@@ -201,6 +201,13 @@ class TestVideoTranscode:
         assert video.hls_path == ""
         leftovers = list(asset_dir(video).iterdir())
         assert [p.name[:5] for p in leftovers] == [".tmp-"]
+        # A re-delivery while the heartbeat is fresh leaves it alone (the run may
+        # still be alive); once it is stale, the next run takes over.
+        assert transcode.video_transcode(video_id=video.pk) is None
+        VideoAsset.objects.filter(pk=video.pk).update(
+            updated_at=timezone.now()
+            - timedelta(minutes=settings.VIDEO_STUCK_MINUTES + 1)
+        )
 
         video = transcoded(video)
         assert video.status == VideoStatus.READY
