@@ -22,11 +22,11 @@ class TestLanding:
         assert response.status_code == 302
         assert response["Location"] == "/mentor/"
 
-    def test_a_learner_still_lands_on_the_home_page(self, client, mentee):
+    def test_a_learner_still_lands_on_my_learning(self, client, mentee):
         response = client.post(
             "/accounts/login/", {"login": mentee.email, "password": PASSWORD}
         )
-        assert response["Location"] == "/"
+        assert response["Location"] == "/learn/"
 
     def test_the_portal_is_for_mentors(self, client, mentee):
         client.force_login(mentee)
