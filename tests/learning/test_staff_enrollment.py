@@ -98,15 +98,23 @@ class TestAdminEnrollsAUser:
 
 
 class TestOthersCannotEnrollSomeoneElse:
-    @pytest.mark.parametrize(
-        "role", [Role.STUDENT, Role.INSTRUCTOR, Role.MENTOR, Role.CORPORATE_REP]
-    )
+    @pytest.mark.parametrize("role", [Role.STUDENT, Role.INSTRUCTOR, Role.MENTOR])
     def test_403_and_nobody_enrolled(self, api_client, course, role):
         actor = UserFactory(role=role)
         target = UserFactory()
         signed_in(api_client, actor)
         response = enroll(api_client, course, user_id=target.pk)
         assert (response.status_code, code(response)) == (403, "PERMISSION_DENIED")
+        assert not Enrollment.objects.filter(course=course).exists()
+
+    def test_a_representative_naming_someone_outside_her_organization_gets_404(
+        self, api_client, course
+    ):
+        # The contract: a user outside the rep's organization is 404 (corporate's
+        # ENROLL_ON_BEHALF answer), and nobody is enrolled.
+        signed_in(api_client, UserFactory(role=Role.CORPORATE_REP))
+        response = enroll(api_client, course, user_id=UserFactory().pk)
+        assert (response.status_code, code(response)) == (404, "NOT_FOUND")
         assert not Enrollment.objects.filter(course=course).exists()
 
     def test_own_id_enrolls_oneself(self, api_client, course, student):
@@ -129,9 +137,10 @@ class TestOthersCannotEnrollSomeoneElse:
         assert response.status_code == 403
 
     def test_an_extension_point_answers_for_other_roles(self, api_client, course):
-        """The corporate representative's branch plugs in through
-        ``ENROLL_ON_BEHALF``; the first answer that applies decides."""
-        rep = UserFactory(role=Role.CORPORATE_REP)
+        """A branch for another role plugs in through ``ENROLL_ON_BEHALF`` (as
+        corporate's does for representatives); the first answer that applies
+        decides. An instructor here, so corporate's real answer stays out of it."""
+        rep = UserFactory(role=Role.INSTRUCTOR)
         member = UserFactory()
         calls = []
 
