@@ -144,7 +144,7 @@ class ExportQuery(serializers.Serializer):
     )
 
 
-class ReportRowOutput(serializers.Serializer):
+class SkillBridgeReportRowOutput(serializers.Serializer):
     quarter = serializers.CharField(help_text=_("`2026-Q3`, or `total`."))
     participants = serializers.IntegerField()
     completions = serializers.IntegerField()
@@ -364,7 +364,7 @@ class ReportView(APIView):
     @extend_schema(
         parameters=[COHORT_ID, ExportQuery],
         responses={
-            200: ReportRowOutput(many=True),
+            200: SkillBridgeReportRowOutput(many=True),
             (200, "text/csv"): OpenApiResponse(
                 response=OpenApiTypes.BINARY, description="`format=csv`."
             ),
@@ -401,7 +401,7 @@ class ReportView(APIView):
                 "application/pdf",
                 f"{name}.pdf",
             )
-        return Response(ReportRowOutput(rows, many=True).data)
+        return Response(SkillBridgeReportRowOutput(rows, many=True).data)
 
 
 class RosterView(APIView):

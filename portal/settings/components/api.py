@@ -70,6 +70,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "learning.payments.models.OrderStatus",
         "DeliveryStatusEnum": "portal.webhooks.models.DeliveryStatus",
         "SkillBridgeOutcomeEnum": "corporate.skillbridge.models.Outcome",
+        "EnrollmentSourceEnum": "learning.models.EnrollmentSource",
+        "SkillEvidenceSourceEnum": ["question", "flag"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

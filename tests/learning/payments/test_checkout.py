@@ -220,7 +220,9 @@ class TestProviderFaults:
     ):
         settings.INTEGRATIONS_RETRY_ATTEMPTS = 1
         settings.INTEGRATIONS_BREAKER_FAIL_MAX = 3
-        settings.INTEGRATIONS_BREAKER_RESET_SECONDS = 0.5
+        # Long enough that the open circuit cannot reach half-open between the
+        # failures and the refused call on a loaded machine.
+        settings.INTEGRATIONS_BREAKER_RESET_SECONDS = 5
         vendor_breaker(vendor="stripe").close()
         httpserver.clear_all_handlers()
         httpserver.expect_request("/v1/checkout/sessions").respond_with_json(
@@ -242,7 +244,7 @@ class TestProviderFaults:
         httpserver.clear_all_handlers()
         FakeStripeAgain = type(fake_stripe)
         FakeStripeAgain(httpserver)
-        time.sleep(0.6)
+        time.sleep(5.2)
         assert checkout(api_client, paid_course).status_code == 201
         assert vendor_breaker(vendor="stripe").current_state == "closed"
 
