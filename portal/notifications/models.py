@@ -15,6 +15,8 @@ class Notification(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a delivery started (a claim against a second, concurrent delivery).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     channels = models.JSONField(default=list, blank=True)
     skipped_reason = models.CharField(max_length=100, blank=True)

@@ -152,3 +152,42 @@ class TestUnsubscribe:
         token = unsubscribe_token(user_id=user.pk, event="accounts.password_changed")
         assert client.post(f"/notifications/unsubscribe/{token}/").status_code == 404
         assert not NotificationPreference.objects.exists()
+
+
+def test_a_failed_send_releases_its_claim_so_the_retry_sends(
+    django_capture_on_commit_callbacks,
+):
+    from wagtail import hooks
+
+    from portal import hooks as portal_hooks
+
+    calls = []
+
+    def flaky(*, user, event, payload):
+        calls.append(event)
+        if len(calls) == 1:
+            raise OSError("SMTP server went away")
+        return True
+
+    user = UserFactory()
+    with hooks.register_temporarily(portal_hooks.NOTIFICATION, flaky):
+        row = notify(user=user, event="accounts.password_changed")
+        with pytest.raises(OSError, match="went away"):
+            notification_deliver(notification_id=row.pk)
+        row.refresh_from_db()
+        assert row.claimed_at is None
+        assert row.sent_at is None
+        notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert row.sent_at is not None
+    assert len(calls) == 2
+
+
+def test_a_delivery_in_progress_is_not_sent_again():
+    from django.utils import timezone
+
+    user = UserFactory()
+    row = notify(user=user, event="accounts.password_changed")
+    Notification.objects.filter(pk=row.pk).update(claimed_at=timezone.now())
+    assert notification_deliver(notification_id=row.pk) is None
+    assert mail.outbox == []

@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal import hooks as portal_hooks
@@ -61,31 +62,48 @@ def notifications_redeliver(*, older_than_minutes: int) -> list[int]:
     return ids
 
 
+# A delivery that started this long ago and never finished (its worker died
+# mid-send) may be taken over by the next one.
+CLAIM_MINUTES = 10
+
+
 def notification_deliver(*, notification_id: int) -> Notification | None:
-    """Send one recorded notification through every channel, once: the row is
-    locked and marked sent in one transaction, so a task delivered twice by the
-    broker sends once. A person who turned the event off gets nothing (recorded as
-    skipped); an inactive account gets nothing."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("user")
-            .filter(pk=notification_id, sent_at__isnull=True, skipped_reason="")
-            .first()
-        )
-        if notification is None:
-            return None
-        user = notification.user
-        if not user.is_active:
-            notification.skipped_reason = "inactive"
-        elif not event_enabled(user=user, event=notification.event):
-            notification.skipped_reason = "unsubscribed"
-        if notification.skipped_reason:
-            notification.save(update_fields=["skipped_reason"])
-            return notification
-        notification.channels = portal_hooks.notification_deliver_all(
+    """Send one recorded notification through every channel.
+
+    The row is claimed (``claimed_at``) in a short update, so a task the broker
+    delivers twice sends once; the sending itself (SMTP, outside services) runs
+    outside any transaction and holds no row lock. A send that fails releases the
+    claim and raises, so the task's retry sends again. A worker that dies between
+    sending and recording leaves a claim that goes stale after ``CLAIM_MINUTES``:
+    the sweeper then sends again (at least once, never lost). A person who turned
+    the event off, or an inactive account, gets nothing (recorded as skipped)."""
+    now = timezone.now()
+    unsent = Notification.objects.filter(
+        pk=notification_id, sent_at__isnull=True, skipped_reason=""
+    )
+    claimed = unsent.filter(
+        Q(claimed_at__isnull=True)
+        | Q(claimed_at__lt=now - timezone.timedelta(minutes=CLAIM_MINUTES))
+    ).update(claimed_at=now)
+    if not claimed:
+        return None
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    user = notification.user
+    if not user.is_active:
+        notification.skipped_reason = "inactive"
+    elif not event_enabled(user=user, event=notification.event):
+        notification.skipped_reason = "unsubscribed"
+    if notification.skipped_reason:
+        notification.save(update_fields=["skipped_reason"])
+        return notification
+    try:
+        channels = portal_hooks.notification_deliver_all(
             user=user, event=notification.event, payload=notification.payload
         )
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["channels", "sent_at"])
+    except BaseException:
+        Notification.objects.filter(pk=notification_id).update(claimed_at=None)
+        raise
+    notification.channels = channels
+    notification.sent_at = timezone.now()
+    notification.save(update_fields=["channels", "sent_at"])
     return notification
