@@ -78,3 +78,22 @@ def browser_context(browser):
     finally:
         context.close()
     assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
+
+
+def sign_in(page, base_url: str, email: str, *, lands_on: str | None = "/learn/"):
+    """Sign in through the site's form (allauth) and wait for the landing page:
+    "My learning" (``LOGIN_REDIRECT_URL``) unless the role has a home of its own
+    (``LOGIN_REDIRECT_BY_ROLE``: a mentor lands on ``/mentor/``). ``None``: any page
+    but the sign-in form."""
+    from playwright.sync_api import expect
+
+    from tests.portal.factories import PASSWORD
+
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if lands_on is None:
+        expect(page).not_to_have_url(f"{base_url}/accounts/login/")
+    else:
+        expect(page).to_have_url(f"{base_url}{lands_on}")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Attempt, AttemptStatus
 from content.models import ModulePage
-from tests.portal.factories import PASSWORD
+from tests.browser import sign_in
 
 from .conftest import FLAG
 
@@ -22,15 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(tempfile.gettempdir())
 TIMER = re.compile(r"^\d+:\d\d$")
 SAVED = re.compile(r"^Saved \d\d:\d\d:\d\d$")
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    # Signing in lands on "My learning".
-    expect(page).to_have_url(f"{base_url}/learn/")
 
 
 def autosave_of(*question_ids):

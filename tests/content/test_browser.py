@@ -15,23 +15,14 @@ from content.models import CoursePage, ModulePage
 from content.services import catalog_get
 from portal.accounts.models import Role
 from portal.accounts.services import user_role_privileges_sync
-from tests.browser import browser_context
-from tests.portal.factories import PASSWORD, UserFactory
+from tests.browser import browser_context, sign_in
+from tests.portal.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Phishing Defense for Teams"
 # For a person to look at the layout; not assertions.
 SHOTS = Path(tempfile.gettempdir())
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    # Signing in lands on "My learning".
-    expect(page).to_have_url(f"{base_url}/learn/")
 
 
 def open_action_menu(page) -> None:

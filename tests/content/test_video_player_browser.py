@@ -17,9 +17,10 @@ from learning.models import ModuleProgress
 from learning.services import enrollment_create
 from portal.accounts.models import Role
 from portal.accounts.services import user_role_privileges_sync
+from tests.browser import sign_in
 from tests.content.video_clips import make_clip, upload
 from tests.portal.auth_helpers import signed_in
-from tests.portal.factories import PASSWORD, UserFactory
+from tests.portal.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,15 +91,6 @@ def player_page(browser_page, video_module):
         with contextlib.suppress(PlaywrightError):
             request.response()
     page.goto("about:blank")
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    # Signing in lands on "My learning".
-    expect(page).to_have_url(f"{base_url}/learn/")
 
 
 class TestVideoPlayerInTheBrowser:

@@ -15,17 +15,10 @@ from content.models import ModulePage
 from learning.models import Certificate, Enrollment, EnrollmentStatus
 from learning.services import enrollment_create, module_progress_record
 from learning.services.certificates import certificate_issue
-from tests.portal.factories import PASSWORD, UserFactory
+from tests.browser import sign_in
+from tests.portal.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base: str, user) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(f"{base}/accounts/login/")
 
 
 class TestAdminInTheBrowser:
@@ -44,7 +37,7 @@ class TestAdminInTheBrowser:
         certificate = certificate_issue(enrollment_id=done.pk)
         base = live_server.url
         page = browser_page
-        sign_in(page, base, admin_user)
+        sign_in(page, base, admin_user.email, lands_on=None)
 
         # Enroll a learner in a paid course: no payment needed from an admin.
         page.goto(f"{base}/django-admin/learning/enrollment/")
@@ -107,7 +100,7 @@ class TestInstructorInTheBrowser:
         )
         base = live_server.url
         page = browser_page
-        sign_in(page, base, instructor)
+        sign_in(page, base, instructor.email, lands_on=None)
 
         page.goto(f"{base}/cms/")
         page.get_by_role("link", name="Learners").first.click()

@@ -5,17 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from corporate.talent.models import TalentProfile
-from tests.portal.factories import PASSWORD
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(f"{base_url}/")
 
 
 class TestSkillsInTheBrowser:

@@ -14,21 +14,12 @@ from playwright.sync_api import expect
 
 from learning.mentorship.models import MentoringSession
 from learning.models import MentorAssignment
-from tests.browser import browser_context
-from tests.portal.factories import PASSWORD
+from tests.browser import browser_context, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PRIVATE = "Nervous about the interview; revisit next time."
 SHARED = "Homework: rewrite the resume summary for a SOC analyst role."
-
-
-def sign_in(page, base_url: str, email: str, lands_on: str = "/") -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(f"{base_url}{lands_on}")
 
 
 class TestMentorshipInTheBrowser:

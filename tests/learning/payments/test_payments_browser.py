@@ -16,19 +16,12 @@ from learning.payments.models import Order, OrderStatus
 from learning.payments.services import order_refund
 from portal.accounts.models import Role
 from portal.accounts.services import user_role_privileges_sync
-from tests.portal.factories import PASSWORD, UserFactory
+from tests.browser import sign_in
+from tests.portal.factories import UserFactory
 
 from .conftest import WEBHOOK, session_completed, stripe_signature
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(f"{base_url}/")
 
 
 class TestBuyingInTheBrowser:

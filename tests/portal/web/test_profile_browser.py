@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from content.models import ModulePage
 from learning.models import Certificate
+from tests.browser import sign_in
 from tests.learning import conftest as learning_fixtures
-from tests.portal.factories import PASSWORD, UserFactory
+from tests.portal.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,14 +22,6 @@ admin_user = learning_fixtures.admin_user
 instructor = learning_fixtures.instructor
 make_course = learning_fixtures.make_course
 course = learning_fixtures.course
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(f"{base}/learn/")
 
 
 class TestProfileInTheBrowser:
