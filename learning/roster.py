@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from content.models import CoursePage, ModulePage
 from portal.hooks import learner_results_collect
+from portal.spreadsheets import spreadsheet_text
 
 from .models import Enrollment, ModuleProgress
 
@@ -30,7 +31,6 @@ COMPLETED = "completed"
 MODULE_STATES = (NOT_STARTED, IN_PROGRESS, COMPLETED)
 # A spreadsheet treats a cell starting with one of these as a formula: a learner
 # named "=HYPERLINK(...)" must not become one in the instructor's export.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -145,17 +145,6 @@ def _assessment_cell(assessment: dict, cell: dict | None) -> dict:
 # --- CSV ---------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def roster_table(*, roster: Roster) -> list[list[str]]:
     """The roster as a table (a header row, then one row per learner) for a CSV
     download: one column per module (its state) and per assessment (best score,
@@ -180,7 +169,7 @@ def roster_table(*, roster: Roster) -> list[list[str]]:
         header.append(_("pending review: %(title)s") % {"title": title})
         if assessment.get("flags_total"):
             header.append(_("flags captured: %(title)s") % {"title": title})
-    table = [[_cell(h) for h in header]]
+    table = [[spreadsheet_text(h) for h in header]]
     for row in roster.rows:
         line = [
             row["user"]["id"],
@@ -201,7 +190,7 @@ def roster_table(*, roster: Roster) -> list[list[str]]:
             line.append(len(cell["pending_review"]))
             if assessment.get("flags_total"):
                 line.append(f"{cell['flags_captured']}/{cell['flags_total']}")
-        table.append([_cell(value) for value in line])
+        table.append([spreadsheet_text(value) for value in line])
     return table
 
 

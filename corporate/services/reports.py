@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from portal.accounts.models import User
 from portal.jobs.models import Job
 from portal.jobs.services import JobRun, job_run, job_start
+from portal.spreadsheets import spreadsheet_text
 
 from ..models import Organization
 from ..selectors import REPORT_COLUMNS, report_enrollments, report_rows
@@ -45,26 +46,6 @@ def _cell(value):
     return value
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    # A spreadsheet must not run a cell as a formula (CSV injection).
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def report_file_build(*, organization: Organization, file_format: str) -> bytes:
     """The whole report of ``organization`` as ``csv`` (UTF-8 with a byte-order
     mark, so Excel reads accents) or ``xlsx`` bytes."""
@@ -73,7 +54,7 @@ def report_file_build(*, organization: Organization, file_format: str) -> bytes:
         writer = csv.writer(out)
         writer.writerow(REPORT_COLUMNS)
         for row in _iter_rows(organization):
-            writer.writerow([_text(row[c]) for c in REPORT_COLUMNS])
+            writer.writerow([spreadsheet_text(row[c]) for c in REPORT_COLUMNS])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Progress")
@@ -81,7 +62,9 @@ def report_file_build(*, organization: Organization, file_format: str) -> bytes:
     for row in _iter_rows(organization):
         sheet.append(
             [
-                _cell(row[c]) if not isinstance(row[c], str) else _text(row[c])
+                _cell(row[c])
+                if not isinstance(row[c], str)
+                else spreadsheet_text(row[c])
                 for c in REPORT_COLUMNS
             ]
         )

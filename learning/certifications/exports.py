@@ -11,6 +11,8 @@ from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from portal.spreadsheets import spreadsheet_text
+
 from .selectors import CreditRow
 
 COLUMNS = [
@@ -39,14 +41,17 @@ def ce_credits_csv(*, user, rows: list[CreditRow]) -> str:
     for row in rows:
         writer.writerow(
             [
-                user.get_full_name() or user.email,
-                user.email,
-                row.course_title,
-                row.body_label,
-                str(row.hours),
-                row.completed_at.date().isoformat(),
-                row.certificate_number,
-                _verification(row),
+                spreadsheet_text(cell)
+                for cell in (
+                    user.get_full_name() or user.email,
+                    user.email,
+                    row.course_title,
+                    row.body_label,
+                    str(row.hours),
+                    row.completed_at.date().isoformat(),
+                    row.certificate_number,
+                    _verification(row),
+                )
             ]
         )
     return out.getvalue()

@@ -7,30 +7,24 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from portal.spreadsheets import spreadsheet_text
+
 from ..models import Cohort, Participant
 from ..selectors import REPORT_FIELDS, ROSTER_FIELDS, ReportRow
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4f}"
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return spreadsheet_text(value)
 
 
 def _csv(header: tuple[str, ...], rows: list[list]) -> bytes:
