@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
@@ -186,13 +186,37 @@ class RawBodyParser(BaseParser):
         return {}
 
 
-class StripeWebhookView(APIView):
+class ProviderWebhookView(APIView):
+    """A payment provider's events: verified over the exact bytes received (400
+    ``VALIDATION_ERROR`` naming the signature header, nothing changed, when they do
+    not verify or the provider is not configured), then applied once
+    (``duplicate: true`` for an event seen before). Subclasses say how to verify
+    and apply."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
     parser_classes = [RawBodyParser]
     throttle_classes: list = []
+    signature_field = ""
+    refusal = ""
 
-    @extend_schema(
+    def verify(self, request):
+        raise NotImplementedError
+
+    def apply(self, event):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            event = self.verify(request)
+        except WebhookSignatureError:
+            raise InvalidInput(self.refusal, field=self.signature_field) from None
+        record = self.apply(event)
+        return Response({"received": True, "duplicate": record is None})
+
+
+@extend_schema_view(
+    post=extend_schema(
         request={"application/json": {"type": "object"}},
         responses={200: WebhookOutput},
         tags=TAGS,
@@ -203,32 +227,27 @@ class StripeWebhookView(APIView):
             "answers 200 with `duplicate: true` and changes nothing."
         ),
     )
-    def post(self, request, *args, **kwargs):
-        try:
-            if not stripe_configured():
-                # Nothing can verify the event: it is refused like a forged one.
-                raise WebhookSignatureError("Stripe is not configured")
-            event = stripe_event_verify(
-                body=request._request.body,
-                signature=request.headers.get("Stripe-Signature"),
-                secret=settings.STRIPE["WEBHOOK_SECRET"],
-            )
-        except WebhookSignatureError:
-            raise InvalidInput(
-                "The Stripe-Signature header does not verify this body.",
-                field="Stripe-Signature",
-            ) from None
-        record = services.stripe_event_apply(event=event)
-        return Response({"received": True, "duplicate": record is None})
+)
+class StripeWebhookView(ProviderWebhookView):
+    signature_field = "Stripe-Signature"
+    refusal = "The Stripe-Signature header does not verify this body."
+
+    def verify(self, request):
+        if not stripe_configured():
+            # Nothing can verify the event: it is refused like a forged one.
+            raise WebhookSignatureError("Stripe is not configured")
+        return stripe_event_verify(
+            body=request._request.body,
+            signature=request.headers.get("Stripe-Signature"),
+            secret=settings.STRIPE["WEBHOOK_SECRET"],
+        )
+
+    def apply(self, event):
+        return services.stripe_event_apply(event=event)
 
 
-class PayPalWebhookView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    parser_classes = [RawBodyParser]
-    throttle_classes: list = []
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request={"application/json": {"type": "object"}},
         responses={200: WebhookOutput},
         tags=TAGS,
@@ -240,19 +259,17 @@ class PayPalWebhookView(APIView):
             "nothing; an event delivered again answers `duplicate: true`."
         ),
     )
-    def post(self, request, *args, **kwargs):
-        try:
-            if not paypal_configured():
-                raise WebhookSignatureError("PayPal is not configured")
-            event = paypal_event_verify(
-                body=request._request.body,
-                headers=request.headers,
-                config=settings.PAYPAL,
-            )
-        except WebhookSignatureError:
-            raise InvalidInput(
-                "The PayPal transmission signature does not verify this body.",
-                field="PAYPAL-TRANSMISSION-SIG",
-            ) from None
-        record = services.paypal_event_apply(event=event)
-        return Response({"received": True, "duplicate": record is None})
+)
+class PayPalWebhookView(ProviderWebhookView):
+    signature_field = "PAYPAL-TRANSMISSION-SIG"
+    refusal = "The PayPal transmission signature does not verify this body."
+
+    def verify(self, request):
+        if not paypal_configured():
+            raise WebhookSignatureError("PayPal is not configured")
+        return paypal_event_verify(
+            body=request._request.body, headers=request.headers, config=settings.PAYPAL
+        )
+
+    def apply(self, event):
+        return services.paypal_event_apply(event=event)
