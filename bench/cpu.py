@@ -52,6 +52,12 @@ def endpoints(token: str, course_id: int, module_id: int) -> dict:
             auth,
             {"time_spent": 5},
         ),
+        # Reads added with the partner, mentoring, skills and payment features.
+        "work roles (anonymous)": ("get", "/api/v1/competencies/work-roles", {}, None),
+        "my competencies": ("get", "/api/v1/users/me/competencies", auth, None),
+        "my mentorships": ("get", "/api/v1/mentorships", auth, None),
+        "my orders": ("get", "/api/v1/orders", auth, None),
+        "my talent profile": ("get", "/api/v1/users/me/talent-profile", auth, None),
         "api 404": ("get", "/api/v1/nothing-here", auth, None),
     }
 

@@ -83,6 +83,13 @@ class Learner(HttpUser):
     def my_courses(self):
         self.get("/api/v1/users/me/courses", "my courses")
 
+    @task(1)
+    def career(self):
+        """The learner's other pages: skills coverage, mentors, orders."""
+        self.get("/api/v1/users/me/competencies", "my competencies")
+        self.get("/api/v1/mentorships", "my mentorships")
+        self.get("/api/v1/orders", "my orders")
+
     @task(2)
     def modules(self):
         course = random.choice(self.mine)  # noqa: S311

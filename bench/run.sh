@@ -89,6 +89,8 @@ c.execute('CREATE DATABASE \"$DB\"')"
   started=$(date +%s)
   "$PY" manage.py migrate --noinput >/dev/null
   "$PY" manage.py collectstatic --noinput >/dev/null
+  # The NICE Framework, so that the skills reads are measured on real data.
+  "$PY" manage.py load_nice_framework >/dev/null
   "$PY" -m bench.datagen "$SIZE" >&2
   "$PY" -m bench.video "$RUN/targets.json" >&2
   test -s "$RUN/targets.json"
