@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.permissions import MFAEnrolled, RolePermission, is_admin
-from portal.api.pagination import PagePagination
+from portal.api.pagination import paginated_response
 from portal.api.parsers import SafeJSONParser
 from portal.errors import InvalidInput, PermissionDenied
 from portal.jobs.api.views import JobOutput, job_data
@@ -24,13 +24,6 @@ Membership = OrganizationMembership
 TAGS = ["organizations"]
 
 JobAccepted = inline_serializer("JobAccepted", {"job": JobOutput()})
-
-
-def _paginate(view, request, rows, serializer_class, *, to_data=None):
-    paginator = PagePagination()
-    page = paginator.paginate_queryset(rows, request, view)
-    data = to_data(page) if to_data else serializer_class(page, many=True).data
-    return paginator.get_paginated_response(data)
 
 
 def _organization(request, organization_id):
@@ -55,7 +48,7 @@ class OrganizationListView(APIView):
     )
     def get(self, request, *args, **kwargs):
         rows = selectors.organization_list(actor=request.user)
-        return _paginate(self, request, rows, s.OrganizationOutput)
+        return paginated_response(self, request, rows, s.OrganizationOutput)
 
     @extend_schema(
         request=s.OrganizationCreateInput,
@@ -122,7 +115,7 @@ class MemberListView(APIView):
         rows = selectors.member_list(
             organization=organization, **filters.validated_data
         )
-        return _paginate(self, request, rows, s.MemberOutput)
+        return paginated_response(self, request, rows, s.MemberOutput)
 
     @extend_schema(
         request=s.MemberInput,
@@ -179,7 +172,7 @@ class SeatPoolListView(APIView):
     def get(self, request, organization_id, *args, **kwargs):
         organization = _organization(request, organization_id)
         rows = selectors.seat_pool_list(organization=organization)
-        return _paginate(self, request, rows, s.SeatPoolOutput)
+        return paginated_response(self, request, rows, s.SeatPoolOutput)
 
     @extend_schema(
         request=s.SeatPoolInput,
@@ -266,16 +259,12 @@ class ProgressReportView(APIView):
         file_format = query.validated_data["format"]
         if file_format == "json":
             rows = selectors.report_enrollments(organization=organization)
-            return _paginate(
+            return paginated_response(
                 self,
                 request,
                 rows,
                 s.ReportRowOutput,
-                to_data=lambda page: (
-                    s.ReportRowOutput(
-                        selectors.report_rows(enrollments=page), many=True
-                    ).data
-                ),
+                prepare=lambda page: list(selectors.report_rows(enrollments=page)),
             )
         if services.report_is_large(organization=organization):
             job = services.report_job_start(

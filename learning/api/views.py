@@ -14,7 +14,7 @@ from content.selectors import page_url
 from portal.accounts.api.views import resolve_user_id
 from portal.accounts.permissions import IsAdminRole, MFAEnrolled
 from portal.api.fields import StrictBooleanField, StrictCharField
-from portal.api.pagination import PagePagination
+from portal.api.pagination import PagePagination, paginated_response
 from portal.api.schema import OneOfEnvelopes
 
 from .. import roster, selectors, services
@@ -235,15 +235,6 @@ def _enrollment_data(enrollment) -> dict:
     return EnrollmentOutput(enrollment).data
 
 
-def _paginate(view, request, queryset, serializer_class):
-    paginator = PagePagination()
-    page = paginator.paginate_queryset(queryset, request, view)
-    context = {"request": request}
-    return paginator.get_paginated_response(
-        serializer_class(page, many=True, context=context).data
-    )
-
-
 # --- Enrollment and progress -------------------------------------------------------
 
 
@@ -380,7 +371,7 @@ class CourseProgressView(APIView):
             actor=request.user, course_id=int(course_id)
         )
         if manages:
-            return _paginate(
+            return paginated_response(
                 self,
                 request,
                 selectors.course_learner_rows(course=course),
@@ -442,7 +433,7 @@ class UserCoursesView(APIView):
         enrollments = selectors.enrollment_list_for_user(
             actor=request.user, user_id=resolve_user_id(request, user_id)
         )
-        return _paginate(self, request, enrollments, EnrollmentOutput)
+        return paginated_response(self, request, enrollments, EnrollmentOutput)
 
 
 class UserCertificatesView(APIView):
@@ -451,7 +442,7 @@ class UserCertificatesView(APIView):
         certificates = selectors.certificate_list_for_user(
             actor=request.user, user_id=resolve_user_id(request, user_id)
         )
-        return _paginate(self, request, certificates, CertificateOutput)
+        return paginated_response(self, request, certificates, CertificateOutput)
 
 
 # --- Certificates ------------------------------------------------------------------

@@ -83,3 +83,16 @@ class PagePagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+def paginated_response(view, request, items, serializer_class, *, prepare=None):
+    """One page of ``items`` in the envelope with ``meta.pagination``: the page is
+    cut by ``PagePagination``, passed through ``prepare`` (e.g. to build its rows or
+    attach per-row figures in one query) and serialized by ``serializer_class``
+    (with the request in its context)."""
+    paginator = PagePagination()
+    page = paginator.paginate_queryset(items, request, view)
+    if prepare is not None:
+        page = prepare(page)
+    data = serializer_class(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)

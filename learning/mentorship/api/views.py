@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.permissions import IsAdminRole, MFAEnrolled
-from portal.api.pagination import PagePagination
+from portal.api.pagination import paginated_response
 from portal.errors import NotFound, PermissionDenied
 
 from .. import selectors, services
@@ -18,12 +18,6 @@ from ..calendar import ICS_MIMETYPE, session_ics
 from . import serializers as s
 
 TAGS = ["mentorship"]
-
-
-def _paginate(view, request, queryset, serializer_class):
-    paginator = PagePagination()
-    page = paginator.paginate_queryset(queryset, request, view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 def _valid(serializer_class, data, **kwargs):
@@ -66,7 +60,7 @@ class MentorshipListView(APIView):
     def get(self, request, *args, **kwargs):
         query = _valid(s.MentorshipQuery, request.query_params)
         rows = selectors.mentorship_list(actor=request.user, active=query.get("active"))
-        return _paginate(self, request, rows, s.MentorshipOutput)
+        return paginated_response(self, request, rows, s.MentorshipOutput)
 
     @extend_schema(
         request=s.MentorshipInput,
@@ -127,7 +121,7 @@ class MentorLoadView(APIView):
         "mentor now, busiest first.",
     )
     def get(self, request, *args, **kwargs):
-        return _paginate(
+        return paginated_response(
             self, request, selectors.mentor_load_list(), s.MentorLoadOutput
         )
 
@@ -144,7 +138,7 @@ class ReviewListView(APIView):
             actor=request.user, assignment_id=int(mentorship_id)
         )
         reviews = selectors.review_list(actor=request.user, assignment=assignment)
-        return _paginate(self, request, reviews, s.ReviewOutput)
+        return paginated_response(self, request, reviews, s.ReviewOutput)
 
     @extend_schema(
         request=s.ReviewInput,
@@ -196,7 +190,7 @@ class RequestListView(APIView):
         rows = selectors.mentor_request_list(
             actor=request.user, status=query.get("status")
         )
-        return _paginate(self, request, rows, s.RequestOutput)
+        return paginated_response(self, request, rows, s.RequestOutput)
 
     @extend_schema(
         request=s.RequestInput,
@@ -243,7 +237,7 @@ class OwnSlotsView(APIView):
         if not selectors.acts_as_mentor(request.user):
             raise PermissionDenied("Only mentors have slots.")
         rows = selectors.slot_list_for_mentor(mentor=request.user)
-        return _paginate(self, request, rows, s.SlotOutput)
+        return paginated_response(self, request, rows, s.SlotOutput)
 
     @extend_schema(
         request=s.SlotInput,
@@ -290,7 +284,7 @@ class MentorSlotsView(APIView):
             start=query.get("from"),
             end=query.get("to"),
         )
-        return _paginate(self, request, rows, s.SlotOutput)
+        return paginated_response(self, request, rows, s.SlotOutput)
 
 
 # --- Sessions ------------------------------------------------------------------------
@@ -310,7 +304,7 @@ class SessionListView(APIView):
             upcoming=query.get("upcoming"),
             status=query.get("status"),
         )
-        return _paginate(self, request, rows, s.SessionOutput)
+        return paginated_response(self, request, rows, s.SessionOutput)
 
     @extend_schema(
         request=s.SessionInput,
@@ -386,7 +380,7 @@ class NoteListView(APIView):
     def get(self, request, session_id, *args, **kwargs):
         session = selectors.session_get(actor=request.user, session_id=int(session_id))
         notes = selectors.note_list(actor=request.user, session=session)
-        return _paginate(self, request, notes, s.NoteOutput)
+        return paginated_response(self, request, notes, s.NoteOutput)
 
     @extend_schema(
         request=s.NoteInput,

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from portal.accounts.api.views import resolve_user_id
 from portal.accounts.selectors import user_get_visible
 from portal.api.fields import QueryBooleanField
-from portal.api.pagination import PagePagination
+from portal.api.pagination import paginated_response
 
 from .. import selectors
 from ..models import ROLE_ID_PATTERN, StatementKind
@@ -146,14 +146,6 @@ def _validated(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
-def _paginated(view, request, items, serializer_class, prepare=None):
-    paginator = PagePagination()
-    page = paginator.paginate_queryset(items, request, view)
-    if prepare is not None:
-        page = prepare(page)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 # --- Views -------------------------------------------------------------------------
 
 
@@ -172,7 +164,7 @@ class WorkRoleListView(APIView):
     def get(self, request, *args, **kwargs):
         query = _validated(WorkRoleListQuery, request.query_params)
         roles = selectors.work_role_list(category=query.get("category"))
-        return _paginated(self, request, roles, WorkRoleOutput)
+        return paginated_response(self, request, roles, WorkRoleOutput)
 
 
 class WorkRoleDetailView(APIView):
@@ -213,7 +205,7 @@ class UserCompetenciesView(APIView):
             work_role=query.get("work_role"),
             include_empty=query["include_empty"],
         )
-        return _paginated(
+        return paginated_response(
             self,
             request,
             results,

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.fields import StrictBooleanField, StrictCharField
-from portal.api.pagination import PagePagination
+from portal.api.pagination import paginated_response
 
 from .. import selectors, services
 from ..events import EVENTS
@@ -80,17 +80,11 @@ class DeliveryListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
 
 
-def _page(view, request, queryset, serializer_class):
-    paginator = PagePagination()
-    page = paginator.paginate_queryset(queryset, request, view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 class EndpointListView(APIView):
     @extend_schema(responses={200: EndpointOutput(many=True)}, tags=TAGS)
     def get(self, request, *args, **kwargs):
         endpoints = selectors.webhook_endpoint_list(actor=request.user)
-        return _page(self, request, endpoints, EndpointOutput)
+        return paginated_response(self, request, endpoints, EndpointOutput)
 
     @extend_schema(
         request=EndpointInput,
@@ -156,4 +150,4 @@ class DeliveryListView(APIView):
             endpoint_id=int(endpoint_id),
             status=query.validated_data.get("status"),
         )
-        return _page(self, request, deliveries, DeliveryOutput)
+        return paginated_response(self, request, deliveries, DeliveryOutput)
