@@ -19,7 +19,7 @@ from django.conf import settings as django_settings
 
 from content.media import VideoAsset, VideoStatus
 from content.services.videos import signed_variant_playlist_text
-from content.services.videos.playlists import secure_link_sign
+from content.services.videos.playlists import secure_link_sign, signed_url_expiry
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,16 @@ def asset(media_root, course_instructor):
         ],
         hls_path=HLS_PATH,
     )
+
+
+@pytest.mark.parametrize("now", [1_000_000_020.0, 1_000_000_020.2, 1_000_000_020.999])
+def test_expiry_is_never_sooner_than_the_ttl(signed, now):
+    # 1_000_000_020 + 900 is a whole minute: a fraction of a second past it must
+    # not be truncated into an expiry a fraction short of the TTL.
+    expires = signed_url_expiry(now=now)
+    assert expires >= now + 900
+    assert expires % 60 == 0
+    assert expires < now + 900 + 60
 
 
 def playlist_url(asset) -> str:

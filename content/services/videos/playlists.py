@@ -126,7 +126,7 @@ def secure_link_sign(*, uri: str, expires: int) -> str:
 def signed_url_expiry(*, now: float | None = None) -> int:
     """When URLs signed now expire: at least ``HLS_SIGNED_URL_TTL`` seconds away,
     rounded up to ``SIGNED_URL_STEP``."""
-    at = int(now if now is not None else time.time()) + settings.HLS_SIGNED_URL_TTL
+    at = math.ceil(time.time() if now is None else now) + settings.HLS_SIGNED_URL_TTL
     return -(-at // SIGNED_URL_STEP) * SIGNED_URL_STEP
 
 
