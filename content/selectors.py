@@ -22,7 +22,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Lower, NullIf
 from wagtail.images import get_image_model
 from wagtail.models import WorkflowState
 
@@ -35,6 +35,10 @@ from .models import THUMBNAIL_SPEC, CoursePage, ModulePage
 
 SEARCH_CONFIG = "english"
 
+# The duration learners see: the sum of the live modules' durations, or the authored
+# estimate while a course has no module durations yet (the course page's rule).
+_SHOWN_DURATION = Coalesce(NullIf(F("total_duration"), 0), F("estimated_duration"))
+
 # API ``ordering`` values; the primary key breaks ties so pages never overlap.
 ORDERINGS = {
     "title": (Lower("title").asc(), "pk"),
@@ -43,8 +47,8 @@ ORDERINGS = {
     "-price": ("-price", "-pk"),
     "created": (F("first_published_at").asc(nulls_last=True), "pk"),
     "-created": (F("first_published_at").desc(nulls_first=True), "-pk"),
-    "duration": ("estimated_duration", "pk"),
-    "-duration": ("-estimated_duration", "-pk"),
+    "duration": (_SHOWN_DURATION.asc(), "pk"),
+    "-duration": (_SHOWN_DURATION.desc(), "-pk"),
 }
 DEFAULT_ORDERING = "-created"
 

@@ -170,6 +170,18 @@ class TestCatalogList:
         course_factory(title="charlie", price="20", estimated_duration=30)
         assert titles(client_as().get(LIST, {"ordering": ordering})) == expected
 
+    def test_duration_ordering_is_by_the_duration_shown(
+        self, client_as, course_factory
+    ):
+        # Modules' minutes win over the authored estimate, as in ``total_duration``.
+        course_factory(
+            title="long estimate", estimated_duration=600, modules=[("a", 5)]
+        )
+        course_factory(title="no modules", estimated_duration=60)
+        course_factory(title="long modules", estimated_duration=1, modules=[("b", 90)])
+        response = client_as().get(LIST, {"ordering": "duration"})
+        assert titles(response) == ["long estimate", "no modules", "long modules"]
+
     def test_newest_first_by_default(self, client_as, course_factory):
         for title in ("first", "second", "third"):
             course_factory(title=title)

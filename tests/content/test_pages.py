@@ -111,7 +111,10 @@ class TestCatalogPage:
         assert "Incident Response Fundamentals" in card
         assert "Incident response" in card
         assert "Intermediate" in card
-        assert "25 hours" in card
+        # The duration shown is the modules' sum (40 + 45 + 50), as on the course
+        # page, not the authored estimate.
+        assert "2 h 15 min" in card
+        assert "25 hours" not in card
         assert "$149" in card
         assert "with Irene Ortiz" in card
         assert "<dt>Modules</dt><dd>3</dd>" in card
