@@ -1,6 +1,8 @@
 """The demo catalog's seeder: courses written by the demo instructor and approved by
 the demo admin, through the same services as the API."""
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from portal.accounts.models import User
@@ -95,6 +97,13 @@ def _course_seed(
                 "body": module.body(video_id),
             },
         )
+    # The certificate template an instructor fills in Wagtail: signed by the
+    # course's instructor, awarding its modules' hours (to the half hour).
+    minutes = sum(module.duration for module in spec.modules)
+    course.certificate_signatory_name = instructor.get_full_name()
+    course.certificate_signatory_title = "Lead instructor"
+    course.certificate_ce_hours = Decimal(round(minutes / 30)) / 2
+    course.save_revision(user=instructor)
     course = course_submit(actor=instructor, course=course)
     if spec.status in (PUBLISHED, ARCHIVED):
         course = course_publish(actor=admin, course=course)

@@ -53,6 +53,11 @@ class TestDemoCatalog:
             "Linux for Defenders",
             "Security+ Foundations",
         ]
+        # Its certificate template is filled in: the PDF has a signatory and hours.
+        assert course.certificate_signatory_name == "Irene Instructor"
+        assert course.certificate_signatory_title == "Lead instructor"
+        minutes = sum(m.duration for m in ModulePage.objects.child_of(course))
+        assert course.certificate_ce_hours == round(minutes / 30) / 2 > 0
         in_review = CoursePage.objects.get(slug="threat-hunting-in-the-soc")
         assert not in_review.live
         assert in_review.current_workflow_state.requested_by.email == (
