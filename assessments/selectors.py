@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -25,8 +26,8 @@ from portal.errors import NotFound, PermissionDenied
 
 from . import grading
 from .grading import CORRECT, PENDING
-from .models import Assessment, Attempt, AttemptStatus
-from .questions import ESSAY
+from .models import Assessment, AssessmentType, Attempt, AttemptStatus
+from .questions import ESSAY, FLAG
 
 
 def enrolled_q(user: User, course_field: str = "course") -> Exists:
@@ -412,3 +413,20 @@ def attempt_feedback(attempt: Attempt) -> list[dict]:
                 item["correct_answer"] = answer
         items.append(item)
     return items
+
+
+def completing_module_ids(*, module_ids: Sequence[int]) -> set[int]:
+    """The ``portal.hooks.COMPLETION_SOURCES`` answer: the modules among
+    ``module_ids`` a live assessment can complete, a required one (passing it) or a
+    lab with at least one flag on a ``flag`` module (capturing them all)."""
+    found: set[int] = set()
+    assessments = Assessment.objects.filter(
+        module_id__in=module_ids, archived_at__isnull=True
+    ).values_list(
+        "module_id", "required_for_completion", "assessment_type", "questions"
+    )
+    for module_id, required, kind, questions in assessments:
+        has_flag = any(question.get("type") == FLAG for question in questions)
+        if required or (kind == AssessmentType.LAB and has_flag):
+            found.add(module_id)
+    return found

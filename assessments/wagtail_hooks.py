@@ -24,9 +24,11 @@ from .cms.permissions import AssessmentPermissionPolicy
 from .cms.views import AssessmentViewSet
 from .demo import seed_assessments
 from .models import Assessment
+from .selectors import completing_module_ids
 from .services import required_assessment_guard
 
 hooks.register(portal_hooks.COMPLETION_GUARD, required_assessment_guard)
+hooks.register(portal_hooks.COMPLETION_SOURCES, completing_module_ids)
 hooks.register(portal_hooks.COURSE_ASSESSMENT_ANALYTICS, course_assessment_analytics)
 hooks.register(portal_hooks.USER_ASSESSMENT_HISTORY, user_assessment_history)
 hooks.register(portal_hooks.LEARNER_ATTENTION, learner_attention)

@@ -25,7 +25,7 @@ from .cms.videos import (
 )
 from .demo.seed import seed_courses
 from .media import VideoAsset
-from .models import CoursePage
+from .models import ASSESSED_COMPLETION, CoursePage, ModulePage
 from .views import document_serve
 
 # Before anything asks the registry for VideoAsset's policy (Wagtail would make a
@@ -145,6 +145,36 @@ def course_status_message(request, page):
                 "no new enrollments. Edits and publishing keep it archived."
             ),
         )
+
+
+@hooks.register("before_edit_page")
+def uncompletable_modules_message(request, page):
+    """Warn the author of a module completed by an assessment (``pass``) or by
+    flags (``flag``) that nothing completes yet: learners could never finish it,
+    nor the course if it is required. Shown on the module and on its course."""
+    if request.method != "GET":
+        return
+    if isinstance(page, ModulePage):
+        modules = [page] if page.completion in ASSESSED_COMPLETION else []
+    elif isinstance(page, CoursePage):
+        modules = list(
+            ModulePage.objects.child_of(page).filter(completion__in=ASSESSED_COMPLETION)
+        )
+    else:
+        return
+    covered = portal_hooks.completion_sources(module_ids=[m.pk for m in modules])
+    missing = [m for m in modules if m.pk not in covered]
+    if not missing:
+        return
+    messages.warning(
+        request,
+        _(
+            "No assessment completes %(modules)s yet, so learners cannot finish it. "
+            "Add an assessment for it under Assessments: a required one, or for a "
+            "lab a flag lab."
+        )
+        % {"modules": ", ".join(f"“{m.title}”" for m in missing)},
+    )
 
 
 @hooks.register("construct_document_chooser_queryset")

@@ -107,6 +107,29 @@ def completion_refusal(*, user: Any, module: Any) -> str | None:
     return None
 
 
+# --- Completion: can anything complete a module? -----------------------------------
+
+COMPLETION_SOURCES = "portal_completion_sources"
+
+
+class CompletionSources(Protocol):
+    """Which of ``module_ids`` something of the app can complete (a required
+    assessment, a lab with flags), for modules completed by ``pass`` or ``flag``
+    rather than by hand. Combined: the *union* of every answer. ``assessments``
+    registers "has a live required assessment, or a lab with flags"."""
+
+    def __call__(self, *, module_ids: Sequence[int]) -> set[int]: ...
+
+
+def completion_sources(*, module_ids: Sequence[int]) -> set[int]:
+    """The modules among ``module_ids`` that a registered ``COMPLETION_SOURCES``
+    says can be completed."""
+    found: set[int] = set()
+    for answer in hooks.get_hooks(COMPLETION_SOURCES):
+        found |= answer(module_ids=module_ids)
+    return found
+
+
 # --- Enrollment: enrolling someone else ----------------------------------------------
 
 ENROLL_ON_BEHALF = "portal_enroll_on_behalf"

@@ -16,6 +16,7 @@ from .catalog import (
     HomePage,
 )
 from .choices import (
+    ASSESSED_COMPLETION,
     MAX_MINUTES,
     WATCH_SHARE,
     CompletionRule,
@@ -27,6 +28,7 @@ from .courses import CoursePage
 from .modules import ModulePage
 
 __all__ = [
+    "ASSESSED_COMPLETION",
     "CATALOG_SEARCH_MAX_LENGTH",
     "MAX_MINUTES",
     "THUMBNAIL_SPEC",

@@ -53,5 +53,8 @@ ALLOWED_COMPLETION = {
     ModuleKind.INTERACTIVE: {CompletionRule.PASS},
     ModuleKind.LAB: {CompletionRule.FLAG},
 }
+# Rules by which something other than the learner (an assessment, a lab's flags)
+# completes a module.
+ASSESSED_COMPLETION = (CompletionRule.PASS, CompletionRule.FLAG)
 # The share of a module's video a learner must have watched (``watch``).
 WATCH_SHARE = 0.95
