@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -73,9 +74,12 @@ def _run(modeladmin, request, queryset, service, done: str) -> None:
 
 
 class EnrollUserForm(forms.Form):
+    # Searched as the admin types (Django admin's autocomplete over the users'
+    # e-mail and names), not a select of every account.
     user = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("email"),
         label=_("Learner"),
+        widget=AutocompleteSelect(Enrollment._meta.get_field("user"), admin.site),
     )
     course = forms.ModelChoiceField(
         queryset=CoursePage.objects.live()

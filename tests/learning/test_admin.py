@@ -75,6 +75,42 @@ class TestEnrollmentAdmin:
         assert again.status_code == 200
         assert "already enrolled" in again.content.decode()
 
+    def test_the_learner_is_searched_not_listed(self, web):
+        # Twenty thousand learners do not fit a select: the form lists none and the
+        # admin's autocomplete finds them by e-mail or name.
+        ada = UserFactory(email="ada.lovelace@example.com", first_name="Ada")
+        UserFactory(email="bob@example.com", first_name="Bob")
+        form = web.get(f"{ENROLLMENTS}enroll/").content.decode()
+        assert "admin-autocomplete" in form
+        assert "ada.lovelace@example.com" not in form
+        found = web.get(
+            "/django-admin/autocomplete/",
+            {
+                "app_label": "learning",
+                "model_name": "enrollment",
+                "field_name": "user",
+                "term": "lovelace",
+            },
+        )
+        assert found.status_code == 200
+        assert [r["id"] for r in found.json()["results"]] == [str(ada.pk)]
+
+    def test_instructors_cannot_search_the_learners(self, instructor):
+        UserFactory(email="ada.lovelace@example.com")
+        client = WebClient()
+        client.force_login(instructor)
+        found = client.get(
+            "/django-admin/autocomplete/",
+            {
+                "app_label": "learning",
+                "model_name": "enrollment",
+                "field_name": "user",
+                "term": "lovelace",
+            },
+        )
+        assert found.status_code in (302, 403)
+        assert b"lovelace" not in found.content
+
     def test_cancel_and_reopen_actions(self, web, course, admin_user):
         learner = UserFactory()
         enrollment = enrollment_create(actor=learner, course_id=course.pk)
