@@ -13,8 +13,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: test-sqlite run test test-browser install lint audit format check worker clean drill
-.PHONY: test-sqlite run test test-browser install lint audit format check worker clean bench
+.PHONY: test-sqlite run test test-browser install lint audit format check worker clean drill bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@scripts/bootstrap_python.sh "$(PYTHON)" "$(VENV)"
