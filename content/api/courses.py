@@ -4,7 +4,6 @@ every reader), and a course's submit, publish and archive (DELETE) actions."""
 from dataclasses import asdict
 from types import SimpleNamespace
 
-from django.core.cache import cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
@@ -17,7 +16,7 @@ from portal.api.responses import ApiResponse
 
 from .. import selectors, services
 from ..access import is_course_manager, is_moderator
-from ..cache import TTL_SECONDS, catalog_response_key
+from ..cache import CATALOG
 from .permissions import CourseChangeMixin, IsCourseManager, PublicReadMixin
 from .serializers import (
     COURSE_ID,
@@ -43,17 +42,9 @@ def _filters(query: dict) -> selectors.CourseFilters:
 def shared_cached(name: str, params: dict, build):
     """``build() -> dict``, the part of an answer that is the same for every reader,
     kept in the catalog cache under a key from ``params`` (the validated values the
-    answer depends on, not the raw query). The key is taken before reading, so a
-    purge during the read retires the entry. ``build`` may return ``None`` for an
-    answer that must not be shared (a manager's view): it is not stored. With the
-    cache unreachable every read builds (the cache ignores its errors)."""
-    key = catalog_response_key(name, params)
-    entry = cache.get(key)
-    if entry is None:
-        entry = build()
-        if entry is not None and not entry.get("private"):
-            cache.set(key, entry, TTL_SECONDS)
-    return entry
+    answer depends on, not the raw query; ``portal.shared_cache``). ``build`` may
+    return ``None`` for an answer that must not be shared (a manager's view)."""
+    return CATALOG.get_or_build(name, params, build)
 
 
 def manages(user, entry: dict) -> bool:

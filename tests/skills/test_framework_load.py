@@ -125,3 +125,30 @@ class TestVerification:
         assert Statement.objects.filter(kind="task").count() == 2  # one per version
         nice_framework_load(manifest_path=second)
         assert FrameworkVersion.objects.get(current=True).version == "9.1.0"
+
+    def test_loading_a_version_retires_the_cached_reads(
+        self, tmp_path, api_client, django_capture_on_commit_callbacks
+    ):
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        with django_capture_on_commit_callbacks(execute=True):
+            nice_framework_load(
+                manifest_path=self._copy(tmp_path / "a", version="9.0.0")
+            )
+
+        def versions(path):
+            body = api_client.get(path).json()["data"]
+            rows = body if isinstance(body, list) else [body]
+            return {row["framework_version"] for row in rows}
+
+        role_id = WorkRole.objects.values_list("nice_id", flat=True).first()
+        detail = f"/api/v1/competencies/work-roles/{role_id}"
+        assert versions("/api/v1/competencies/work-roles") == {"9.0.0"}
+        assert versions(detail) == {"9.0.0"}
+        with django_capture_on_commit_callbacks(execute=True):
+            nice_framework_load(
+                manifest_path=self._copy(tmp_path / "b", version="9.1.0")
+            )
+        # Both reads were cached for everyone; the load retired them.
+        assert versions("/api/v1/competencies/work-roles") == {"9.1.0"}
+        assert versions(detail) == {"9.1.0"}

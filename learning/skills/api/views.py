@@ -14,9 +14,11 @@ from rest_framework.views import APIView
 from portal.accounts.api.views import resolve_user_id
 from portal.accounts.selectors import user_get_visible
 from portal.api.fields import QueryBooleanField
-from portal.api.pagination import paginated_response
+from portal.api.pagination import PagePagination, paginated_response
+from portal.api.responses import ApiResponse
 
 from .. import selectors
+from ..cache import FRAMEWORK_CACHE
 from ..models import ROLE_ID_PATTERN, StatementKind
 
 TAGS = ["competencies"]
@@ -163,8 +165,16 @@ class WorkRoleListView(APIView):
     )
     def get(self, request, *args, **kwargs):
         query = _validated(WorkRoleListQuery, request.query_params)
-        roles = selectors.work_role_list(category=query.get("category"))
-        return paginated_response(self, request, roles, WorkRoleOutput)
+        page, per_page = PagePagination().page_params(request)
+
+        def build():
+            roles = selectors.work_role_list(category=query.get("category"))
+            response = paginated_response(self, request, roles, WorkRoleOutput)
+            return {"data": [dict(r) for r in response.data], "meta": response.meta}
+
+        params = {"category": query.get("category"), "page": page, "per_page": per_page}
+        entry = FRAMEWORK_CACHE.get_or_build("work-roles", params, build)
+        return ApiResponse(entry["data"], meta=entry["meta"])
 
 
 class WorkRoleDetailView(APIView):
@@ -177,8 +187,13 @@ class WorkRoleDetailView(APIView):
         description=_("One work role with its task, knowledge and skill statements."),
     )
     def get(self, request, role_id, *args, **kwargs):
-        role = selectors.work_role_get(nice_id=role_id)
-        return Response(WorkRoleDetailOutput(role).data)
+        def build():
+            role = selectors.work_role_get(nice_id=role_id)
+            return dict(WorkRoleDetailOutput(role).data)
+
+        return Response(
+            FRAMEWORK_CACHE.get_or_build("work-role", {"id": role_id}, build)
+        )
 
 
 class UserCompetenciesView(APIView):

@@ -19,6 +19,7 @@ from django.db import transaction
 from portal.audit.services import audit_log_record
 from portal.errors import InvalidInput
 
+from ..cache import FRAMEWORK_CACHE
 from ..models import (
     Category,
     FrameworkVersion,
@@ -259,6 +260,8 @@ def nice_framework_load(
         "role_statement": len(wanted_links),
     }
     if result.changed:
+        # The work-role reads are cached for everyone: retire them once this commits.
+        transaction.on_commit(FRAMEWORK_CACHE.bump)
         audit_log_record(
             action="skills.framework_loaded",
             user=actor,

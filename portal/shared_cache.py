@@ -1,0 +1,68 @@
+"""Answers that are the same for every reader, kept in the ``default`` cache under a
+version number per namespace: a change to what they are built from bumps the
+version, which retires every entry of the namespace at once (no key scanning, any
+cache backend). ``content`` keeps its catalog here, ``learning.skills`` the NICE
+framework's reads.
+
+Keys are built from the *validated* values an answer depends on, never the raw
+query: a parameter the endpoint does not know, a repeated one or another spelling
+of the same value cannot make a new entry, so clients cannot flood the cache. With
+the cache unreachable every read builds (the ``default`` cache ignores its errors).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+TTL_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class SharedCache:
+    namespace: str
+    ttl: int = TTL_SECONDS
+
+    @property
+    def _version_key(self) -> str:
+        return f"{self.namespace}:version"
+
+    def version(self) -> int:
+        version = cache.get(self._version_key)
+        if version is None:
+            cache.add(self._version_key, 1, timeout=None)
+            version = cache.get(self._version_key, 1)
+        return version
+
+    def bump(self) -> None:
+        """Retire every entry (call after the change commits)."""
+        try:
+            cache.incr(self._version_key)
+        except ValueError:  # not set yet
+            cache.set(self._version_key, 2, timeout=None)
+
+    def key(self, name: str, params: dict | None = None) -> str:
+        """The key of one answer: ``name`` plus a hash of ``params`` (the validated,
+        normalized values it depends on), under the current version. Taken before
+        reading, so a bump during the read retires what the read stores."""
+        if params is None:
+            return f"{self.namespace}:v{self.version()}:{name}"
+        canonical = json.dumps(params, sort_keys=True, default=str)
+        digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+        return f"{self.namespace}:v{self.version()}:{name}:{digest}"
+
+    def get_or_build(self, name: str, params: dict, build: Callable[[], dict | None]):
+        """``build()``'s answer, from the cache when there. ``build`` may return
+        ``None`` or a dict with a true ``"private"`` for an answer that must not be
+        shared (a manager's view): it is returned, not stored."""
+        key = self.key(name, params)
+        entry = cache.get(key)
+        if entry is None:
+            entry = build()
+            if entry is not None and not entry.get("private"):
+                cache.set(key, entry, self.ttl)
+        return entry
