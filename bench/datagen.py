@@ -23,6 +23,8 @@ import time
 from datetime import timedelta
 
 SIZES = {
+    # S: the demo (``seed_demo``) plus a small generated set the scenario can use.
+    "S": {"courses": 20, "modules": 10, "learners": 2_000, "enrollments": 2},
     "M": {"courses": 200, "modules": 10, "learners": 20_000, "enrollments": 2},
     "L": {"courses": 2_000, "modules": 10, "learners": 200_000, "enrollments": 2},
 }
@@ -45,8 +47,7 @@ def generate(size: str, *, out=sys.stdout) -> dict:
     if size == "S":
         from django.core.management import call_command
 
-        call_command("seed_demo")
-        return {"size": "S"}
+        call_command("seed_demo", stdout=out)
     spec = SIZES[size]
     started = time.monotonic()
     rng = random.Random(12)  # noqa: S311 - benchmark data, not security
@@ -185,6 +186,7 @@ def _modules(courses, *, per_course: int) -> dict:
                 "slug": f"module-{m + 1}",
                 "description": "Read, watch and practise.",
                 "kind": "text",
+                "completion": "view",
                 "duration": 60,
                 "is_mandatory": True,
                 "is_free_preview": m == 0,

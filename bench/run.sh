@@ -37,6 +37,16 @@ export CELERY_BROKER_URL=$REDIS/12
 export CACHE_KEY_PREFIX=bench
 export DJANGO_SETTINGS_MODULE=bench.settings
 export SECRET_KEY=bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
+# Production refuses to start without a key for the encrypted fields: one per
+# machine, kept in var/bench-field.key so that BENCH_KEEP=1 data stays readable.
+if [ -z "${FIELD_ENCRYPTION_KEYS:-}" ]; then
+  mkdir -p "$ROOT/var"
+  [ -s "$ROOT/var/bench-field.key" ] || "$ROOT/.venv/bin/python" -c \
+    "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" \
+    > "$ROOT/var/bench-field.key"
+  FIELD_ENCRYPTION_KEYS=$(cat "$ROOT/var/bench-field.key")
+fi
+export FIELD_ENCRYPTION_KEYS
 export SITE_URL=http://127.0.0.1:$PORT
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
