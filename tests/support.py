@@ -58,10 +58,13 @@ def run_manage(*args: str, timeout: float = 120, **env: str):
 
 
 def result_of(output: str) -> dict:
-    """The JSON a subprocess printed after ``RESULT `` (other lines are logs)."""
+    """The JSON a subprocess printed after ``RESULT `` (other lines are logs). A log
+    record from another thread may land right after it, before ``print``'s newline:
+    only the JSON value itself is read."""
     for line in output.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line.removeprefix("RESULT "))
+            value, _end = json.JSONDecoder().raw_decode(line.removeprefix("RESULT "))
+            return value
     raise AssertionError(f"no RESULT line in output:\n{output}")
 
 
