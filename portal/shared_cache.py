@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,19 +32,20 @@ class SharedCache:
     def _version_key(self) -> str:
         return f"{self.namespace}:version"
 
-    def version(self) -> int:
+    def version(self) -> str:
+        """The namespace's current version: a random token, so that a cleared or
+        restarted cache never brings back an old version's entries (or the process
+        memos of ``memo``). With the cache unreachable every call gives a new token:
+        nothing is reused, nothing stale is served."""
         version = cache.get(self._version_key)
         if version is None:
-            cache.add(self._version_key, 1, timeout=None)
-            version = cache.get(self._version_key, 1)
+            cache.add(self._version_key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(self._version_key) or uuid.uuid4().hex
         return version
 
     def bump(self) -> None:
-        """Retire every entry (call after the change commits)."""
-        try:
-            cache.incr(self._version_key)
-        except ValueError:  # not set yet
-            cache.set(self._version_key, 2, timeout=None)
+        """Retire every entry and memo (call after the change commits)."""
+        cache.set(self._version_key, uuid.uuid4().hex, timeout=None)
 
     def key(self, name: str, params: dict | None = None) -> str:
         """The key of one answer: ``name`` plus a hash of ``params`` (the validated,
@@ -66,3 +68,20 @@ class SharedCache:
             if entry is not None and not entry.get("private"):
                 cache.set(key, entry, self.ttl)
         return entry
+
+    def memo(self, name: str, build: Callable[[], object]):
+        """``build()``'s value kept in this process's memory for the namespace's
+        current version: for data too big to fetch from the cache on every read
+        (the NICE framework's role-statement map). One cache read per call."""
+        version = self.version()
+        held = _MEMOS.get((self.namespace, name))
+        if held is not None and held[0] == version:
+            return held[1]
+        value = build()
+        _MEMOS[(self.namespace, name)] = (version, value)
+        return value
+
+
+# (namespace, name) -> (version, value); replaced whole, so threads see either.
+_MEMOS: dict[tuple[str, str], tuple[str, object]] = {}
+

@@ -23,6 +23,7 @@ from portal.accounts.permissions import is_admin
 from portal.errors import NotFound
 from portal.hooks import skill_course_statements_collect, skill_evidence_collect
 
+from .cache import FRAMEWORK_CACHE
 from .models import (
     CourseWorkRole,
     FrameworkVersion,
@@ -114,16 +115,28 @@ class RoleCoverage:
         return round(self.covered / self.total, 4) if self.total else 0.0
 
 
+def kind_totals(role_statements: dict[str, str]) -> dict[str, int]:
+    """How many of a role's statements are of each kind."""
+    return {
+        kind: sum(1 for k in role_statements.values() if k == kind) for kind in KINDS
+    }
+
+
 def coverage_compute(
-    *, role_statements: dict[str, str], demonstrated: set[str]
+    *,
+    role_statements: dict[str, str],
+    demonstrated: set[str],
+    totals: dict[str, int] | None = None,
 ) -> tuple[int, int, dict[str, KindCoverage], set[str]]:
     """The arithmetic: ``role_statements`` maps a role's statement ids to their kind;
-    returns (covered, total, per-kind coverage, the covered ids)."""
+    returns (covered, total, per-kind coverage, the covered ids). ``totals``: the
+    role's ``kind_totals`` when already known."""
     covered_ids = demonstrated & role_statements.keys()
+    totals = totals if totals is not None else kind_totals(role_statements)
     by_kind = {
         kind: KindCoverage(
             covered=sum(1 for s in covered_ids if role_statements[s] == kind),
-            total=sum(1 for k in role_statements.values() if k == kind),
+            total=totals[kind],
         )
         for kind in KINDS
     }
@@ -181,6 +194,46 @@ def _role_statement_map(roles: Iterable[WorkRole]) -> dict[int, dict[str, str]]:
     return mapping
 
 
+@dataclass(frozen=True)
+class _Roles:
+    """The current version's work roles (with their category, by NICE id) and, per
+    role pk, its statements ``{id: kind}``, their ``kind_totals`` and their ids of
+    each kind in order."""
+
+    roles: list[WorkRole]
+    statements: dict[int, dict[str, str]]
+    totals: dict[int, dict[str, int]]
+    ordered: dict[int, dict[str, list[str]]]
+
+
+def _current_roles() -> _Roles:
+    """The same for every learner and changed only by a framework load: held in
+    process memory per framework cache version (``FRAMEWORK_CACHE.memo``) rather
+    than read and counted on every request."""
+
+    def build():
+        roles = list(
+            WorkRole.objects.filter(framework__current=True)
+            .select_related("category")
+            .order_by("nice_id")
+        )
+        statements = dict(_role_statement_map(roles))
+        return _Roles(
+            roles=roles,
+            statements=statements,
+            totals={pk: kind_totals(ids) for pk, ids in statements.items()},
+            ordered={
+                pk: {
+                    kind: sorted(s for s, k in ids.items() if k == kind)
+                    for kind in KINDS
+                }
+                for pk, ids in statements.items()
+            },
+        )
+
+    return FRAMEWORK_CACHE.memo("roles", build)
+
+
 def user_competencies(
     *, user, work_role: str | None = None, include_empty: bool = False
 ) -> list[RoleCoverage]:
@@ -190,11 +243,8 @@ def user_competencies(
     ``work_role`` only that role (``NotFound`` for an unknown id). A bounded number
     of queries whatever the number of roles, statements or evidence rows.
     """
-    roles = list(
-        WorkRole.objects.filter(framework__current=True)
-        .select_related("category")
-        .order_by("nice_id")
-    )
+    current = _current_roles()
+    roles = current.roles
     if work_role is not None:
         roles = [r for r in roles if r.nice_id == work_role]
         if not roles:
@@ -202,15 +252,17 @@ def user_competencies(
         include_empty = True
     evidence = evidence_by_statement(user=user)
     demonstrated = set(evidence)
-    statement_map = _role_statement_map(roles)
     results = []
     for role in roles:
-        role_statements = statement_map.get(role.pk, {})
-        covered, total, by_kind, covered_ids = coverage_compute(
-            role_statements=role_statements, demonstrated=demonstrated
-        )
-        if not covered and not include_empty:
+        role_statements = current.statements.get(role.pk, {})
+        if not include_empty and demonstrated.isdisjoint(role_statements):
             continue
+        covered, total, by_kind, covered_ids = coverage_compute(
+            role_statements=role_statements,
+            demonstrated=demonstrated,
+            totals=current.totals.get(role.pk),
+        )
+        ordered = current.ordered.get(role.pk, {})
         results.append(
             RoleCoverage(
                 work_role=role,
@@ -219,11 +271,7 @@ def user_competencies(
                 by_kind=by_kind,
                 demonstrated=covered_ids,
                 missing={
-                    kind: sorted(
-                        s
-                        for s, k in role_statements.items()
-                        if k == kind and s not in covered_ids
-                    )
+                    kind: [s for s in ordered.get(kind, ()) if s not in covered_ids]
                     for kind in KINDS
                 },
                 evidence=[

@@ -14,7 +14,10 @@ def user_get_visible(*, actor: User, user_id: int) -> User:
     """A user the actor may see: themselves; anyone for admins; mentees for their
     mentor and organization members for their corporate rep (guardian object
     permissions, while the actor holds that role). Anyone else does not exist, as
-    far as the actor can tell."""
+    far as the actor can tell. The actor's own id answers with the actor, already
+    loaded for this request (no second query)."""
+    if actor.is_authenticated and actor.pk == user_id and actor.is_active:
+        return actor
     user = _users().filter(pk=user_id).first()
     if user is None:
         raise NotFound("User not found.")
