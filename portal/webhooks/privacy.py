@@ -1,0 +1,51 @@
+"""This app's answers to the personal-data extension points (``portal.hooks``):
+endpoints an administrator registered, and outbox events naming a person."""
+
+from __future__ import annotations
+
+from portal.hooks import Erasure, personal_data_covers
+from portal.redaction import as_text, contains_any, needles_of, redact_json
+
+from .models import WebhookEndpoint, WebhookEvent
+
+RELATIONS = ("webhooks.WebhookEndpoint.created_by",)
+
+
+@personal_data_covers(*RELATIONS)
+def personal_data_export(*, user) -> dict[str, list[dict]]:
+    return {
+        "webhooks.endpoints_created": list(
+            WebhookEndpoint.objects.filter(created_by=user)
+            .order_by("created_at")
+            .values("url", "description", "events", "created_at")
+        )
+    }
+
+
+@personal_data_covers(*RELATIONS)
+def personal_data_erase(*, user) -> list[Erasure]:
+    needles = needles_of(user.email, user.get_full_name())
+    changed = 0
+    naming = WebhookEvent.objects.annotate(**as_text("payload")).filter(
+        contains_any("payload", needles, json_field=True)
+    )
+    for event in naming:
+        event.payload = redact_json(event.payload, needles)
+        event.save(update_fields=["payload"])
+        changed += 1
+    return [
+        Erasure(
+            "webhooks.WebhookEndpoint",
+            Erasure.KEPT,
+            WebhookEndpoint.objects.filter(created_by=user).count(),
+            "A partner's endpoint belongs to the organization; it points at the "
+            "anonymized account.",
+        ),
+        Erasure(
+            "webhooks.WebhookEvent",
+            Erasure.ANONYMIZED,
+            changed,
+            "Events for partners are kept for delivery and its history; the "
+            "person's name and address in them are removed.",
+        ),
+    ]
