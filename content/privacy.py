@@ -31,7 +31,7 @@ from wagtail.models import (
 )
 
 from portal.hooks import Erasure, personal_data_covers
-from portal.redaction import needles_of, redact_json, redact_text
+from portal.redaction import person_needles, redact_json, redact_text
 
 from .media import VideoAsset
 from .models import CoursePage
@@ -154,7 +154,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     Document, Image = get_document_model(), get_image_model()
-    needles = needles_of(user.email, user.get_full_name())
+    needles = person_needles(user)
     steps: list[Erasure] = []
 
     def delete(label: str, queryset) -> None:

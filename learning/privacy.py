@@ -14,7 +14,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from portal.hooks import Erasure, personal_data_covers
-from portal.redaction import needles_of, redact_text
+from portal.redaction import person_needles, redact_text
 
 from .models import (
     Certificate,
@@ -120,7 +120,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
-    needles = needles_of(user.email, user.get_full_name())
+    needles = person_needles(user)
     steps: list[Erasure] = []
 
     def delete(label: str, queryset) -> None:

@@ -1,7 +1,9 @@
 """One rule for removing a person's identifying values from text and JSON that
 others keep (an audit entry's details, a job's report, a notification's payload):
-every occurrence of a *needle* (their e-mail address, their full name) becomes
-``REDACTED``, case-insensitively, and nothing else changes.
+every occurrence of a *needle* (their e-mail address, their full name, first and
+last name) as a whole word becomes ``REDACTED``, and nothing else changes. An
+e-mail address matches in any case; names match as written (a first name "May"
+must not take "may" out of someone else's sentence).
 
 ``contains_any`` finds the rows worth rewriting in the database, on PostgreSQL and
 SQLite alike: a JSON column is compared as text, and SQLite's JSON text escapes
@@ -36,11 +38,22 @@ def needles_of(*values: str) -> list[str]:
     )
 
 
+def person_needles(user) -> list[str]:
+    """What identifies ``user`` in free text: e-mail address, full name, first and
+    last name (read before the account is anonymized)."""
+    return needles_of(
+        user.email, user.get_full_name(), user.first_name, user.last_name
+    )
+
+
 def _pattern(needles: Iterable[str]) -> re.Pattern | None:
     needles = list(needles)
     if not needles:
         return None
-    return re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    alternatives = [
+        f"(?i:{re.escape(n)})" if "@" in n else re.escape(n) for n in needles
+    ]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
 
 
 def redact_text(value: str, needles: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from wagtail.users.models import UserProfile
 
 from portal.hooks import Erasure, personal_data_covers
-from portal.redaction import needles_of, redact_text
+from portal.redaction import person_needles, redact_text
 
 from .mfa import Authenticator
 from .models import KnownDevice, Profile, Role, User
@@ -130,7 +130,7 @@ def personal_data_export(*, user: User) -> dict[str, list[dict]]:
 
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user: User) -> list[Erasure]:
-    needles = needles_of(user.email, user.get_full_name())
+    needles = person_needles(user)
     user_type = ContentType.objects.get_for_model(User)
     steps: list[Erasure] = []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from portal.hooks import Erasure, personal_data_covers
+from portal.redaction import person_needles
 
 from .models import AuditLog
 from .services import audit_entries_redact
@@ -39,7 +40,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     rows = audit_entries_redact(
-        user_id=user.pk, needles=[user.email, user.get_full_name()]
+        user_id=user.pk, needles=person_needles(user)
     )
     return [
         Erasure(

@@ -4,7 +4,7 @@ the jobs a person started, and others' job reports naming them."""
 from __future__ import annotations
 
 from portal.hooks import Erasure, personal_data_covers
-from portal.redaction import as_text, contains_any, needles_of, redact_json
+from portal.redaction import as_text, contains_any, person_needles, redact_json
 
 from .models import FINISHED, Job
 
@@ -24,7 +24,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
-    needles = needles_of(user.email, user.get_full_name())
+    needles = person_needles(user)
     finished = Job.objects.filter(creator=user, status__in=FINISHED)
     rows = 0
     for job in finished:
@@ -43,10 +43,12 @@ def personal_data_erase(*, user) -> list[Erasure]:
     )
     changed = 0
     for job in naming:
-        job.params = redact_json(job.params, needles)
-        job.result = redact_json(job.result, needles)
-        job.save(update_fields=["params", "result"])
-        changed += 1
+        params = redact_json(job.params, needles)
+        result = redact_json(job.result, needles)
+        if (params, result) != (job.params, job.result):
+            job.params, job.result = params, result
+            job.save(update_fields=["params", "result"])
+            changed += 1
     return [
         Erasure("jobs.Job", Erasure.DELETED, rows),
         Erasure(

@@ -4,7 +4,7 @@ a person's notifications and preferences; others' notifications naming them."""
 from __future__ import annotations
 
 from portal.hooks import Erasure, personal_data_covers
-from portal.redaction import as_text, contains_any, needles_of, redact_json
+from portal.redaction import as_text, contains_any, person_needles, redact_json
 
 from .models import Notification, NotificationPreference
 
@@ -32,7 +32,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
-    needles = needles_of(user.email, user.get_full_name())
+    needles = person_needles(user)
     own = Notification.objects.filter(user=user)
     own_rows = own.count()
     own.delete()
@@ -46,9 +46,11 @@ def personal_data_erase(*, user) -> list[Erasure]:
     )
     changed = 0
     for notification in naming:
-        notification.payload = redact_json(notification.payload, needles)
-        notification.save(update_fields=["payload"])
-        changed += 1
+        redacted = redact_json(notification.payload, needles)
+        if redacted != notification.payload:
+            notification.payload = redacted
+            notification.save(update_fields=["payload"])
+            changed += 1
     return [
         Erasure("notifications.Notification", Erasure.DELETED, own_rows),
         Erasure(

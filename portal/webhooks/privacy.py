@@ -4,7 +4,7 @@ endpoints an administrator registered, and outbox events naming a person."""
 from __future__ import annotations
 
 from portal.hooks import Erasure, personal_data_covers
-from portal.redaction import as_text, contains_any, needles_of, redact_json
+from portal.redaction import as_text, contains_any, person_needles, redact_json
 
 from .models import WebhookEndpoint, WebhookEvent
 
@@ -24,15 +24,17 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
-    needles = needles_of(user.email, user.get_full_name())
+    needles = person_needles(user)
     changed = 0
     naming = WebhookEvent.objects.annotate(**as_text("payload")).filter(
         contains_any("payload", needles, json_field=True)
     )
     for event in naming:
-        event.payload = redact_json(event.payload, needles)
-        event.save(update_fields=["payload"])
-        changed += 1
+        redacted = redact_json(event.payload, needles)
+        if redacted != event.payload:
+            event.payload = redacted
+            event.save(update_fields=["payload"])
+            changed += 1
     return [
         Erasure(
             "webhooks.WebhookEndpoint",

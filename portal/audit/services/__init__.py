@@ -204,8 +204,12 @@ def audit_entries_redact(*, user_id: int, needles: Sequence[str]) -> int:
     now = timezone.now()
     changed = 0
     for entry in entries.iterator(chunk_size=500):
+        details = redact_json(entry.details, needles)
+        named = details != entry.details
+        if not (named or entry.actor_id == user_id or _about(entry, user_id)):
+            continue  # the needle was only part of another word
         subject_acted = entry.actor_id == user_id or entry.actor_id is None
-        entry.details = redact_json(entry.details, needles)
+        entry.details = details
         if subject_acted:
             entry.actor_email = ""
             entry.ip_address = None
@@ -221,6 +225,10 @@ def audit_entries_redact(*, user_id: int, needles: Sequence[str]) -> int:
         )
         changed += 1
     return changed
+
+
+def _about(entry: AuditLog, user_id: int) -> bool:
+    return entry.resource_type == "user" and entry.resource_id == str(user_id)
 
 
 def request_metadata(*, request: HttpRequest) -> dict[str, str | None]:
