@@ -41,9 +41,7 @@ def needles_of(*values: str) -> list[str]:
 def person_needles(user) -> list[str]:
     """What identifies ``user`` in free text: e-mail address, full name, first and
     last name (read before the account is anonymized)."""
-    return needles_of(
-        user.email, user.get_full_name(), user.first_name, user.last_name
-    )
+    return needles_of(user.email, user.get_full_name(), user.first_name, user.last_name)
 
 
 def _pattern(needles: Iterable[str]) -> re.Pattern | None:

@@ -39,9 +39,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 
 @personal_data_covers(*RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
-    rows = audit_entries_redact(
-        user_id=user.pk, needles=person_needles(user)
-    )
+    rows = audit_entries_redact(user_id=user.pk, needles=person_needles(user))
     return [
         Erasure(
             "audit.AuditLog",
