@@ -22,7 +22,7 @@ RELATIONS = (
 )
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     attempts = Attempt.objects.filter(user=user).select_related("assessment")
     return {
@@ -80,7 +80,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     attempts = Attempt.objects.filter(user=user)
     proctor_sessions = ProctorSession.objects.filter(attempt__user=user).count()

@@ -63,7 +63,7 @@ KEPT_CMS_HISTORY = (
 )
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     Document, Image = get_document_model(), get_image_model()
     return {
@@ -151,7 +151,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     Document, Image = get_document_model(), get_image_model()
     needles = person_needles(user)

@@ -28,7 +28,7 @@ def _invitations_to(user):
     return Invitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=user.email))
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "corporate.memberships": list(
@@ -74,7 +74,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     steps: list[Erasure] = []
 

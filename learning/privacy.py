@@ -39,7 +39,7 @@ RELATIONS = (
 HOLDER_WITHHELD = "(name withheld at the holder's request)"
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "learning.enrollments": list(
@@ -118,7 +118,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     needles = person_needles(user)
     steps: list[Erasure] = []

@@ -22,7 +22,7 @@ equal orders keep the order of registration. Callers use the helper functions, n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -426,7 +426,7 @@ class PersonalDataErase(Protocol):
     def __call__(self, *, user: Any) -> list[Erasure]: ...
 
 
-def personal_data_covers(*relations: str):
+def personal_data_covers(*, relations: Sequence[str]) -> Callable[[Any], Any]:
     """Decorate a ``PERSONAL_DATA_EXPORT`` or ``PERSONAL_DATA_ERASE`` answer with the
     relations to the user model it handles (``"app_label.Model.field"``)."""
 
@@ -460,7 +460,7 @@ def personal_data_erase_all(*, user: Any) -> list[Erasure]:
     ]
 
 
-def personal_data_covered(name: str) -> set[str]:
+def personal_data_covered(*, name: str) -> set[str]:
     """The relations to the user model that the answers registered for ``name``
     (``PERSONAL_DATA_EXPORT`` or ``PERSONAL_DATA_ERASE``) declare they cover."""
     return {

@@ -10,7 +10,7 @@ from .models import QuestionStatementTag
 RELATIONS = ("assessment_skills.QuestionStatementTag.created_by",)
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "assessment_skills.question_tags_created": list(
@@ -21,7 +21,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     return [
         Erasure(

@@ -15,7 +15,7 @@ from .models import ScimIdentity, ScimToken
 RELATIONS = ("corporate_scim.ScimToken.created_by", "corporate_scim.ScimIdentity.user")
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "scim.identities": list(
@@ -37,7 +37,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     identities = ScimIdentity.objects.filter(user=user)
     rows = identities.count()

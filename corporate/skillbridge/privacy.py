@@ -17,7 +17,7 @@ from .models import Cohort, Participant
 RELATIONS = ("skillbridge.Cohort.created_by", "skillbridge.Participant.user")
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "skillbridge.participation": [
@@ -49,7 +49,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     participants = list(Participant.objects.filter(user=user))
     for participant in participants:

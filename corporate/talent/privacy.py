@@ -12,7 +12,7 @@ RELATIONS = ("talent.TalentProfile.user", "talent.Interest.representative")
 TALENT_PIPELINE = "talent_pipeline"
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     profile = TalentProfile.objects.filter(user=user).first()
     return {
@@ -48,7 +48,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     received = Interest.objects.filter(profile__user=user).count()
     profiles = TalentProfile.objects.filter(user=user)

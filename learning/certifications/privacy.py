@@ -14,7 +14,7 @@ RELATIONS = (
 )
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     certificates = dict(
         Certificate.objects.filter(user=user, revoked_at__isnull=True).values_list(
@@ -44,7 +44,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     return [
         Erasure(

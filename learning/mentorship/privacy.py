@@ -41,7 +41,7 @@ MENTEES_RECORD = (
 )
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     session_fields = ("mentor_id", "mentee_id", "start", "end", "topic", "status")
     return {
@@ -96,7 +96,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     steps: list[Erasure] = []
 

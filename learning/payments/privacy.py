@@ -13,7 +13,7 @@ from .models import Order
 RELATIONS = ("payments.Order.user",)
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "payments.orders": list(
@@ -35,7 +35,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     orders = Order.objects.filter(user=user)
     rows = orders.count()

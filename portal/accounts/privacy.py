@@ -44,7 +44,7 @@ def erased_email(user: User) -> str:
     return f"erased-{user.pk}@{settings.PRIVACY_ERASED_EMAIL_DOMAIN}"
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user: User) -> dict[str, list[dict]]:
     profile = Profile.objects.filter(user=user).first()
     wagtail_profile = UserProfile.objects.filter(user=user).first()
@@ -128,7 +128,7 @@ def personal_data_export(*, user: User) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user: User) -> list[Erasure]:
     needles = person_needles(user)
     user_type = ContentType.objects.get_for_model(User)

@@ -16,7 +16,7 @@ from .services import audit_entries_redact
 RELATIONS = ("audit.AuditLog.user",)
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     entries = AuditLog.objects.filter(
         Q(actor_id=user.pk) | Q(resource_type="user", resource_id=str(user.pk))
@@ -37,7 +37,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     rows = audit_entries_redact(user_id=user.pk, needles=person_needles(user))
     return [

@@ -11,7 +11,7 @@ from .models import FINISHED, Job
 RELATIONS = ("jobs.Job.creator",)
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "jobs.jobs": list(
@@ -22,7 +22,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     needles = person_needles(user)
     finished = Job.objects.filter(creator=user, status__in=FINISHED)

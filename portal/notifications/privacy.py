@@ -14,7 +14,7 @@ RELATIONS = (
 )
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "notifications.notifications": list(
@@ -30,7 +30,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     needles = person_needles(user)
     own = Notification.objects.filter(user=user)

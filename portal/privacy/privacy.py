@@ -13,7 +13,7 @@ from .selectors import consent_current_list
 RELATIONS = ("privacy.ConsentRecord.user", "privacy.ErasedAccount.user")
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "privacy.consents": list(
@@ -24,7 +24,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     granted = [r.purpose for r in consent_current_list(user=user) if r.granted]
     ConsentRecord.objects.bulk_create(

@@ -11,7 +11,7 @@ from .models import WebhookEndpoint, WebhookEvent
 RELATIONS = ("webhooks.WebhookEndpoint.created_by",)
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_export(*, user) -> dict[str, list[dict]]:
     return {
         "webhooks.endpoints_created": list(
@@ -22,7 +22,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
     }
 
 
-@personal_data_covers(*RELATIONS)
+@personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     needles = person_needles(user)
     changed = 0

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
@@ -143,7 +144,7 @@ class _ExportEncoder(DjangoJSONEncoder):
 
 
 def personal_data_archive_write(
-    *, sections: dict[str, list[dict]], user: User, out
+    *, sections: dict[str, list[dict]], user: User, out: BinaryIO
 ) -> tuple[dict[str, int], int, list[str]]:
     """Write the ZIP of ``sections`` to the binary file ``out``: one
     ``<section>.json`` each, the files they name under ``files/``, and README.txt.

@@ -48,7 +48,7 @@ class TestCoverage:
 
     @pytest.mark.parametrize("hook", [PERSONAL_DATA_EXPORT, PERSONAL_DATA_ERASE])
     def test_every_relation_is_covered(self, hook):
-        missing = user_relations() - personal_data_covered(hook)
+        missing = user_relations() - personal_data_covered(name=hook)
         assert not missing, (
             f"No {hook} answer covers these relations to the user model: "
             f"{sorted(missing)}. Register one in the app's wagtail_hooks.py "
@@ -58,7 +58,7 @@ class TestCoverage:
     @pytest.mark.parametrize("hook", [PERSONAL_DATA_EXPORT, PERSONAL_DATA_ERASE])
     def test_covers_names_only_real_relations(self, hook):
         """A typo in ``covers`` would hide a gap: every declared relation exists."""
-        assert personal_data_covered(hook) <= user_relations()
+        assert personal_data_covered(name=hook) <= user_relations()
 
     def test_a_missing_answer_leaves_a_gap(self, monkeypatch):
         """The check itself: with one app's answer gone (here the assessments'),
@@ -76,5 +76,5 @@ class TestCoverage:
                 if answer is not assessments_privacy.personal_data_export
             ],
         )
-        missing = user_relations() - personal_data_covered(PERSONAL_DATA_EXPORT)
+        missing = user_relations() - personal_data_covered(name=PERSONAL_DATA_EXPORT)
         assert "assessments.Attempt.user" in missing
