@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 
 from portal import hooks as portal_hooks
 
+from . import privacy
 from .analytics import (
     best_scores,
     course_assessment_analytics,
@@ -29,6 +30,8 @@ from .services import required_assessment_guard
 
 hooks.register(portal_hooks.COMPLETION_GUARD, required_assessment_guard)
 hooks.register(portal_hooks.COMPLETION_SOURCES, completing_module_ids)
+hooks.register(portal_hooks.PERSONAL_DATA_EXPORT, privacy.personal_data_export)
+hooks.register(portal_hooks.PERSONAL_DATA_ERASE, privacy.personal_data_erase, order=10)
 hooks.register(portal_hooks.COURSE_ASSESSMENT_ANALYTICS, course_assessment_analytics)
 hooks.register(portal_hooks.USER_ASSESSMENT_HISTORY, user_assessment_history)
 hooks.register(portal_hooks.LEARNER_ATTENTION, learner_attention)

@@ -15,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 from portal import hooks as portal_hooks
 from portal.accounts.permissions import is_admin
 
+from . import privacy
 from .access import is_course_manager, is_moderator
 from .cms import pages
 from .cms.videos import (
@@ -210,3 +211,7 @@ def video_admin_css():
         "<style>{}</style>",
         ".video-failed td { background: var(--w-color-critical-50, #fde9e9); }",
     )
+
+
+hooks.register(portal_hooks.PERSONAL_DATA_EXPORT, privacy.personal_data_export)
+hooks.register(portal_hooks.PERSONAL_DATA_ERASE, privacy.personal_data_erase, order=30)

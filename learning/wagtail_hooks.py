@@ -12,6 +12,7 @@ from wagtail.admin.menu import MenuItem
 
 from portal import hooks as portal_hooks
 
+from . import privacy
 from .cms.roster import CourseListView, RosterView, may_see_rosters
 from .demo import seed_learning
 from .models import Certificate, Enrollment, ModuleProgress
@@ -20,6 +21,10 @@ from .selectors import is_enrolled_in_any, module_completion_state
 hooks.register(portal_hooks.COURSE_MEMBER_CHECK, is_enrolled_in_any)
 hooks.register(portal_hooks.MODULE_STATE, module_completion_state)
 hooks.register(portal_hooks.DEMO_SEED, seed_learning, order=20)
+# After its nested apps (mentorship, payments, ...) and the apps above it
+# (assessments, corporate): their rows may point at enrollments.
+hooks.register(portal_hooks.PERSONAL_DATA_EXPORT, privacy.personal_data_export)
+hooks.register(portal_hooks.PERSONAL_DATA_ERASE, privacy.personal_data_erase, order=20)
 
 
 def pages_with_learner_records(*, page_ids: Iterable[int]) -> bool:

@@ -22,7 +22,8 @@ equal orders keep the order of registration. Callers use the helper functions, n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.apps import AppConfig
@@ -383,30 +384,136 @@ def demo_seed_run(*, report: DemoReport) -> None:
         seed(report)
 
 
-# --- Declared for the coming issues (nothing registers them yet) -------------------
+# --- Personal data: export (GDPR Art. 15/20) and erasure (Art. 17) ------------------
 
 PERSONAL_DATA_EXPORT = "portal_personal_data_export"
+PERSONAL_DATA_ERASE = "portal_personal_data_erase"
 
 
 class PersonalDataExport(Protocol):
     """What an app holds about ``user``, for a subject access request: ``{section:
-    JSON-serializable rows}`` (``{}`` when it holds nothing). Every app holding
-    personal data registers one; all answers are merged into one export."""
+    rows}`` (``{}`` when it holds nothing), each row a dict of JSON-serializable
+    values (``DjangoJSONEncoder`` types: dates, decimals, UUIDs) or files (a
+    ``FieldFile``: copied into the export and replaced by its path there; an empty
+    one becomes ``null``). Section names are ``<app label>.<what>``, unique over
+    all answers. Every app holding personal data registers one; all answers are
+    merged into one export (``portal.privacy``).
+
+    ``covers`` (set with ``personal_data_covers``) names every relation to the user
+    model the answer reads, as ``"app_label.Model.field"``: a test fails when a
+    foreign key or one-to-one field to the user is covered by no answer."""
+
+    covers: tuple[str, ...]
 
     def __call__(self, *, user: Any) -> dict[str, list[dict]]: ...
 
 
-PERSONAL_DATA_ERASE = "portal_personal_data_erase"
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure did to one model's rows about a user: ``action`` is
+    ``deleted``, ``anonymized`` (rows stay, personal values are gone) or ``kept``
+    (rows stay as they are), and ``why`` tells the reader of the job's result the
+    reason (a law, someone else's record) in one sentence."""
+
+    model: str
+    action: str
+    rows: int
+    why: str = ""
+
+    DELETED = "deleted"
+    ANONYMIZED = "anonymized"
+    KEPT = "kept"
+
+    def as_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "action": self.action,
+            "rows": self.rows,
+            "why": self.why,
+        }
 
 
 class PersonalDataErase(Protocol):
-    """Erase or anonymize what an app holds about ``user`` (inside the caller's
-    transaction, keeping records the law requires, e.g. certificates issued) and
-    return ``{model label: rows changed}``. Every app holding personal data
-    registers one; all run, in order."""
+    """Erase or anonymize what an app holds about ``user`` inside the caller's
+    transaction, keeping what the law or other people's records require (a
+    certificate third parties verify, an order kept for tax law), and say what it
+    did, one ``Erasure`` per model and action (rows of 0 may be left out).
 
-    def __call__(self, *, user: Any) -> dict[str, int]: ...
+    Called while ``user`` still has its e-mail address and names (the account
+    itself is anonymized last, by ``portal.accounts``, registered with
+    ``order=100``), so answers may look those up in free text they hold. All run,
+    in order. ``covers`` as for ``PersonalDataExport``."""
 
+    covers: tuple[str, ...]
+
+    def __call__(self, *, user: Any) -> list[Erasure]: ...
+
+
+def personal_data_covers(*, relations: Sequence[str]) -> Callable[[Any], Any]:
+    """Decorate a ``PERSONAL_DATA_EXPORT`` or ``PERSONAL_DATA_ERASE`` answer with the
+    relations to the user model it handles (``"app_label.Model.field"``)."""
+
+    def mark(answer):
+        answer.covers = tuple(relations)
+        return answer
+
+    return mark
+
+
+def personal_data_export_collect(*, user: Any) -> dict[str, list[dict]]:
+    """Every registered ``PERSONAL_DATA_EXPORT`` answer, merged into one dict of
+    sections; a section named twice is a programming error."""
+    sections: dict[str, list[dict]] = {}
+    for answer in hooks.get_hooks(PERSONAL_DATA_EXPORT):
+        for name, rows in answer(user=user).items():
+            if name in sections:
+                raise ValueError(f"Personal data section {name!r} exported twice.")
+            sections[name] = list(rows)
+    return sections
+
+
+def personal_data_erase_all(*, user: Any) -> list[Erasure]:
+    """Run every registered ``PERSONAL_DATA_ERASE`` answer in order; what each did,
+    without the steps that touched no row."""
+    return [
+        step
+        for answer in hooks.get_hooks(PERSONAL_DATA_ERASE)
+        for step in answer(user=user)
+        if step.rows
+    ]
+
+
+def personal_data_covered(*, name: str) -> set[str]:
+    """The relations to the user model that the answers registered for ``name``
+    (``PERSONAL_DATA_EXPORT`` or ``PERSONAL_DATA_ERASE``) declare they cover."""
+    return {
+        relation
+        for answer in hooks.get_hooks(name)
+        for relation in getattr(answer, "covers", ())
+    }
+
+
+# --- Consent: reacting to a person's choice --------------------------------------
+
+CONSENT_CHANGED = "portal_consent_changed"
+
+
+class ConsentChanged(Protocol):
+    """Called inside ``portal.privacy``'s transaction after ``user`` granted or
+    withdrew consent to ``purpose`` (``"talent_pipeline"`` ...). All run, in order.
+    ``corporate.talent`` registers "a withdrawn talent-pipeline consent hides the
+    career profile"."""
+
+    def __call__(self, *, user: Any, purpose: str, granted: bool) -> None: ...
+
+
+def consent_changed_notify(*, user: Any, purpose: str, granted: bool) -> None:
+    """Run every registered ``CONSENT_CHANGED`` answer."""
+    for answer in hooks.get_hooks(CONSENT_CHANGED):
+        answer(user=user, purpose=purpose, granted=granted)
+
+
+# --- Declared for the coming issues (nothing registers them yet) -------------------
 
 METRICS = "portal_metrics"
 

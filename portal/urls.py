@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("learning.certifications.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("portal.jobs.api.urls")),
+    path("", include("portal.privacy.api.urls")),
     path("", include("corporate.api.urls")),
     path("", include("learning.skills.api.urls")),
     path("", include("assessments.api.urls")),

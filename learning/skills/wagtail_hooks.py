@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 
 from portal import hooks as portal_hooks
 
+from . import privacy
 from .cms.choosers import statement_chooser_viewset, work_role_chooser_viewset
 from .cms.tags import (
     MENU_HOOK,
@@ -39,3 +40,6 @@ for viewset in (
 hooks.register("register_admin_menu_item", nice_framework_menu_item)
 hooks.register(MENU_HOOK, module_tag_viewset.get_menu_item, order=10)
 hooks.register(MENU_HOOK, course_role_viewset.get_menu_item, order=30)
+
+hooks.register(portal_hooks.PERSONAL_DATA_EXPORT, privacy.personal_data_export)
+hooks.register(portal_hooks.PERSONAL_DATA_ERASE, privacy.personal_data_erase, order=10)

@@ -4,6 +4,10 @@ from wagtail import hooks
 
 from portal import hooks as portal_hooks
 
+from . import privacy
 from .demo import seed_accounts
 
 hooks.register(portal_hooks.DEMO_SEED, seed_accounts, order=0)
+# Last: every other app's erasure still sees the person's address and names.
+hooks.register(portal_hooks.PERSONAL_DATA_EXPORT, privacy.personal_data_export)
+hooks.register(portal_hooks.PERSONAL_DATA_ERASE, privacy.personal_data_erase, order=100)

@@ -11,13 +11,17 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 # prev_hash of chain 0's first entry: there is nothing before it to point at. Chain 0
 # is the log as it was before it was split into chains, so its genesis stays this.
 GENESIS_HASH = "0" * 64
 # Fixed salt so the chain key is derived from, but never equal to, SECRET_KEY.
 CHAIN_KEY_SALT = "portal.audit.chain"
+# Salt of a redacted entry's seal (see ``AuditLog.redaction_payload``).
+REDACTION_KEY_SALT = "portal.audit.redaction"
+# The fields a redaction may blank: who acted and from where, and the details.
+REDACTABLE_FIELDS = ("actor_email", "ip_address", "user_agent", "details")
 
 
 class AuditLogImmutableError(Exception):
@@ -35,6 +39,15 @@ class AuditLogQuerySet(models.QuerySet):
         raise AuditLogImmutableError("Audit log entries cannot be deleted.")
 
     delete.queryset_only = True
+
+    def redaction_update(self, **fields):
+        """The one rewrite the log allows: blanking personal values of entries
+        (``REDACTABLE_FIELDS``) together with the seal of the redaction. Only
+        ``portal.audit.services.audit_entries_redact`` calls it."""
+        allowed = {*REDACTABLE_FIELDS, "redacted_at", "redaction_mac"}
+        if not set(fields) <= allowed or "redaction_mac" not in fields:
+            raise AuditLogImmutableError("Only a sealed redaction may change entries.")
+        return super().update(**fields)
 
 
 class AuditLog(models.Model):
@@ -78,6 +91,11 @@ class AuditLog(models.Model):
     sequence = models.PositiveBigIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Set when personal values were blanked after the fact (a person's erasure):
+    # ``hash`` still links the chain, but covers values no longer there, so the
+    # entry's remaining content is checked against ``redaction_mac`` instead.
+    redacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    redaction_mac = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -135,16 +153,43 @@ class AuditLog(models.Model):
 
     def compute_hash(self, secret: str | None = None) -> str:
         """HMAC-SHA256 of the canonical payload; ``secret`` defaults to SECRET_KEY."""
-        message = json.dumps(
-            self.chain_payload(),
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=True,
-            cls=DjangoJSONEncoder,
+        return _mac(CHAIN_KEY_SALT, self.chain_payload(), secret)
+
+    def redaction_payload(self) -> dict[str, Any]:
+        """What the seal of a redacted entry covers: everything the chain hash
+        covered, as it reads after the redaction, plus the original ``hash`` (which
+        ties the seal to this place in the chain) and the redaction's time."""
+        return {
+            **self.chain_payload(),
+            "hash": self.hash,
+            "redacted_at": self.redacted_at.astimezone(datetime.UTC).isoformat(),
+        }
+
+    def compute_redaction_mac(self, secret: str | None = None) -> str:
+        """HMAC-SHA256 of ``redaction_payload`` under a key of its own, derived like
+        the chain's from SECRET_KEY: only the key holder can redact an entry, and a
+        redacted entry edited afterwards no longer matches."""
+        return _mac(REDACTION_KEY_SALT, self.redaction_payload(), secret)
+
+    def content_verifies(self, secret: str) -> bool:
+        """Whether the entry's content is as written (or as redacted) under
+        ``secret``."""
+        if self.redacted_at is None:
+            return constant_time_compare(self.hash, self.compute_hash(secret))
+        return constant_time_compare(
+            self.redaction_mac, self.compute_redaction_mac(secret)
         )
-        return salted_hmac(
-            CHAIN_KEY_SALT, message, secret=secret, algorithm="sha256"
-        ).hexdigest()
+
+
+def _mac(salt: str, payload: dict[str, Any], secret: str | None) -> str:
+    message = json.dumps(
+        payload,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+        cls=DjangoJSONEncoder,
+    )
+    return salted_hmac(salt, message, secret=secret, algorithm="sha256").hexdigest()
 
 
 class AuditChainHead(models.Model):

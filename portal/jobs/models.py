@@ -68,6 +68,10 @@ class Job(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
     file_content_type = models.CharField(max_length=100, blank=True)
     file_expires_at = models.DateTimeField(null=True, blank=True)
+    # A single-use file (a personal-data export) is served once: the download that
+    # claims it deletes it when the response ends, and the link is gone for good.
+    file_single_use = models.BooleanField(default=False)
+    file_downloaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -80,3 +84,15 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+    def file_is_live(self, *, now=None) -> bool:
+        """Whether the job's file may still be downloaded: attached, not expired,
+        and, if single-use, not downloaded yet."""
+        from django.utils import timezone
+
+        return bool(
+            self.file
+            and self.file_expires_at is not None
+            and self.file_expires_at > (now or timezone.now())
+            and not (self.file_single_use and self.file_downloaded_at is not None)
+        )

@@ -1,7 +1,5 @@
 """Who sees a job: its creator and admins; anyone else is told it does not exist."""
 
-from django.utils import timezone
-
 from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.errors import NotFound
@@ -18,13 +16,9 @@ def job_get_visible(*, actor: User, job_id: int) -> Job:
 
 def job_download_get(*, actor: User, job_id: int) -> Job:
     """The job's file, for its creator only (not admins: it may hold another
-    organization's people), and only until it expires."""
+    organization's people), and only until it expires or, for a single-use file,
+    until it was downloaded once."""
     job = Job.objects.filter(pk=job_id, creator_id=actor.pk).first()
-    if (
-        job is None
-        or not job.file
-        or job.file_expires_at is None
-        or job.file_expires_at <= timezone.now()
-    ):
+    if job is None or not job.file_is_live():
         raise NotFound("This download does not exist or has expired.")
     return job

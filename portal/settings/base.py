@@ -23,6 +23,7 @@ from .components.jobs import *  # noqa: F403
 from .components.logging import *  # noqa: F403
 from .components.mentorship import *  # noqa: F403
 from .components.payments import *  # noqa: F403
+from .components.privacy import *  # noqa: F403
 from .components.scim import *  # noqa: F403
 from .components.security import *  # noqa: F403
 from .components.security import (  # noqa: F401  (dev and prod)

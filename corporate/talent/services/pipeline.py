@@ -12,6 +12,8 @@ from portal.accounts.permissions import effective_role
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portal.notifications.services import notify
+from portal.privacy.models import ConsentPurpose, ConsentSource
+from portal.privacy.services import consent_record
 
 from ..models import Interest, InterestStatus, TalentProfile
 from ..selectors import visible_profile_get
@@ -37,6 +39,7 @@ def _notify(*, user: User, event: str, payload: dict) -> None:
 def talent_profile_update(*, actor: User, data: dict) -> TalentProfile:
     """Create or partly update ``actor``'s profile: the keys of ``data`` among
     ``PROFILE_FIELDS`` and ``target_roles`` (NICE ids of the current version).
+    Switching ``visible`` records the talent-pipeline consent (``portal.privacy``).
     Errors: 400 an unknown work role or more than ``MAX_TARGET_ROLES``."""
     profile, created = TalentProfile.objects.select_for_update().get_or_create(
         user=actor
@@ -67,6 +70,15 @@ def talent_profile_update(*, actor: User, data: dict) -> TalentProfile:
         profile.target_roles.set(roles)
         if previous != set(wanted):
             changed.append("target_roles")
+    if "visible" in changed or (created and profile.visible):
+        # Showing the profile to employers is the talent-pipeline consent; hiding
+        # it withdraws it. The ledger keeps each choice (``portal.privacy``).
+        consent_record(
+            user=actor,
+            purpose=ConsentPurpose.TALENT_PIPELINE,
+            granted=profile.visible,
+            source=ConsentSource.TALENT_PROFILE,
+        )
     if created or changed:
         audit_log_record(
             action="talent.profile_created" if created else "talent.profile_updated",

@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from operator import attrgetter
 from typing import Any
@@ -72,14 +72,20 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 
 from portal.errors import InvalidInput
 from portal.proxies import client_ip, ip_or_none
+from portal.redaction import as_text, contains_any, needles_of, redact_json, redact_text
 
-from ..models import AuditChainHead, AuditLog, chain_genesis_hash
+from ..models import (
+    REDACTABLE_FIELDS,
+    AuditChainHead,
+    AuditLog,
+    chain_genesis_hash,
+)
 from .anchors import Anchor, anchor_problems
 
 USER_AGENT_MAX_LENGTH = 512
@@ -164,6 +170,65 @@ def audit_log_record(
             last_sequence=entry.sequence, last_hash=entry.hash
         )
     return entry
+
+
+def audit_entries_redact(*, user_id: int, needles: Sequence[str]) -> int:
+    """Pseudonymize the audit log for a person whose data is erased (GDPR Art. 17)
+    without deleting an entry or breaking a chain; how many entries changed.
+
+    The entries are those the person made (``actor_id``), those about their account
+    (``resource_type="user"``) and any other naming them (an e-mail or name among
+    ``needles`` in ``actor_email`` or ``details``, e.g. a failed login with their
+    address). In each, every needle in ``details`` becomes ``[erased]``
+    (``portal.redaction``); where the person acted, or the entry was about their
+    address without an actor, the actor's e-mail, IP address and User-Agent are
+    blanked too (an administrator's own address on an entry about the person
+    stays). What remains: the action, the resource, the time, the actor's id.
+
+    ``hash`` and ``prev_hash`` stay, so every link still verifies; ``hash`` covered
+    the values now gone, so the entry's content is checked against a new seal
+    instead (``AuditLog.redaction_payload``), keyed like the chain: an entry edited
+    after its redaction, or "redacted" by anyone without the key, is reported as
+    altered by ``audit_chain_verify``.
+    """
+    needles = needles_of(*needles)
+    about_user = Q(resource_type="user", resource_id=str(user_id))
+    naming = Q(actor_email__in=[n.lower() for n in needles]) | contains_any(
+        "details", needles, json_field=True
+    )
+    entries = (
+        AuditLog.objects.annotate(**as_text("details"))
+        .filter(Q(actor_id=user_id) | about_user | naming)
+        .order_by("chain", "sequence")
+    )
+    now = timezone.now()
+    changed = 0
+    for entry in entries.iterator(chunk_size=500):
+        details = redact_json(entry.details, needles)
+        named = details != entry.details
+        if not (named or entry.actor_id == user_id or _about(entry, user_id)):
+            continue  # the needle was only part of another word
+        subject_acted = entry.actor_id == user_id or entry.actor_id is None
+        entry.details = details
+        if subject_acted:
+            entry.actor_email = ""
+            entry.ip_address = None
+            entry.user_agent = ""
+        else:
+            entry.actor_email = redact_text(entry.actor_email, needles)
+        entry.redacted_at = now
+        entry.redaction_mac = entry.compute_redaction_mac()
+        AuditLog.objects.filter(pk=entry.pk).redaction_update(
+            **{name: getattr(entry, name) for name in REDACTABLE_FIELDS},
+            redacted_at=entry.redacted_at,
+            redaction_mac=entry.redaction_mac,
+        )
+        changed += 1
+    return changed
+
+
+def _about(entry: AuditLog, user_id: int) -> bool:
+    return entry.resource_type == "user" and entry.resource_id == str(user_id)
 
 
 def request_metadata(*, request: HttpRequest) -> dict[str, str | None]:
@@ -322,10 +387,7 @@ def _verify_chain(
                 f"prev_hash break at sequence {sequence}: it does not match the hash "
                 "of the entry before it."
             )
-        if not any(
-            constant_time_compare(entry.hash, entry.compute_hash(secret))
-            for secret in secrets
-        ):
+        if not any(entry.content_verifies(secret) for secret in secrets):
             problems.append(
                 f"Hash mismatch at sequence {sequence}: the entry was altered."
             )

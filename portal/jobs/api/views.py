@@ -2,7 +2,6 @@
 a job's file."""
 
 from django.http import FileResponse
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -10,6 +9,7 @@ from rest_framework.views import APIView
 
 from ..models import JobStatus
 from ..selectors import job_download_get, job_get_visible
+from ..services import job_file_claim, job_file_open
 
 
 def download_url(job) -> str:
@@ -37,12 +37,7 @@ class JobOutput(serializers.Serializer):
     def get_result(self, job) -> dict | None:
         result = dict(job.result) if job.result is not None else None
         viewer = self.context.get("viewer")
-        live_file = (
-            job.file
-            and job.file_expires_at is not None
-            and job.file_expires_at > timezone.now()
-        )
-        if live_file and viewer is not None and viewer.pk == job.creator_id:
+        if job.file_is_live() and viewer is not None and viewer.pk == job.creator_id:
             result = result or {}
             result["download_url"] = download_url(job)
             result["expires_at"] = serializers.DateTimeField().to_representation(
@@ -74,12 +69,15 @@ class JobDownloadView(APIView):
             )
         },
         tags=["jobs"],
-        description="The job's creator only, until `result.expires_at`; then 404.",
+        description="The job's creator only, until `result.expires_at`; then 404. "
+        "A single-use file (a personal-data export) is served once; afterwards "
+        "404 as well.",
     )
     def get(self, request, job_id, *args, **kwargs):
         job = job_download_get(actor=request.user, job_id=int(job_id))
+        job = job_file_claim(job=job)
         return FileResponse(
-            job.file.open("rb"),
+            job_file_open(job=job),
             as_attachment=True,
             filename=job.file_name,
             content_type=job.file_content_type or "application/octet-stream",

@@ -17,8 +17,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -85,13 +86,26 @@ class JobRun:
         self.rows.append(row)
         self.progress(done=len(self.rows))
 
-    def attach(self, *, name: str, content: bytes, content_type: str) -> None:
-        """Keep ``content`` as the job's download until ``JOB_FILE_TTL_HOURS``."""
-        self.job.file.save(name, ContentFile(content), save=False)
+    def attach(
+        self,
+        *,
+        name: str,
+        content: bytes | File,
+        content_type: str,
+        single_use: bool = False,
+        ttl_hours: int | None = None,
+    ) -> None:
+        """Keep ``content`` (bytes, or a Django ``File``: a large one is streamed,
+        never read whole) as the job's download for ``ttl_hours`` (default
+        ``JOB_FILE_TTL_HOURS``); a ``single_use`` file is served once."""
+        if isinstance(content, bytes):
+            content = ContentFile(content)
+        self.job.file.save(name, content, save=False)
         self.job.file_name = name
         self.job.file_content_type = content_type
+        self.job.file_single_use = single_use
         self.job.file_expires_at = timezone.now() + timedelta(
-            hours=settings.JOB_FILE_TTL_HOURS
+            hours=settings.JOB_FILE_TTL_HOURS if ttl_hours is None else ttl_hours
         )
 
     def _current_result(self) -> dict:
@@ -140,6 +154,7 @@ def job_run(*, job_id: int, work: Callable[[JobRun], None]) -> Job | None:
             "file_name",
             "file_content_type",
             "file_expires_at",
+            "file_single_use",
         ]
     )
     return job
@@ -156,12 +171,62 @@ def _failure_message(exc: Exception) -> str:
 
 
 def job_file_expire(*, now: Any = None) -> int:
-    """Delete download files past their expiry (the rows stay); how many."""
+    """Delete download files past their expiry, and single-use files already
+    downloaded whose deletion did not happen (the rows stay); how many."""
     now = now or timezone.now()
     count = 0
-    for job in Job.objects.filter(file_expires_at__lt=now).exclude(file=""):
-        job.file.delete(save=False)
-        job.file_name = ""
-        job.save(update_fields=["file", "file_name"])
+    gone = Q(file_expires_at__lt=now) | Q(
+        file_single_use=True, file_downloaded_at__isnull=False
+    )
+    for job in Job.objects.filter(gone).exclude(file=""):
+        _file_discard(job)
         count += 1
     return count
+
+
+def job_file_claim(*, job: Job) -> Job:
+    """Claim the download of ``job``'s file (already checked live and the actor's,
+    by ``selectors.job_download_get``). A single-use file is marked downloaded
+    under a row lock, so of two racing requests only one gets it (the other: 404,
+    as if it had never been there). Call ``job_file_open`` next."""
+    if not job.file_single_use:
+        return job
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if not locked.file_is_live():
+            from portal.errors import NotFound
+
+            raise NotFound("This download does not exist or has expired.")
+        locked.file_downloaded_at = timezone.now()
+        locked.save(update_fields=["file_downloaded_at"])
+    return locked
+
+
+def job_file_open(*, job: Job):
+    """The claimed file, open for reading; a single-use one deletes itself from
+    storage when the response that sends it closes it."""
+    handle = job.file.open("rb")
+    if not job.file_single_use:
+        return handle
+    return _DiscardOnClose(handle, job_id=job.pk)
+
+
+class _DiscardOnClose(File):
+    """A file that removes its job's stored copy once closed (Django closes a
+    ``FileResponse``'s file when the response is finished)."""
+
+    def __init__(self, handle, *, job_id: int) -> None:
+        super().__init__(handle, name=handle.name)
+        self._job_id = job_id
+
+    def close(self) -> None:
+        super().close()
+        job = Job.objects.filter(pk=self._job_id).first()
+        if job is not None and job.file:
+            _file_discard(job)
+
+
+def _file_discard(job: Job) -> None:
+    job.file.delete(save=False)
+    job.file_name = ""
+    job.save(update_fields=["file", "file_name"])

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "portal.health",
     "portal.notifications",
     "portal.jobs",
+    "portal.privacy",
     "content",
     "learning",
     "learning.mentorship",

@@ -19,6 +19,8 @@ THROTTLE_RATES = {
     "proctor_events": env.str("THROTTLE_RATE_PROCTOR_EVENTS", default="120/min"),
     # Wrong or missing SCIM bearer tokens per client address (corporate/scim).
     "scim_token": env.str("THROTTLE_RATE_SCIM_TOKEN", default="20/min"),
+    # Requests to erase one's own account (each checks the password), per account.
+    "privacy_erase": env.str("THROTTLE_RATE_PRIVACY_ERASE", default="5/hour"),
 }
 
 # Wrong passwords per (account, client address): free ones, then a wait that doubles
