@@ -84,4 +84,3 @@ class SharedCache:
 
 # (namespace, name) -> (version, value); replaced whole, so threads see either.
 _MEMOS: dict[tuple[str, str], tuple[str, object]] = {}
-
