@@ -53,7 +53,7 @@ class TestMembersAndRoles:
         assert fake_discord.members[MEMBER] == {OTHER_ROLE}
 
     def test_ids_that_are_not_snowflakes_never_reach_discord(self, fake_discord, bot):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a Discord id"):
             bot.member_role_add(user_id=MEMBER, role_id="../../users/@me")
         assert fake_discord.calls == []
 
