@@ -4,11 +4,12 @@ portal differs."""
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -67,9 +68,10 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
     """Third-party accounts (Discord) are *links* of a signed-in user, made from
     the profile page through allauth's connect flow, and never a way to sign in or
-    sign up: those would skip the password, MFA and the sign-in throttles. allauth's
-    connect flow asks a recent sign-in first (reauthentication), as for any other
-    change to the account."""
+    sign up: those would skip the password, MFA and the sign-in throttles. Linking and
+    unlinking ask for the password (or the second factor) again first
+    (``SOCIALACCOUNT_REAUTHENTICATION_REQUIRED``), so a borrowed session cannot
+    attach someone else's Discord."""
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
@@ -100,3 +102,11 @@ class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def get_connect_redirect_url(self, request, socialaccount) -> str:
         return reverse("account-profile")
+
+    def get_app(self, request, provider, client_id=None):
+        """A provider whose keys are not set answers 404 (its URLs exist because
+        its app is installed), not a server error."""
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise Http404("This provider is not configured.") from error

@@ -5,6 +5,7 @@ and ``global``, and the OAuth2 token and ``/users/@me`` endpoints allauth calls.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from werkzeug import Request, Response
+
+from integrations.discord.ratelimits import rate_limiter
+from integrations.resilience import vendor_breaker
 
 API = "/api/v10"
 GUILD_ID = "100000000000000001"
@@ -279,3 +283,35 @@ class FakeDiscord:
             "discriminator": "0",
             "avatar": None,
         }
+
+
+@contextlib.contextmanager
+def discord_switched_on(httpserver, settings):
+    """Discord's keys set, its API answered by a ``FakeDiscord`` on ``httpserver``,
+    and the policy waiting fractions of a second; rate-limit and circuit state
+    fresh."""
+    settings.INTEGRATIONS_RETRY_ATTEMPTS = 3
+    settings.INTEGRATIONS_RETRY_MAX_WAIT_SECONDS = 2
+    settings.INTEGRATIONS_BREAKER_FAIL_MAX = 3
+    settings.INTEGRATIONS_BREAKER_RESET_SECONDS = 60
+    settings.INTEGRATIONS_TIMEOUT_SECONDS = 2
+    settings.DISCORD = {
+        "CLIENT_ID": CLIENT_ID,
+        "CLIENT_SECRET": CLIENT_SECRET,
+        "BOT_TOKEN": BOT_TOKEN,
+        "GUILD_ID": GUILD_ID,
+        "API_BASE": httpserver.url_for(API),
+    }
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "discord": {
+            "APPS": [{"client_id": CLIENT_ID, "secret": CLIENT_SECRET, "key": ""}],
+            "SCOPE": ["identify"],
+        }
+    }
+    rate_limiter.clear()
+    vendor_breaker(vendor="discord").close()
+    try:
+        yield FakeDiscord(httpserver)
+    finally:
+        rate_limiter.clear()
+        vendor_breaker(vendor="discord").close()

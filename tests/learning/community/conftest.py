@@ -2,7 +2,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 
 from learning.community.models import CourseDiscordRoles
-from tests.integrations.discord.conftest import fake_discord, fast_policy  # noqa: F401
+from tests.integrations.discord.fake import discord_switched_on
 from tests.portal.factories import UserFactory
 
 ENROLLED = "500000000000000001"
@@ -21,6 +21,13 @@ def link(user, discord_id: str = DISCORD_ID, username: str = "ada") -> SocialAcc
         uid=discord_id,
         extra_data={"id": discord_id, "username": username, "global_name": None},
     )
+
+
+@pytest.fixture
+def fake_discord(httpserver, settings):
+    """Discord switched on and answered by the local server."""
+    with discord_switched_on(httpserver, settings) as fake:
+        yield fake
 
 
 @pytest.fixture
