@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from integrations.discord.client import DiscordBot, discord_configured
 from integrations.http import OutsideCallRejected
+from learning.models import Enrollment
+from portal.accounts.models import User
 from portal.queue import enqueue_on_commit
 
 from ..models import DiscordMember, MemberState
@@ -78,7 +80,7 @@ def discord_roles_follow_event(*, event: str, data: dict) -> None:
         discord_sync_enqueue(user_id=user_id)
 
 
-def discord_roles_follow_cancellation(*, enrollment, actor) -> None:
+def discord_roles_follow_cancellation(*, enrollment: Enrollment, actor: User) -> None:
     """``portal.hooks.ENROLLMENT_CANCELLED``: unenrolling or a refund queues a
     sync of the learner (the enrolled and completed roles go)."""
     discord_sync_enqueue(user_id=enrollment.user_id)
