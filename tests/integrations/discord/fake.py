@@ -103,6 +103,11 @@ class FakeDiscord:
                 [(status, {"message": "Service Unavailable"}, {})] * count
             )
 
+    def recover(self) -> None:
+        """Drop the scripted answers that are left: Discord is healthy again."""
+        with self._lock:
+            self._scripted.clear()
+
     def calls_to(self, method: str | None = None) -> list[Call]:
         return [
             call

@@ -3,10 +3,13 @@ completing, a certificate issued or revoked each queue a sync after commit, whic
 adds and removes only the roles the portal manages."""
 
 import pytest
+from django.core.cache import cache
 
+from integrations.resilience import vendor_breaker
 from learning.community.models import DiscordMember
 from learning.community.selectors import desired_role_ids
-from learning.community.tasks import sync_discord_member
+from learning.community.services import SyncBusy, discord_member_sync
+from learning.community.tasks import reconcile_discord, sync_discord_member
 from learning.models import Certificate
 from learning.services import enrollment_cancel, enrollment_create
 from learning.services.certificates import certificate_revoke
@@ -131,6 +134,35 @@ class TestFollowingTheLearner:
             enrollment_create(actor=member, course_id=course.pk)
         assert roles_of(fake_discord) == {ENROLLED, UNMANAGED}
         assert [c.status for c in fake_discord.calls][:2] == [429, 200]
+
+
+class TestFaults:
+    def test_discord_down_never_fails_the_enrollment_and_the_reconcile_repairs(
+        self, member, course, fake_discord, django_capture_on_commit_callbacks
+    ):
+        fake_discord.fail_next(50, status=503)
+        with django_capture_on_commit_callbacks(execute=True):
+            enrollment = enrollment_create(actor=member, course_id=course.pk)
+        assert enrollment.pk
+        assert roles_of(fake_discord) == {UNMANAGED}
+
+        # Discord is back (its circuit too): tonight's reconcile gives the role.
+        fake_discord.recover()
+        vendor_breaker(vendor="discord").close()
+        with django_capture_on_commit_callbacks(execute=True):
+            reconcile_discord.delay()
+        assert roles_of(fake_discord) == {ENROLLED, UNMANAGED}
+
+    def test_one_sync_of_an_account_at_a_time(self, member, course, fake_discord):
+        enrollment_create(actor=member, course_id=course.pk)
+        cache.add(f"community:discord-sync:{DISCORD_ID}", 1, timeout=60)
+
+        with pytest.raises(SyncBusy):
+            discord_member_sync(user_id=member.pk)
+        assert fake_discord.calls == []
+
+        cache.delete(f"community:discord-sync:{DISCORD_ID}")
+        assert discord_member_sync(user_id=member.pk).added == [ENROLLED]
 
 
 class TestWithoutKeys:
