@@ -6,11 +6,13 @@ import pytest
 from django.core.cache import cache
 
 from integrations.resilience import vendor_breaker
-from learning.community.models import DiscordMember
+from learning.community.models import CourseDiscordRoles, DiscordMember
 from learning.community.selectors import desired_role_ids
 from learning.community.services import SyncBusy, discord_member_sync
 from learning.community.tasks import reconcile_discord, sync_discord_member
 from learning.models import Certificate
+from learning.payments.models import Order
+from learning.payments.services.orders import order_paid_record, order_refunded_record
 from learning.services import enrollment_cancel, enrollment_create
 from learning.services.certificates import certificate_revoke
 from tests.learning.test_certificate_reissue import complete
@@ -56,6 +58,34 @@ class TestFollowingTheLearner:
             "PUT",
             "DELETE",
         ]
+
+    def test_a_paid_order_gives_the_role_and_its_refund_takes_it(
+        self, member, make_course, fake_discord, django_capture_on_commit_callbacks
+    ):
+        paid = make_course(title="Incident Response", price="99")
+        CourseDiscordRoles.objects.create(course=paid, enrolled_role_id=ENROLLED)
+        order = Order.objects.create(
+            user=member,
+            course=paid,
+            course_title=paid.title,
+            amount="99.00",
+            currency="usd",
+            provider="stripe",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            order_paid_record(
+                order_id=order.pk,
+                provider_payment="pi_test_1",
+                amount_cents=9900,
+                currency="usd",
+            )
+        assert roles_of(fake_discord) == {ENROLLED, UNMANAGED}
+
+        with django_capture_on_commit_callbacks(execute=True):
+            order_refunded_record(
+                order_id=order.pk, actor=None, provider_refund="re_test_1"
+            )
+        assert roles_of(fake_discord) == {UNMANAGED}
 
     def test_completing_and_the_certificate_add_their_roles_and_revoking_removes_one(
         self,
