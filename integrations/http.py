@@ -107,8 +107,13 @@ class VendorClient:
         )
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return self._checked(method, path, self._exchange(method, path, **kwargs))
+
+    def _exchange(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request and its response, whatever the status; a timeout or an
+        unreachable vendor as ``TransientError``."""
         try:
-            response = self._client.request(method, path, **kwargs)
+            return self._client.request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
             raise OutsideCallTimeout(
                 f"{method} {path} timed out ({exc.__class__.__name__})",
@@ -119,6 +124,11 @@ class VendorClient:
                 f"{method} {path} could not reach the vendor: {exc}",
                 vendor=self.vendor,
             ) from exc
+
+    def _checked(
+        self, method: str, path: str, response: httpx.Response
+    ) -> httpx.Response:
+        """``response`` if it succeeded; else the error the policy sorts it into."""
         status = response.status_code
         if status == 429 or status >= 500:
             raise TransientError(

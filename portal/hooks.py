@@ -287,6 +287,30 @@ def enrollment_cancelled_notify(*, enrollment: Any, actor: Any) -> None:
         answer(enrollment=enrollment, actor=actor)
 
 
+# --- Domain events: what happened to a learner, for other apps to follow ------------
+
+DOMAIN_EVENT = "portal_domain_event"
+
+
+class DomainEvent(Protocol):
+    """``event`` (one of ``portal/webhooks/events.py``: ``enrollment.created``,
+    ``enrollment.completed``, ``certificate.issued``, ``certificate.revoked``,
+    ``order.paid``, ``order.refunded``) happened, with the ``data`` partners'
+    webhooks carry (ids: ``user_id``, ``course_id`` ...). Published by
+    ``portal.webhooks.services.webhook_event_emit`` inside the change's transaction,
+    whether or not a partner subscribed. All run, in order. An answer only queues
+    work (``portal.queue.enqueue_on_commit``) and never calls an outside system.
+    ``learning.community`` registers "sync the learner's Discord roles"."""
+
+    def __call__(self, *, event: str, data: dict) -> None: ...
+
+
+def domain_event_publish(*, event: str, data: dict) -> None:
+    """Run every registered ``DOMAIN_EVENT`` answer."""
+    for answer in hooks.get_hooks(DOMAIN_EVENT):
+        answer(event=event, data=data)
+
+
 # --- Reports: best assessment scores -----------------------------------------------
 
 BEST_SCORES = "portal_best_scores"

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("learning.mentorship.page_urls")),
     path("", include("learning.payments.page_urls")),
     path("", include("learning.skills.page_urls")),
+    path("", include("learning.community.page_urls")),
     path("", include("corporate.talent.page_urls")),
     path("", include("assessments.page_urls")),
     path("", include("corporate.page_urls")),

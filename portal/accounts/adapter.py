@@ -1,8 +1,18 @@
-"""django-allauth's account adapter, changed only where the portal differs."""
+"""django-allauth's account and social-account adapters, changed only where the
+portal differs."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialAccount, SocialApp
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from portal.proxies import client_ip
 
@@ -53,3 +63,50 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         pair = self._backoff_pair(request, credentials)
         if pair:
             backoff.login_backoff_failure_record(email=pair[0], ip=pair[1])
+
+
+class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Third-party accounts (Discord) are *links* of a signed-in user, made from
+    the profile page through allauth's connect flow, and never a way to sign in or
+    sign up: those would skip the password, MFA and the sign-in throttles. Linking and
+    unlinking ask for the password (or the second factor) again first
+    (``SOCIALACCOUNT_REAUTHENTICATION_REQUIRED``), so a borrowed session cannot
+    attach someone else's Discord."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return False
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        user = getattr(request, "user", None)
+        process = (sociallogin.state or {}).get("process")
+        if process != AuthProcess.CONNECT or not (user and user.is_authenticated):
+            messages.error(
+                request,
+                _(
+                    "Discord cannot be used to sign in. Sign in with your e-mail, "
+                    "then link Discord from your profile."
+                ),
+            )
+            raise ImmediateHttpResponse(redirect(settings.LOGIN_URL))
+        provider = sociallogin.account.provider
+        if (
+            SocialAccount.objects.filter(user=user, provider=provider)
+            .exclude(uid=sociallogin.account.uid)
+            .exists()
+        ):
+            messages.error(
+                request,
+                _("Another account of this kind is linked: unlink it first."),
+            )
+            raise ImmediateHttpResponse(redirect("account-profile"))
+
+    def get_connect_redirect_url(self, request, socialaccount) -> str:
+        return reverse("account-profile")
+
+    def get_app(self, request, provider, client_id=None):
+        """A provider whose keys are not set answers 404 (its URLs exist because
+        its app is installed), not a server error."""
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise Http404("This provider is not configured.") from error

@@ -247,6 +247,30 @@ class TestVendorComponents:
             "GLOBEX": None,
         }
 
+    def test_two_vendors_widen_the_content_security_policy_together(
+        self, tmp_path, monkeypatch
+    ):
+        from portal.settings.components.vendors import vendor_components
+
+        package = tmp_path / "csp_vendors"
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+        base = "{'form-action': ['\\'self\\''], 'img-src': ['\\'self\\'']}"
+        (package / "acme.py").write_text(
+            f"_B = {base}\nCONTENT_SECURITY_POLICY = {{**_B, "
+            "'form-action': ['\\'self\\'', 'https://acme.test']}\n"
+        )
+        (package / "globex.py").write_text(
+            f"_B = {base}\nCONTENT_SECURITY_POLICY = {{**_B, "
+            "'form-action': ['\\'self\\'', 'https://globex.test']}\n"
+        )
+        monkeypatch.syspath_prepend(str(tmp_path))
+        policy = vendor_components("csp_vendors")["CONTENT_SECURITY_POLICY"]
+        assert policy == {
+            "form-action": ["'self'", "https://acme.test", "https://globex.test"],
+            "img-src": ["'self'"],
+        }
+
 
 ENTRY_POINT = """
 import json, os, {module}

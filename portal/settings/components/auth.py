@@ -50,6 +50,19 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="opti
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Third-party accounts (Discord) are linked from the profile page by a signed-in
+# user: allauth's social sign-in and sign-up are refused by the adapter, so every
+# sign-in still passes the password and MFA steps. The providers' apps are set by
+# their vendor files (``components/vendors/``) when their keys are there.
+SOCIALACCOUNT_ADAPTER = "portal.accounts.adapter.PortalSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Linking or unlinking asks for the password (or MFA) again, as allauth's MFA pages do.
+SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = True
+SOCIALACCOUNT_PROVIDERS: dict = {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Cyber Learning Portal")
 # Roles that must enrol in MFA before they may change anything (comma-separated;

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "learning.payments",
     "learning.certifications",
     "learning.skills",
+    "learning.community",
     "assessments",
     "assessments.skills",
     "corporate",
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Third-party accounts are links only (Discord roles), never a way to sign in:
+    # ``portal.accounts.adapter.PortalSocialAccountAdapter``.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.discord",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",

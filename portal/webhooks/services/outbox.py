@@ -7,12 +7,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from portal import hooks as portal_hooks
+
 from ..events import EVENTS
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 def webhook_event_emit(*, event: str, data: dict[str, Any]) -> WebhookEvent | None:
-    """Write ``event`` to the outbox, with one delivery per active endpoint that
+    """Publish ``event`` to the portal's own followers (``portal.hooks.DOMAIN_EVENT``)
+    and write it to the outbox, with one delivery per active endpoint that
     subscribed to it, in the caller's transaction: if the change rolls back, so does
     the event, and an event is never sent for a change that did not happen. The
     deliveries are queued after commit. ``None`` (nothing written) when no endpoint
@@ -22,6 +25,8 @@ def webhook_event_emit(*, event: str, data: dict[str, Any]) -> WebhookEvent | No
     message is ``{"type", "timestamp", "data"}`` as Standard Webhooks suggests."""
     if event not in EVENTS:
         raise KeyError(f"undeclared webhook event {event!r}")
+    # The portal's own followers first (Discord roles ...), subscribed or not.
+    portal_hooks.domain_event_publish(event=event, data=data)
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(is_active=True).only(

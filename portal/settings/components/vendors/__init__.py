@@ -60,7 +60,21 @@ def vendor_components(package: str = __name__) -> dict[str, Any]:
     # file system.
     for module_info in pkgutil.iter_modules(root.__path__):
         module = importlib.import_module(f"{package}.{module_info.name}")
-        found.update(
-            (name, value) for name, value in vars(module).items() if name.isupper()
-        )
+        for name, value in vars(module).items():
+            if not name.isupper():
+                continue
+            if name == "CONTENT_SECURITY_POLICY" and name in found:
+                # Each vendor widens the base policy; two vendors switched on
+                # widen it together instead of the last one's winning.
+                value = _policy_union(found[name], value)
+            found[name] = value
     return found
+
+
+def _policy_union(first: dict, second: dict) -> dict:
+    """Two content security policies as one allowing what either allows."""
+    merged = {}
+    for directive in [*first, *(d for d in second if d not in first)]:
+        sources = [*first.get(directive, []), *second.get(directive, [])]
+        merged[directive] = list(dict.fromkeys(sources))
+    return merged

@@ -1,0 +1,10 @@
+"""This app's answers to the portal's extension points (registrations only)."""
+
+from wagtail import hooks
+
+from portal import hooks as portal_hooks
+
+from .services import discord_roles_follow_cancellation, discord_roles_follow_event
+
+hooks.register(portal_hooks.DOMAIN_EVENT, discord_roles_follow_event)
+hooks.register(portal_hooks.ENROLLMENT_CANCELLED, discord_roles_follow_cancellation)
