@@ -1,9 +1,12 @@
-"""django-allauth's account adapter, changed only where the portal differs."""
+"""django-allauth's account and MFA adapters, changed only where the portal
+differs."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from portal.crypto.fields import decrypt_text, encrypt_text
 from portal.proxies import client_ip
 
 from . import backoff
@@ -53,3 +56,17 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         pair = self._backoff_pair(request, credentials)
         if pair:
             backoff.login_backoff_failure_record(email=pair[0], ip=pair[1])
+
+
+class PortalMFAAdapter(DefaultMFAAdapter):
+    """allauth stores TOTP secrets and recovery-code seeds in a JSON column and
+    passes them through these two hooks, which by default change nothing: here they
+    are Fernet tokens under ``FIELD_ENCRYPTION_KEYS`` like every encrypted field
+    (rotated by ``manage.py reencrypt``). A plain value is refused, not trusted:
+    the data migration ``accounts.0007`` encrypted the ones stored before."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_text(encrypted_text)

@@ -5,5 +5,7 @@ from wagtail import hooks
 from portal import hooks as portal_hooks
 
 from .demo import seed_accounts
+from .services.encryption import mfa_secrets_reencrypt
 
 hooks.register(portal_hooks.DEMO_SEED, seed_accounts, order=0)
+hooks.register(portal_hooks.ENCRYPTED_DATA_REENCRYPT, mfa_secrets_reencrypt)
