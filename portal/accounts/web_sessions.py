@@ -1,8 +1,11 @@
 """Signing a browser out when its session timed out, for the middleware and the
-timeout dialog's landing view (both faces: this is what they share)."""
+timeout dialog's landing view (both faces: this is what they share), and the
+timeout dialog of Wagtail's admin."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.template.loader import render_to_string
 from django.utils.translation import ngettext
 
 from portal.audit.services import request_metadata
@@ -49,3 +52,12 @@ def end_message(reason: str, *, role: str | None) -> str:
         "Your session reached its maximum length of %(hours)d hours: sign in again.",
         hours,
     ) % {"hours": hours}
+
+
+def session_timeout_admin_html() -> str:
+    """The timeout dialog for every page of Wagtail's admin, where staff work
+    under the shortest idle timeout (``insert_global_admin_js``)."""
+    return render_to_string(
+        "accounts/session_timeout_admin.html",
+        {"warning": settings.SESSION_IDLE_WARNING_SECONDS},
+    )

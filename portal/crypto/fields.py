@@ -125,7 +125,8 @@ class EncryptedTextField(models.TextField):
 
     def get_prep_value(self, value):
         value = super(models.TextField, self).get_prep_value(value)
-        if value is None or value == "":
+        if value is None or value == "" or hasattr(value, "as_sql"):
+            # An expression (``update(x=Value(...))``) compiles itself.
             return value
         return encrypt_text(self.to_text(value))
 
@@ -152,7 +153,11 @@ class EncryptedTextField(models.TextField):
         # A short value (a phone number) is a one-line input, not a text area.
         return models.Field.formfield(
             self,
-            **{"max_length": self.max_length, "widget": forms.TextInput, **kwargs},
+            **{
+                "max_length": self.max_length,
+                "widget": forms.TextInput,
+                **_without_text_area(kwargs),
+            },
         )
 
     def deconstruct(self):
@@ -184,4 +189,16 @@ class EncryptedDateField(EncryptedTextField):
         return value
 
     def formfield(self, **kwargs):
-        return models.Field.formfield(self, **{"form_class": forms.DateField, **kwargs})
+        return models.Field.formfield(
+            self, **{"form_class": forms.DateField, **_without_text_area(kwargs)}
+        )
+
+
+def _without_text_area(kwargs: dict) -> dict:
+    """Django's admin hands every ``TextField`` subclass a text area (its
+    ``formfield_overrides``); a date or a short value keeps its own input."""
+    widget = kwargs.get("widget")
+    is_area = isinstance(widget, forms.Textarea) or (
+        isinstance(widget, type) and issubclass(widget, forms.Textarea)
+    )
+    return {k: v for k, v in kwargs.items() if k != "widget"} if is_area else kwargs

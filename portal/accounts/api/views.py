@@ -42,7 +42,8 @@ class ProfileOutput(serializers.Serializer):
     )
     clearance_level = serializers.ChoiceField(
         source="profile.clearance_level",
-        choices=[("", "Not stated"), *ClearanceLevel.choices],
+        choices=ClearanceLevel.choices,
+        allow_blank=True,
         required=False,
         help_text="Only for the person and administrators (absent otherwise).",
     )
@@ -138,9 +139,7 @@ class UserUpdateInput(serializers.Serializer):
     )
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     clearance_level = serializers.ChoiceField(
-        choices=[("", "Not stated"), *ClearanceLevel.choices],
-        required=False,
-        allow_blank=True,
+        choices=ClearanceLevel.choices, required=False, allow_blank=True
     )
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     is_active = StrictBooleanField(required=False)
