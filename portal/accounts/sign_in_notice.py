@@ -45,7 +45,7 @@ def sign_in_notice_text() -> str:
 
 
 def sign_in_notice_blocks() -> list[dict]:
-    """The notice as blocks for a template: ``{"paragraph": text}`` or ``{"items":
+    """The notice as blocks for a template: ``{"text": paragraph}`` or ``{"list":
     [text, ...]}`` (blank lines separate blocks; lines starting with "- " are list
     items). Empty when there is no notice."""
     blocks: list[dict] = []
@@ -54,9 +54,9 @@ def sign_in_notice_blocks() -> list[dict]:
         if not lines:
             continue
         if all(line.startswith("- ") for line in lines):
-            blocks.append({"items": [line[2:].strip() for line in lines]})
+            blocks.append({"list": [line[2:].strip() for line in lines]})
         else:
-            blocks.append({"paragraph": " ".join(lines)})
+            blocks.append({"text": " ".join(lines)})
     return blocks
 
 
