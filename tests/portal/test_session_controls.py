@@ -390,3 +390,22 @@ class TestSignInNotice:
             reverse("account_signup"), {**form, "accept_notice": "on"}
         )
         assert response.status_code == 302
+
+
+class TestRegistryUpkeep:
+    def test_old_sessions_are_forgotten_live_ones_kept(self, clock):
+        from portal.accounts.tasks import prune_sign_in_sessions
+
+        user = UserFactory()
+        ended = web_sign_in(user)
+        ended.post(reverse("account_logout"))
+        signed_in(APIClient(), user)  # never ended: kept until it cannot be live
+        clock.shift(datetime.timedelta(days=89))
+        live = APIClient()
+        signed_in(live, user)
+        assert prune_sign_in_sessions() == 0
+        clock.shift(datetime.timedelta(days=2))
+        assert prune_sign_in_sessions() == 2
+        kept = SignInSession.objects.get()
+        assert kept.ended_at is None
+        assert kept.started_at == START + datetime.timedelta(days=89)

@@ -29,12 +29,13 @@ import hashlib
 import logging
 import secrets
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import (
@@ -239,6 +240,17 @@ def sign_in_sessions_end_all(*, user: User) -> None:
     for session in live.filter(kind=SessionKind.API):
         tokens.deny_token_family(session.key)
     live.update(ended_at=timezone.now(), end_reason=SessionEndReason.REVOKED)
+
+
+def sign_in_sessions_prune(*, older_than_days: int = 90) -> int:
+    """Forget sessions that ended, or began (and so can no longer be live), more
+    than ``older_than_days`` ago; returns how many. Run daily by beat."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    lived = timedelta(seconds=absolute_lifetime())
+    deleted, _ = SignInSession.objects.filter(
+        Q(ended_at__lt=cutoff) | Q(started_at__lt=cutoff - lived)
+    ).delete()
+    return deleted
 
 
 # --- API token families ----------------------------------------------------------

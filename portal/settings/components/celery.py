@@ -87,4 +87,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
     },
     "expire-job-files": {"task": "jobs.expire_files", "schedule": timedelta(hours=1)},
+    # The session registry keeps 90 days of ended sign-ins (portal.accounts).
+    "prune-sign-in-sessions": {
+        "task": "accounts.prune_sign_in_sessions",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
