@@ -149,6 +149,17 @@ class TestWebIdleTimeout:
         assert "js/session-timeout.js" in html
         assert "Stay signed in" in html
 
+    def test_the_editor_carries_the_dialog_too(self, clock, client, home_page):
+        from portal.accounts.services import user_role_privileges_sync
+
+        instructor = UserFactory(role=Role.INSTRUCTOR)
+        user_role_privileges_sync(user=instructor)
+        web_sign_in(instructor, client)
+        html = client.get("/cms/").content.decode()
+        assert 'id="session-timeout"' in html
+        assert "js/session-timeout.js" in html
+        assert "data-remaining" not in html  # the script asks the server
+
     def test_a_role_without_idle_timeout(self, clock, settings):
         settings.SESSION_IDLE_TIMEOUT_BY_ROLE = {"student": 0}
         client = web_sign_in(UserFactory())
