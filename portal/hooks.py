@@ -408,6 +408,33 @@ def demo_seed_run(*, report: DemoReport) -> None:
         seed(report)
 
 
+# --- Encryption at rest: what an app keeps encrypted outside encrypted columns -------
+
+ENCRYPTED_DATA_REENCRYPT = "portal_encrypted_data_reencrypt"
+
+
+class EncryptedDataReencrypt(Protocol):
+    """Re-encrypt under the current key (``portal.crypto.fields.rotate_bytes`` /
+    ``rotate_text``) what an app keeps encrypted *outside* ``EncryptedTextField``
+    columns, which ``manage.py reencrypt`` finds on its own: secrets inside JSON,
+    encrypted files. In batches of ``batch_size`` locked rows, idempotent (a value
+    already under the current key is left alone). Returns ``{label:
+    portal.crypto.services.Rotation}``; all run, in order, and the counts are merged
+    per label. ``portal.accounts`` registers MFA secrets,
+    ``corporate.skillbridge`` the commanders' approval documents."""
+
+    def __call__(self, *, batch_size: int) -> dict[str, Any]: ...
+
+
+def encrypted_data_reencrypt_collect(*, batch_size: int) -> dict[str, Any]:
+    """Run every registered ``ENCRYPTED_DATA_REENCRYPT``; their counts per label
+    (a label two answers share keeps the later count: use distinct labels)."""
+    report: dict[str, Any] = {}
+    for answer in hooks.get_hooks(ENCRYPTED_DATA_REENCRYPT):
+        report.update(answer(batch_size=batch_size))
+    return report
+
+
 # --- Personal data: export (GDPR Art. 15/20) and erasure (Art. 17) ------------------
 
 PERSONAL_DATA_EXPORT = "portal_personal_data_export"

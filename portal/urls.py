@@ -5,7 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal.accounts.views import profile, sign_in_redirect
+from portal.accounts.views import (
+    profile,
+    session_ended,
+    session_status,
+    sign_in_redirect,
+)
 from portal.api.views import UnknownEndpointView
 from portal.health.views import health
 
@@ -40,6 +45,8 @@ urlpatterns = [
     re_path(r"^api/", UnknownEndpointView.as_view()),
     path("scim/v2/", include("corporate.scim.api.urls")),
     path("accounts/profile/", profile, name="account-profile"),
+    path("accounts/session/", session_status, name="account-session"),
+    path("accounts/session/ended/", session_ended, name="account-session-ended"),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("", include("learning.page_urls")),

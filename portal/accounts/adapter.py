@@ -1,8 +1,9 @@
-"""django-allauth's account and social-account adapters, changed only where the
-portal differs."""
+"""django-allauth's account, social-account and MFA adapters, changed only where
+the portal differs."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.base import AuthProcess
@@ -14,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.crypto.fields import decrypt_text, encrypt_text
 from portal.proxies import client_ip
 
 from . import backoff
@@ -110,3 +112,17 @@ class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
             return super().get_app(request, provider, client_id=client_id)
         except SocialApp.DoesNotExist as error:
             raise Http404("This provider is not configured.") from error
+
+
+class PortalMFAAdapter(DefaultMFAAdapter):
+    """allauth stores TOTP secrets and recovery-code seeds in a JSON column and
+    passes them through these two hooks, which by default change nothing: here they
+    are Fernet tokens under ``FIELD_ENCRYPTION_KEYS`` like every encrypted field
+    (rotated by ``manage.py reencrypt``). A plain value is refused, not trusted:
+    the data migration ``accounts.0007`` encrypted the ones stored before."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_text(encrypted_text)

@@ -1,8 +1,12 @@
 """Forms of the accounts app's web pages (allauth's sign-up extension, the
-profile page)."""
+profile page). The sign-in form is in ``login_form.py``: allauth imports this
+module while it defines its own forms, so nothing here may import them."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import ClearanceLevel
+from .sign_in_notice import NOTICE_FIELD, notice_field, sign_in_notice_blocks
 
 NAME_MAX = 150
 
@@ -25,6 +29,13 @@ class SignupNameForm(forms.Form):
     )
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Signing up signs in: the sign-in notice applies here too.
+        self.notice = sign_in_notice_blocks()
+        if self.notice:
+            self.fields[NOTICE_FIELD] = notice_field()
 
     def clean_first_name(self):
         return _required_name(self.cleaned_data["first_name"])
@@ -56,3 +67,26 @@ class ProfileNameForm(forms.Form):
 
     def clean_last_name(self):
         return _required_name(self.cleaned_data["last_name"])
+
+
+class PersonalDetailsForm(forms.Form):
+    """The profile page's personal details, encrypted at rest and shown to the
+    person (and administrators) only."""
+
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 ()\-.]{3,31}$",
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+    )
+    clearance_level = forms.ChoiceField(
+        label=_("Security clearance"),
+        choices=[("", _("Not stated")), *ClearanceLevel.choices],
+        required=False,
+    )

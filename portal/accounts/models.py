@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto.fields import EncryptedDateField, EncryptedTextField
+
 
 def normalize_email(email: str) -> str:
     """Emails are compared case-insensitively, so they are stored lower-cased."""
@@ -113,13 +115,32 @@ def avatar_upload_to(instance: "Profile", filename: str) -> str:
     return f"avatars/{uuid.uuid4().hex}{suffix}"
 
 
+class ClearanceLevel(models.TextChoices):
+    """A U.S. security clearance a learner may state (veterans, career changers
+    aiming at cleared jobs)."""
+
+    NONE = "none", _("No clearance")
+    PUBLIC_TRUST = "public_trust", _("Public Trust")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    SECRET = "secret", _("Secret")
+    TOP_SECRET = "top_secret", _("Top Secret")
+    TS_SCI = "ts_sci", _("Top Secret/SCI")
+
+
 class Profile(models.Model):
-    """What a person tells about themselves beyond sign-in data."""
+    """What a person tells about themselves beyond sign-in data. The phone number,
+    date of birth and clearance level are encrypted at rest (``portal.crypto``) and
+    cannot be searched; the last two are shown to the person and administrators
+    only."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     bio = models.TextField(blank=True, max_length=5000)
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
-    phone = models.CharField(max_length=32, blank=True)
+    phone = EncryptedTextField(max_length=32, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    clearance_level = EncryptedTextField(
+        max_length=20, choices=ClearanceLevel.choices, blank=True
+    )
     organization_name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -154,3 +175,69 @@ class KnownDevice(models.Model):
 
     def __str__(self) -> str:
         return f"device {self.fingerprint[:8]} of {self.user_id}"
+
+
+class SessionKind(models.TextChoices):
+    WEB = "web", _("Web session")
+    API = "api", _("API token family")
+
+
+class SessionEndReason(models.TextChoices):
+    LOGOUT = "logout", _("Signed out")
+    IDLE = "idle", _("Idle timeout")
+    LIFETIME = "lifetime", _("Absolute lifetime reached")
+    LIMIT = "limit", _("Ended by a newer sign-in (concurrent-session limit)")
+    REVOKED = "revoked", _("Ended with every session of the user")
+    REPLACED = "replaced", _("Replaced by a new sign-in in the same browser")
+    EXPIRED = "expired", _("Gone from the session store")
+
+
+class SignInSession(models.Model):
+    """One sign-in of a person: a web session (``key`` is the id the portal keeps
+    in the Django session) or an API token family (``key`` is the ``fam`` claim).
+    What the session controls count and end (``services.session_controls``):
+    concurrent sessions per role, and "sign out everywhere". Idle and absolute
+    timeouts are measured on the session itself (its data, the token claims).
+
+    ``session_key`` is the web session's key in the session store (encrypted: it is
+    a credential), so that a newer sign-in can end it from another request."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sign_in_sessions"
+    )
+    kind = models.CharField(max_length=3, choices=SessionKind.choices)
+    key = models.CharField(max_length=64)
+    session_key = EncryptedTextField(blank=True)
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Browser and system, e.g. Firefox on Linux.",
+    )
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(
+        max_length=10, choices=SessionEndReason.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"], name="accounts_sign_in_session_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SessionKind.values),
+                name="accounts_sign_in_session_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "started_at"],
+                condition=models.Q(ended_at__isnull=True),
+                name="accounts_live_sessions_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} session {self.pk} of {self.user_id}"

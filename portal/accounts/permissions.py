@@ -111,6 +111,13 @@ def user_view_granted(viewer, user) -> bool:
     )
 
 
+def private_profile_visible(viewer, user) -> bool:
+    """Whether ``viewer`` sees ``user``'s most private profile fields (date of
+    birth, clearance level): the person and administrators only, never a mentor or
+    corporate representative who otherwise sees the profile."""
+    return getattr(viewer, "pk", None) == user.pk or is_admin(viewer)
+
+
 def permissions_for(user) -> list[str]:
     """The sorted permission strings of a user's role (``["*"]`` for admins)."""
     role = effective_role(user)

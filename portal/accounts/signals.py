@@ -20,13 +20,18 @@ from django.dispatch import receiver
 
 from portal.audit.services import audit_log_record, request_metadata
 
-from .models import User, normalize_email
+from .models import SessionEndReason, SessionKind, User, normalize_email
 from .services import (
     Client,
     password_changed_notify,
     sign_in_device_check,
     user_role_privileges_sync,
     user_sessions_revoke,
+)
+from .services.session_controls import (
+    STATE_KEY,
+    sign_in_session_close,
+    web_session_start,
 )
 
 # The fields whose change ends a user's sessions (and, for the role, re-derives
@@ -56,8 +61,31 @@ def audit_web_login(sender, request, user, **kwargs):
     sign_in_device_check(user=user, client=_client(request))
 
 
+@receiver(user_logged_in, dispatch_uid="accounts.web_session_register")
+def web_session_register(sender, request, user, **kwargs):
+    """Every web sign-in is a session the controls count (and may end others:
+    the concurrent-session limit)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if session.session_key is None:
+        session.save()
+    session[STATE_KEY] = web_session_start(
+        user=user,
+        session_key=session.session_key,
+        previous=session.get(STATE_KEY),
+        client=_client(request),
+    )
+
+
 @receiver(user_logged_out, dispatch_uid="accounts.audit_web_logout")
 def audit_web_logout(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    state = session.get(STATE_KEY) if session is not None else None
+    if state:
+        # The idle and lifetime checks say why they sign a browser out.
+        reason = getattr(request, "session_end_reason", SessionEndReason.LOGOUT)
+        sign_in_session_close(kind=SessionKind.WEB, key=state["sid"], reason=reason)
     if user is not None:
         audit_log_record(
             action="auth.logout", user=user, details={"via": "web"}, **_meta(request)

@@ -34,3 +34,11 @@ def send_password_reset_email(user_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
     )
+
+
+@shared_task(name="accounts.prune_sign_in_sessions")
+def prune_sign_in_sessions() -> int:
+    """Daily: forget sign-in sessions over long ago (``sign_in_sessions_prune``)."""
+    from .services.session_controls import sign_in_sessions_prune
+
+    return sign_in_sessions_prune()

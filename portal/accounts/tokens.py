@@ -4,6 +4,11 @@ the short-lived MFA login token.
 Every token of one sign-in carries the same ``fam`` claim: the login issues a new
 family, each refresh passes it on. Denying a family ends that session at once
 (logout, a reused refresh token) and leaves the user's other sessions alone.
+
+The session controls (``services.session_controls``) ride on the same claims: the
+``sst`` claim is when the session started (no token of it is accepted
+``SESSION_ABSOLUTE_LIFETIME_SECONDS`` after that), and the state cache keeps when a
+family was last used (``family_activity``) for the idle timeout.
 """
 
 import logging
@@ -11,6 +16,7 @@ import secrets
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django_redis.exceptions import ConnectionInterrupted
@@ -30,6 +36,7 @@ logger = logging.getLogger(__name__)
 STATE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
 DENYLIST_PREFIX = "jwt:deny:"
 FAMILY_DENYLIST_PREFIX = "jwt:deny-family:"
+FAMILY_ACTIVITY_PREFIX = "jwt:seen-family:"
 MFA_TOKEN_SALT = "portal.accounts.mfa-login"  # noqa: S105 - a salt, not a secret  # nosec B105
 MFA_TOKEN_MAX_AGE = 300
 
@@ -44,11 +51,17 @@ def new_token_family() -> str:
     return secrets.token_hex(16)
 
 
-def issue_token_pair(user, *, family: str) -> tuple[str, str]:
-    """A refresh token and its access token, with the claims of API.md and the
-    session's ``fam``."""
+def issue_token_pair(
+    user, *, family: str, started_at: int | None = None
+) -> tuple[str, str]:
+    """A refresh token and its access token, with the claims of API.md, the
+    session's ``fam`` and its start ``sst`` (epoch seconds; now for a new session).
+    Lifetimes stay those of API.md; past the session's absolute lifetime the
+    server refuses both (``session_controls.api_session_over``)."""
     refresh = RefreshToken.for_user(user)
     refresh["fam"] = family
+    started_at = int(started_at or refresh.current_time.timestamp())
+    refresh["sst"] = started_at
     refresh["user_id"] = user.pk  # simplejwt writes a string; ids are integers (API.md)
     refresh["email"] = user.email
     refresh["role"] = effective_role(user)
@@ -105,22 +118,53 @@ def is_token_family_denied(family: str, *, user_id: int | None = None) -> bool:
 
 
 def is_access_token_denied(token) -> bool:
-    """Whether the token itself or its session was revoked: one cache round trip.
-    With the state cache unreachable, the database decides (never "not revoked" by
-    default): the session is over when none of its refresh tokens is still live."""
-    keys = [f"{DENYLIST_PREFIX}{token.get('jti', '')}"]
-    if token.get("fam"):
-        keys.append(f"{FAMILY_DENYLIST_PREFIX}{token['fam']}")
+    """Whether the token itself or its session was revoked (``access_token_state``)."""
+    return access_token_state(token)[0]
+
+
+def access_token_state(token) -> tuple[bool, float | None]:
+    """Whether the token itself or its session was revoked, and when its session
+    (``fam``) was last used (epoch seconds, ``None`` when unknown): one cache round
+    trip. With the state cache unreachable, the database decides revocation (never
+    "not revoked" by default): the session is over when none of its refresh tokens
+    is still live."""
+    family = token.get("fam")
+    denial = [f"{DENYLIST_PREFIX}{token.get('jti', '')}"]
+    if family:
+        denial.append(f"{FAMILY_DENYLIST_PREFIX}{family}")
+    seen_key = f"{FAMILY_ACTIVITY_PREFIX}{family}"
     try:
-        return bool(cache.get_many(keys))
+        found = cache.get_many([*denial, seen_key] if family else denial)
     except STATE_ERRORS:
         logger.warning(
             "state cache unreachable: token revocation checked in the database"
         )
-        family, user_id = token.get("fam"), token.get(api_settings.USER_ID_CLAIM)
+        user_id = token.get(api_settings.USER_ID_CLAIM)
         if not family or user_id is None:
-            return True  # cannot be shown to be live
-        return family_ended_in_database(user_id, family)
+            return True, None  # cannot be shown to be live
+        return family_ended_in_database(user_id, family), None
+    return any(key in found for key in denial), found.get(seen_key)
+
+
+def family_activity(family: str) -> float | None:
+    """When a session's tokens were last used (epoch seconds), if known."""
+    try:
+        return cache.get(f"{FAMILY_ACTIVITY_PREFIX}{family}")
+    except STATE_ERRORS:
+        return None
+
+
+def family_activity_record(family: str, at: float) -> None:
+    """Remember that a session's tokens were used at ``at``; kept as long as a
+    session may live. Lost with the cache, the token's own ``iat`` stands in."""
+    try:
+        cache.set(
+            f"{FAMILY_ACTIVITY_PREFIX}{family}",
+            at,
+            timeout=settings.SESSION_ABSOLUTE_LIFETIME_SECONDS,
+        )
+    except STATE_ERRORS:
+        logger.warning("state cache unreachable: session activity not recorded")
 
 
 def family_ended_in_database(user_id, family: str) -> bool:

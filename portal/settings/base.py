@@ -30,6 +30,7 @@ from .components.security import (  # noqa: F401  (dev and prod)
     require_production_services,
     require_secret_key,
 )
+from .components.sessions import *  # noqa: F403
 from .components.skillbridge import *  # noqa: F403
 from .components.throttles import *  # noqa: F403
 from .components.vendors import vendor_components

@@ -12,7 +12,8 @@ from django.db import transaction
 
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
-from portal.crypto.fields import decrypt_bytes, encrypt_bytes
+from portal.crypto.fields import decrypt_bytes, encrypt_bytes, rotate_bytes
+from portal.crypto.services import DEFAULT_BATCH_SIZE, Rotation
 from portal.errors import DomainError, InvalidInput, NotFound
 
 from ..models import Participant
@@ -106,3 +107,39 @@ def approval_document_read(*, actor: User, participant: Participant) -> Document
         content_type=_content_type(data) or "application/octet-stream",
         sha256=checksum,
     )
+
+
+def approval_documents_reencrypt(
+    *, batch_size: int = DEFAULT_BATCH_SIZE
+) -> dict[str, Rotation]:
+    """Every approval document under the current encryption key (``manage.py
+    reencrypt``). A re-encrypted file is written under a new name and the row
+    pointed at it before the old file goes (after the commit), so a failure midway
+    leaves each row with a readable file."""
+    counts = Rotation()
+    rows = Participant.objects.exclude(approval_document="").order_by("pk")
+    last_pk = None
+    while True:
+        with transaction.atomic():
+            batch = rows if last_pk is None else rows.filter(pk__gt=last_pk)
+            found = list(batch.select_for_update()[:batch_size])
+            for participant in found:
+                counts.count(_document_reencrypt(participant))
+        if len(found) < batch_size:
+            return {"skillbridge.Participant (approval documents)": counts}
+        last_pk = found[-1].pk
+
+
+def _document_reencrypt(participant: Participant) -> str:
+    with participant.approval_document.open("rb") as handle:
+        rotated = rotate_bytes(handle.read())
+    if rotated is None:
+        return "current"
+    old = participant.approval_document.name
+    storage = participant.approval_document.storage
+    participant.approval_document.save("approval.bin", ContentFile(rotated), save=False)
+    Participant.objects.filter(pk=participant.pk).update(
+        approval_document=participant.approval_document.name
+    )
+    transaction.on_commit(lambda: storage.delete(old))
+    return "rotated"

@@ -2,22 +2,47 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 
-from ..tokens import is_access_token_denied, session_version
+from ..permissions import effective_role
+from ..services.session_controls import (
+    api_session_over,
+    api_session_timeout,
+    api_session_used,
+)
+from ..tokens import access_token_state, session_version
 
 
 class PortalJWTAuthentication(JWTAuthentication):
     """simplejwt's bearer authentication plus revocation: a logged-out token's ``jti``
     and session (``fam``) are denied, and tokens issued before the user's sessions
-    were revoked (password reset, role change, deactivation) no longer work."""
+    were revoked (password reset, role change, deactivation) no longer work.
+
+    The session controls apply too: a token whose session outlived its absolute
+    lifetime or sat unused for the role's idle timeout ends that session (401), and
+    every accepted token is a use of its session (``session_controls``)."""
 
     def get_validated_token(self, raw_token):
         token = super().get_validated_token(raw_token)
-        if is_access_token_denied(token):
+        denied, seen = access_token_state(token)
+        if denied:
             raise InvalidToken(_("Token has been revoked."))
+        token.family_seen = seen
         return token
 
     def get_user(self, validated_token):
         user = super().get_user(validated_token)
         if validated_token.get("sv") != session_version(user):
             raise AuthenticationFailed(_("Session has ended; sign in again."))
+        family = validated_token.get("fam")
+        over = api_session_over(
+            user=user, token=validated_token, seen=validated_token.family_seen
+        )
+        if over:
+            api_session_timeout(user=user, family=family, reason=over)
+            raise AuthenticationFailed(_("Session has ended; sign in again."))
+        if family:
+            api_session_used(
+                family=family,
+                role=effective_role(user),
+                seen=validated_token.family_seen,
+            )
         return user

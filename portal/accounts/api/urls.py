@@ -11,6 +11,9 @@ urlpatterns = [
     re_path(r"^auth/refresh/?$", views.RefreshView.as_view(), name="auth-refresh"),
     re_path(r"^auth/logout/?$", views.LogoutView.as_view(), name="auth-logout"),
     re_path(
+        r"^auth/logout-all/?$", views.LogoutAllView.as_view(), name="auth-logout-all"
+    ),
+    re_path(
         r"^auth/forgot-password/?$",
         views.ForgotPasswordView.as_view(),
         name="auth-forgot-password",

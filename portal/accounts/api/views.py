@@ -13,14 +13,18 @@ from portal.audit.services import request_metadata
 from portal.errors import DomainError, NotFound
 
 from .. import mfa, services, throttles
-from ..models import Role
-from ..permissions import mfa_required_for, permissions_for
+from ..models import ClearanceLevel, Role
+from ..permissions import mfa_required_for, permissions_for, private_profile_visible
 from ..selectors import user_get_visible
 
 NAME_MAX = 150
 
 
 # --- Serializers -------------------------------------------------------------------
+
+
+# Shown to the person and administrators only (``private_profile_visible``).
+PRIVATE_PROFILE_FIELDS = ("date_of_birth", "clearance_level")
 
 
 class ProfileOutput(serializers.Serializer):
@@ -30,10 +34,30 @@ class ProfileOutput(serializers.Serializer):
     phone = serializers.CharField(source="profile.phone")
     organization_name = serializers.CharField(source="profile.organization_name")
     avatar = serializers.SerializerMethodField()
+    date_of_birth = serializers.DateField(
+        source="profile.date_of_birth",
+        allow_null=True,
+        required=False,
+        help_text="Only for the person and administrators (absent otherwise).",
+    )
+    clearance_level = serializers.ChoiceField(
+        source="profile.clearance_level",
+        choices=ClearanceLevel.choices,
+        allow_blank=True,
+        required=False,
+        help_text="Only for the person and administrators (absent otherwise).",
+    )
 
     def get_avatar(self, user) -> str | None:
         avatar = user.profile.avatar
         return avatar.url if avatar else None
+
+    def to_representation(self, user):
+        data = super().to_representation(user)
+        if not private_profile_visible(self.context.get("viewer"), user):
+            for name in PRIVATE_PROFILE_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class UserOutput(serializers.Serializer):
@@ -113,6 +137,10 @@ class UserUpdateInput(serializers.Serializer):
     organization_name = StrictCharField(
         max_length=255, required=False, allow_blank=True
     )
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    clearance_level = serializers.ChoiceField(
+        choices=ClearanceLevel.choices, required=False, allow_blank=True
+    )
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     is_active = StrictBooleanField(required=False)
 
@@ -134,7 +162,7 @@ def _auth_payload(result: services.LoginResult) -> dict:
     return {
         "token": result.access,
         "refresh": result.refresh,
-        "user": UserOutput(result.user).data,
+        "user": UserOutput(result.user, context={"viewer": result.user}).data,
     }
 
 
@@ -155,7 +183,7 @@ class RegisterView(PublicAuthView):
     def post(self, request, *args, **kwargs):
         data = _validated(RegisterInput, request)
         user = services.user_register(client=_client(request), **data)
-        result = services.auth_tokens_issue(user=user)
+        result = services.auth_tokens_issue(user=user, client=_client(request))
         return Response(_auth_payload(result), status=status.HTTP_201_CREATED)
 
 
@@ -241,6 +269,19 @@ class LogoutView(APIView):
             client=_client(request),
         )
         return Response({"detail": _("Signed out.")})
+
+
+class LogoutAllView(APIView):
+    """Sign out everywhere: every web session and API token family of the caller
+    ends, this one included (the profile page's "Sign out everywhere")."""
+
+    permission_classes = [IsAuthenticated]
+    mfa_exempt = True
+
+    @extend_schema(request=None, responses={200: MessageOutput}, tags=["auth"])
+    def post(self, request, *args, **kwargs):
+        services.user_sign_out_everywhere(user=request.user, client=_client(request))
+        return Response({"detail": _("Signed out on every device.")})
 
 
 class ForgotPasswordView(PublicAuthView):
@@ -384,7 +425,7 @@ class UserDetailView(APIView):
         user = user_get_visible(
             actor=request.user, user_id=resolve_user_id(request, user_id)
         )
-        return Response(UserOutput(user).data)
+        return Response(UserOutput(user, context={"viewer": request.user}).data)
 
     @extend_schema(request=UserUpdateInput, responses={200: UserOutput}, tags=["users"])
     def put(self, request, user_id, *args, **kwargs):
@@ -395,6 +436,6 @@ class UserDetailView(APIView):
         user = services.user_update(
             actor=request.user, user=user, data=data, client=_client(request)
         )
-        return Response(UserOutput(user).data)
+        return Response(UserOutput(user, context={"viewer": request.user}).data)
 
     patch = put

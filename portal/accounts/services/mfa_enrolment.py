@@ -6,6 +6,7 @@ from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from django.core.cache import cache
 from django.db import transaction
 
+from portal.crypto.fields import decrypt_text, encrypt_text
 from portal.errors import DomainError, InvalidInput
 
 from .. import mfa
@@ -26,7 +27,8 @@ def mfa_totp_setup_start(*, user: User) -> dict:
             "Two-factor authentication is already enabled.", code="CONFLICT"
         )
     secret = mfa.generate_totp_secret()
-    cache.set(_setup_cache_key(user), secret, timeout=TOTP_SETUP_TIMEOUT)
+    # Encrypted in the cache too: a secret in Redis is as good as one in the table.
+    cache.set(_setup_cache_key(user), encrypt_text(secret), timeout=TOTP_SETUP_TIMEOUT)
     return {
         "secret": secret,
         "otpauth_url": get_mfa_adapter().build_totp_url(user, secret),
@@ -37,7 +39,8 @@ def mfa_totp_setup_start(*, user: User) -> dict:
 def mfa_totp_confirm(*, user: User, code: str, client: Client = Client()) -> list[str]:
     """Finish enrolment with a code from the app; returns the recovery codes (shown
     once)."""
-    secret = cache.get(_setup_cache_key(user))
+    stored = cache.get(_setup_cache_key(user))
+    secret = decrypt_text(stored) if stored else None
     if not secret:
         raise InvalidInput(
             "Start the setup first; it expires after ten minutes.", field="code"

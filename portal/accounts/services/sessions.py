@@ -18,9 +18,17 @@ from rest_framework_simplejwt.tokens import RefreshToken, Token
 from portal.errors import InvalidInput
 
 from .. import backoff, mfa, tokens
-from ..models import User, normalize_email
+from ..models import SessionEndReason, SessionKind, User, normalize_email
 from .base import AuthenticationFailed, Client, account_audit
 from .notices import sign_in_device_check
+from .session_controls import (
+    api_session_over,
+    api_session_refreshed,
+    api_session_timeout,
+    sign_in_session_start,
+    sign_in_sessions_end_all,
+    token_family_revoke,
+)
 
 
 @dataclass(frozen=True)
@@ -31,11 +39,16 @@ class LoginResult:
     mfa_token: str | None = None
 
 
-def auth_tokens_issue(*, user: User) -> LoginResult:
-    """A fresh token pair for a user who has just proven who they are."""
+@transaction.atomic
+def auth_tokens_issue(*, user: User, client: Client = Client()) -> LoginResult:
+    """A fresh token pair, a new API session, for a user who has just proven who
+    they are; beyond their role's concurrent-session limit their oldest sessions
+    end (``session_controls``)."""
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])
-    access, refresh = tokens.issue_token_pair(user, family=tokens.new_token_family())
+    family = tokens.new_token_family()
+    sign_in_session_start(user=user, kind=SessionKind.API, key=family, client=client)
+    access, refresh = tokens.issue_token_pair(user, family=family)
     return LoginResult(user=user, access=access, refresh=refresh)
 
 
@@ -57,7 +70,7 @@ def auth_login(*, email: str, password: str, client: Client = Client()) -> Login
         account_audit(action="auth.mfa_challenged", user=user, client=client)
         return LoginResult(user=user, mfa_token=tokens.make_mfa_token(user))
     with transaction.atomic():
-        result = auth_tokens_issue(user=user)
+        result = auth_tokens_issue(user=user, client=client)
         account_audit(action="auth.login_succeeded", user=user, client=client)
         sign_in_device_check(user=user, client=client)
     return result
@@ -99,7 +112,7 @@ def auth_mfa_verify(
     if not tokens.consume_mfa_token(payload):
         raise AuthenticationFailed("Invalid or expired MFA token.")
     with transaction.atomic():
-        result = auth_tokens_issue(user=user)
+        result = auth_tokens_issue(user=user, client=client)
         account_audit(
             action="auth.login_succeeded",
             user=user,
@@ -118,6 +131,9 @@ def auth_refresh(*, refresh: str, client: Client = Client()) -> tuple[str, str]:
     A refresh token that was already used (or logged out) and is presented again
     was copied: whoever holds the session's newest token is not told apart from the
     thief, so the whole session ends (``token_family_revoke``) and the call fails.
+
+    A session past its absolute lifetime, or unused for its role's idle timeout
+    (``session_controls``), ends too: the call fails and the session is over.
     """
     pair = _refresh_rotate(refresh=refresh, client=client)
     if pair is None:
@@ -154,8 +170,19 @@ def _refresh_rotate(*, refresh: str, client: Client) -> tuple[str, str] | None:
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
     if user is None or token.get("sv") != tokens.session_version(user):
         return None
+    over = api_session_over(user=user, token=token)
+    if over:
+        BlacklistedToken.objects.get_or_create(token=outstanding)
+        api_session_timeout(user=user, family=family, reason=over, client=client)
+        return None
     BlacklistedToken.objects.create(token=outstanding)
-    return tokens.issue_token_pair(user, family=family or tokens.new_token_family())
+    if family:
+        api_session_refreshed(family=family)
+    return tokens.issue_token_pair(
+        user,
+        family=family or tokens.new_token_family(),
+        started_at=token.get("sst", token.get("iat")),
+    )
 
 
 @transaction.atomic
@@ -179,30 +206,14 @@ def auth_logout(
         tokens.deny_access_token(access_token)
     families = {t.get("fam") for t in (access_token, token) if t is not None}
     for family in families - {None}:
-        token_family_revoke(user_id=user.pk, family=family)
+        token_family_revoke(
+            user_id=user.pk, family=family, reason=SessionEndReason.LOGOUT
+        )
     if token is not None:
         outstanding = OutstandingToken.objects.filter(jti=token["jti"]).first()
         if outstanding is not None:
             BlacklistedToken.objects.get_or_create(token=outstanding)
     account_audit(action="auth.logout", user=user, client=client)
-
-
-def token_family_revoke(*, user_id: int, family: str) -> None:
-    """End one session of a user: its access tokens are denied through the family
-    denylist, its live refresh tokens are blacklisted in the database as well, so
-    they stay dead when the cache is emptied."""
-    tokens.deny_token_family(family)
-    live = OutstandingToken.objects.filter(
-        user_id=user_id, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
-    )
-    BlacklistedToken.objects.bulk_create(
-        [
-            BlacklistedToken(token=t)
-            for t in live
-            if tokens.token_family(t.token) == family
-        ],
-        ignore_conflicts=True,
-    )
 
 
 def user_sessions_revoke(*, user: User) -> None:
@@ -216,6 +227,7 @@ def user_sessions_revoke(*, user: User) -> None:
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=t) for t in outstanding], ignore_conflicts=True
     )
+    sign_in_sessions_end_all(user=user)
 
 
 def user_sessions_end(*, user: User, actor: User, client: Client = Client()) -> User:

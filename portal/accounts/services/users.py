@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
-from portal.errors import DomainError, PermissionDenied
+from portal.errors import DomainError, InvalidInput, PermissionDenied
 
-from ..models import Profile, Role, User
+from ..models import ClearanceLevel, Profile, Role, User
 from ..permissions import is_admin
 from .base import Client, account_audit
 
-PROFILE_FIELDS = ("bio", "phone", "organization_name")
+PROFILE_FIELDS = (
+    "bio",
+    "phone",
+    "organization_name",
+    "date_of_birth",
+    "clearance_level",
+)
+
+
+def _profile_values_check(data: dict) -> None:
+    """A date of birth in the past (and after 1900); a known clearance level."""
+    born = data.get("date_of_birth")
+    if isinstance(born, datetime.date) and (
+        born >= timezone.now().date() or born.year < 1900
+    ):
+        raise InvalidInput("Enter a real date of birth.", field="date_of_birth")
+    level = data.get("clearance_level")
+    if level and level not in ClearanceLevel.values:
+        raise InvalidInput("Unknown clearance level.", field="clearance_level")
+
+
 USER_FIELDS = ("first_name", "last_name")
 ADMIN_FIELDS = ("role", "is_active")
 
@@ -22,7 +45,9 @@ def user_update(
     """Update names and profile fields; admins may also change ``role`` and
     ``is_active``. A non-admin sending an admin field is refused whole (nothing is
     saved). A role change or deactivation ends the user's sessions and a role change
-    re-derives the user's privileges (both on save: ``portal.accounts.signals``)."""
+    re-derives the user's privileges (both on save: ``portal.accounts.signals``).
+    The date of birth and clearance level are the person's own (and
+    administrators'): an ``InvalidInput`` for an impossible birth date."""
     by_admin = is_admin(actor)
     if not by_admin and actor.pk != user.pk:
         raise PermissionDenied("You may only edit your own profile.")
@@ -31,6 +56,7 @@ def user_update(
         raise PermissionDenied(
             f"Only administrators may change {', '.join(sent_admin_fields)}."
         )
+    _profile_values_check(data)
     old_role, old_active = user.role, user.is_active
     for field in (*USER_FIELDS, *(ADMIN_FIELDS if by_admin else ())):
         if field in data:

@@ -67,6 +67,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "corporate.models.OrganizationMembership.Role",
         "JobStatusEnum": "portal.jobs.models.JobStatus",
         "RoleEnum": "portal.accounts.models.Role",
+        "ClearanceLevelEnum": "portal.accounts.models.ClearanceLevel",
+        "TalentClearanceEnum": "corporate.talent.models.Clearance",
         "OrderStatusEnum": "learning.payments.models.OrderStatus",
         "DeliveryStatusEnum": "portal.webhooks.models.DeliveryStatus",
         "SkillBridgeOutcomeEnum": "corporate.skillbridge.models.Outcome",

@@ -44,6 +44,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up asks the name printed on certificates (``portal.accounts.forms``).
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupNameForm"
+# Sign-in asks to accept the sign-in notice when there is one (SIGN_IN_NOTICE).
+ACCOUNT_FORMS = {"login": "portal.accounts.login_form.NoticeLoginForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
@@ -64,6 +66,8 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = True
 SOCIALACCOUNT_PROVIDERS: dict = {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted at rest (portal.crypto).
+MFA_ADAPTER = "portal.accounts.adapter.PortalMFAAdapter"
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Cyber Learning Portal")
 # Roles that must enrol in MFA before they may change anything (comma-separated;
 # empty turns the requirement off). Production defaults to admin,instructor.

@@ -93,4 +93,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "community.reconcile_discord",
         "schedule": crontab(minute=30, hour=3),
     },
+    # The session registry keeps 90 days of ended sign-ins (portal.accounts).
+    "prune-sign-in-sessions": {
+        "task": "accounts.prune_sign_in_sessions",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }

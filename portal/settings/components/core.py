@@ -10,6 +10,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Project apps first so their templates and commands take precedence.
     "portal.accounts",
+    "portal.crypto",
     "portal.audit",
     "portal.api",
     "portal.health",
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle timeout and absolute lifetime of web sessions (after auth and messages).
+    "portal.accounts.middleware.SessionControlMiddleware",
     "portal.accounts.middleware.MFAEnrollmentMiddleware",
     "portal.error_pages.ErrorPagesMiddleware",
     "portal.csp.ContentSecurityPolicyMiddleware",
@@ -111,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.accounts.context_processors.session_timeout",
             ],
         },
     },
