@@ -21,7 +21,7 @@ from portal.hooks import Erasure, personal_data_covers
 from portal.redaction import person_needles, redact_text
 
 from .mfa import Authenticator
-from .models import KnownDevice, Profile, Role, User
+from .models import KnownDevice, Profile, Role, SignInSession, User
 from .services import user_sessions_revoke
 
 RELATIONS = (
@@ -29,6 +29,7 @@ RELATIONS = (
     "accounts.User_user_permissions.user",
     "accounts.Profile.user",
     "accounts.KnownDevice.user",
+    "accounts.SignInSession.user",
     "account.EmailAddress.user",
     "mfa.Authenticator.user",
     "token_blacklist.OutstandingToken.user",
@@ -67,6 +68,8 @@ def personal_data_export(*, user: User) -> dict[str, list[dict]]:
             {
                 "bio": profile.bio,
                 "phone": profile.phone,
+                "date_of_birth": profile.date_of_birth,
+                "clearance_level": profile.clearance_level,
                 "organization_name": profile.organization_name,
                 "avatar": profile.avatar,
                 "created_at": profile.created_at,
@@ -79,6 +82,19 @@ def personal_data_export(*, user: User) -> dict[str, list[dict]]:
             KnownDevice.objects.filter(user=user)
             .order_by("first_seen")
             .values("label", "first_seen", "last_seen")
+        ),
+        # Sign-ins (web sessions and API token families), never their keys.
+        "accounts.sign_ins": list(
+            SignInSession.objects.filter(user=user)
+            .order_by("started_at")
+            .values(
+                "kind",
+                "label",
+                "started_at",
+                "last_seen_at",
+                "ended_at",
+                "end_reason",
+            )
         ),
         "accounts.email_addresses": list(
             EmailAddress.objects.filter(user=user).values(
@@ -144,6 +160,7 @@ def personal_data_erase(*, user: User) -> list[Erasure]:
     # (blacklisted, then removed with the rest of the sign-in data below).
     user_sessions_revoke(user=user)
     delete("accounts.KnownDevice", KnownDevice.objects.filter(user=user))
+    delete("accounts.SignInSession", SignInSession.objects.filter(user=user))
     delete("account.EmailAddress", EmailAddress.objects.filter(user=user))
     delete("mfa.Authenticator", Authenticator.objects.filter(user=user))
     delete(
@@ -190,6 +207,8 @@ def personal_data_erase(*, user: User) -> list[Erasure]:
     if profile is not None:
         profile.avatar.delete(save=False)
         profile.bio = profile.phone = profile.organization_name = ""
+        profile.clearance_level = ""
+        profile.date_of_birth = None
         profile.save()
         steps.append(Erasure("accounts.Profile", Erasure.ANONYMIZED, 1))
 
