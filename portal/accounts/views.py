@@ -24,7 +24,11 @@ from .mfa import totp_enabled
 from .models import SessionEndReason
 from .selectors import known_devices_for
 from .services import Client, user_sign_out_everywhere, user_update
-from .services.session_controls import STATE_KEY, web_session_status
+from .services.session_controls import (
+    STATE_KEY,
+    sign_in_sessions_live,
+    web_session_status,
+)
 from .web_sessions import sign_out_timed_out
 
 
@@ -190,6 +194,8 @@ def profile(request):
             "name_form": name_form,
             "details_form": details_form,
             "devices": known_devices_for(user=user),
+            "sessions": sign_in_sessions_live(user=user),
+            "this_session": (request.session.get(STATE_KEY) or {}).get("sid"),
             "preferences": preferences_for(user=user),
             "mfa_enabled": totp_enabled(user),
         },

@@ -184,14 +184,22 @@ def _limit_apply(*, user: User, newest: SignInSession, client: Client) -> None:
 
 
 def _why_over(
-    *, session: SignInSession, user: User, role: str | None, now: float
+    *,
+    session: SignInSession,
+    user: User,
+    role: str | None,
+    now: float,
+    stored: dict[str, dict] | None = None,
 ) -> str | None:
     """Why a registered session is no longer live (checked where it lives: the
-    session store, the token denylists and activity), or ``None``."""
+    session store, the token denylists and activity), or ``None``. ``stored``: web
+    sessions' data already read (``_stored_sessions``), by session key."""
     started = session.started_at.timestamp()
     if session.kind == SessionKind.WEB:
         data = {}
-        if session.session_key:
+        if stored is not None:
+            data = stored.get(session.session_key, {})
+        elif session.session_key:
             data = _session_store(session.session_key).load()
         state = data.get(STATE_KEY) or {}
         signed_in = str(data.get(SESSION_KEY)) == str(user.pk)
@@ -208,6 +216,43 @@ def _why_over(
             tokens.family_activity(session.key) or 0, session.last_seen_at.timestamp()
         )
     return session_over(role=role, started_at=started, last_seen=seen, now=now)
+
+
+def sign_in_sessions_live(*, user: User, limit: int = 50) -> list[SignInSession]:
+    """The person's sessions that are live now, latest activity first (their
+    profile's "Where you are signed in"): each is checked where it lives, as the
+    concurrent-session limit checks it. Reads only."""
+    now = time.time()
+    role = effective_role(user)
+    rows = list(
+        SignInSession.objects.filter(user=user, ended_at__isnull=True).order_by(
+            "-last_seen_at", "-pk"
+        )[:limit]
+    )
+    stored = _stored_sessions(
+        [s.session_key for s in rows if s.kind == SessionKind.WEB and s.session_key]
+    )
+    return [
+        session
+        for session in rows
+        if _why_over(session=session, user=user, role=role, now=now, stored=stored)
+        is None
+    ]
+
+
+def _stored_sessions(session_keys: list[str]) -> dict[str, dict]:
+    """The data of live web sessions by key: in one query where the session engine
+    keeps them in the database, else one store read each."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not session_keys:
+        return {}
+    if hasattr(store_class, "get_model_class"):
+        store = store_class()
+        rows = store_class.get_model_class().objects.filter(
+            session_key__in=session_keys, expire_date__gt=timezone.now()
+        )
+        return {row.session_key: store.decode(row.session_data) for row in rows}
+    return {key: _session_store(key).load() for key in session_keys}
 
 
 def _end(session: SignInSession, *, reason: str) -> None:

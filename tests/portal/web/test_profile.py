@@ -144,3 +144,67 @@ def test_the_query_count_does_not_grow_with_devices(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert web.get(URL).status_code == 200
+
+
+def sign_in_from(member, agent: str):
+    from django.test import Client
+
+    browser = Client()
+    response = browser.post(
+        reverse("account_login"),
+        {"login": member.email, "password": PASSWORD},
+        HTTP_USER_AGENT=agent,
+    )
+    assert response.status_code == 302
+    return browser
+
+
+CHROME = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/140.0 Safari/537.36"
+
+
+def sessions_table(html: str) -> str:
+    return html.split('class="devices sessions"', 1)[1].split("</table>", 1)[0]
+
+
+def test_live_sessions_are_listed_and_this_browser_marked(web, member, home_page):
+    other_browser = sign_in_from(member, CHROME)
+    api = APIClient()
+    api.post(
+        "/api/v1/auth/login",
+        {"email": member.email, "password": PASSWORD},
+        format="json",
+        HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Edg/140.0",
+    )
+    table = sessions_table(web.get(URL).content.decode())
+    assert table.count("<tr>") == 4  # the header and three sessions
+    assert "Firefox on Linux" in table
+    assert "this browser" in table
+    assert "Chrome on macOS" in table
+    assert "Edge on Windows" in table
+    assert "API token family" in table
+
+    # Signing out in the other browser ends that session: it is no longer listed.
+    other_browser.post(reverse("account_logout"))
+    table = sessions_table(web.get(URL).content.decode())
+    assert "Chrome on macOS" not in table
+    assert "Firefox on Linux" in table
+
+
+def test_another_persons_sessions_are_not_listed(web, home_page):
+    sign_in_from(UserFactory(), CHROME)
+    assert "Chrome on macOS" not in web.get(URL).content.decode()
+
+
+def test_the_query_count_does_not_grow_with_sessions(
+    web, member, home_page, django_assert_max_num_queries
+):
+    sign_in_from(member, CHROME)
+    with django_assert_max_num_queries(30) as few:
+        web.get(URL)
+    # Read now: the next request clears the connection's query log.
+    one_session = len(few.captured_queries)
+    for _ in range(4):
+        sign_in_from(member, CHROME)
+    with django_assert_max_num_queries(one_session):
+        html = web.get(URL).content.decode()
+    assert sessions_table(html).count("Chrome on macOS") == 5
