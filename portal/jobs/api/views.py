@@ -8,6 +8,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.files import ATTACHMENT, presigned_redirect
+from portal.storage import storage_is_local
+
 from ..models import JobStatus
 from ..selectors import job_download_get, job_get_visible
 
@@ -70,7 +73,8 @@ class JobDownloadView(APIView):
     @extend_schema(
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
-                description="The job's file (CSV, XLSX…), until it expires."
+                description="The job's file (CSV, XLSX…), until it expires "
+                "(with media on object storage: 302 to a short-lived presigned URL)."
             )
         },
         tags=["jobs"],
@@ -78,6 +82,15 @@ class JobDownloadView(APIView):
     )
     def get(self, request, job_id, *args, **kwargs):
         job = job_download_get(actor=request.user, job_id=int(job_id))
+        if not storage_is_local(job.file.storage):
+            return presigned_redirect(
+                storage=job.file.storage,
+                name=job.file.name,
+                content_type=job.file_content_type or "application/octet-stream",
+                disposition=ATTACHMENT,
+                filename=job.file_name,
+                cache_control="private, no-store",
+            )
         return FileResponse(
             job.file.open("rb"),
             as_attachment=True,
