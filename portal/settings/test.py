@@ -28,3 +28,8 @@ AUDIT_ANCHOR_FILE = str(BASE_DIR / "var" / "test-audit-anchors.jsonl")
 JOB_FILES_ROOT = BASE_DIR / "var" / "test-private"
 # Partners in tests are local HTTP servers.
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+# With a replica configured, the suite still creates one test database: the replica
+# alias mirrors it (tests of the routing start their own processes on two real
+# databases: tests/portal/test_replicas.py).
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
