@@ -1,7 +1,8 @@
-"""Documents with media on S3-compatible object storage (a real SeaweedFS server,
-tests/s3.py): Django checks who may read the module, then redirects to a
-short-lived presigned URL whose response carries the document's type and
-disposition."""
+"""Documents and images with media on S3-compatible object storage (a real
+SeaweedFS server, tests/s3.py). Documents: Django checks who may read the module,
+then redirects to a short-lived presigned URL whose response carries the document's
+type and disposition. Images (course thumbnails): renditions are made from the
+bucket into the bucket and named by presigned URLs."""
 
 import time
 
@@ -84,3 +85,24 @@ class TestDocumentsInTheBucket:
         assert fetch(location)[0] == 200
         time.sleep(2.5)
         assert fetch(location)[0] == 403
+
+
+class TestImages:
+    def test_thumbnail_rendition_is_made_in_the_bucket_and_presigned(
+        self, s3_media, course_factory, client_as
+    ):
+        from wagtail_factories import ImageFactory
+
+        image = ImageFactory(title="Thumbnail")
+        assert s3_media.keys("original_images/") == [image.file.name]
+        course = course_factory(title="Pictured", thumbnail=image)
+        data = client_as(None).get(f"/api/v1/courses/{course.pk}").json()["data"]
+        url = data["thumbnail_url"]
+        assert url.startswith(s3_media.server.endpoint_url)
+        assert "X-Amz-Signature=" in url
+        assert len(s3_media.keys("images/")) == 1  # the rendition
+        status, headers, body = fetch(url)
+        assert status == 200
+        assert headers["Content-Type"].startswith("image/")
+        assert body
+        assert fetch(url.split("?", 1)[0])[0] == 403
