@@ -179,3 +179,22 @@ class TestSettings:
         )
         assert completed.returncode != 0
         assert message in completed.stderr
+
+
+class TestContentSecurityPolicy:
+    def _policy(self, client) -> dict[str, list[str]]:
+        header = client.get("/accounts/login/")["Content-Security-Policy"]
+        return {
+            part.split()[0]: part.split()[1:] for part in header.split("; ") if part
+        }
+
+    def test_pages_may_load_media_from_the_bucket(self, s3_media, client):
+        policy = self._policy(client)
+        origin = s3_media.server.endpoint_url
+        for directive in ("img-src", "media-src", "connect-src"):
+            assert origin in policy[directive], directive
+        assert origin not in policy["script-src"]
+        assert origin not in policy["default-src"]
+
+    def test_local_media_adds_no_origin(self, client):
+        assert self._policy(client)["connect-src"] == ["'self'"]
