@@ -22,7 +22,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from wagtail.documents.models import document_served
 
-from portal.files import ATTACHMENT, INLINE, protected_file_response
+from portal.files import ATTACHMENT, INLINE, stored_file_response
 
 from .access import document_may_view
 
@@ -46,20 +46,19 @@ def document_disposition(content_type: str) -> str:
 def document_serve(document, request):
     """The ``before_serve_document`` hook: the document's response, a login
     redirect for anonymous visitors who may not see it, 404 for other outsiders.
-    Storages without local files are left to Wagtail's own view."""
+    On object storage the response redirects to a short-lived presigned URL that
+    makes the bucket answer with the same type and disposition (the bucket is
+    another origin: a document opened inline there cannot script this site)."""
     if not document_may_view(actor=request.user, document=document):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise Http404("Document not found.")
-    try:
-        path = document.file.path
-    except NotImplementedError:
-        return None
     content_type = document.content_type
     disposition = document_disposition(content_type)
-    response = protected_file_response(
+    response = stored_file_response(
         request,
-        path,
+        storage=document.file.storage,
+        name=document.file.name,
         content_type=content_type,
         disposition=disposition,
         filename=document.filename,

@@ -8,8 +8,15 @@ API's JSON, media) are left as they are.
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
+
+from .storage import storage_origin
 
 ADMIN_PREFIXES = ("/cms/", "/django-admin/")
+# Media on object storage comes from the bucket's origin: images (thumbnails,
+# posters after their redirect), and HLS segments that hls.js fetches (connect) or a
+# native player loads (media).
+MEDIA_DIRECTIVES = ("img-src", "media-src", "connect-src")
 
 
 def _header(policy: dict[str, list[str]]) -> str:
@@ -26,6 +33,10 @@ def content_security_policy(*, path: str, x_frame_options: str | None) -> str:
     policy = dict(settings.CONTENT_SECURITY_POLICY)
     if path.startswith(ADMIN_PREFIXES):
         policy.update(settings.CONTENT_SECURITY_POLICY_ADMIN)
+    media = storage_origin(storages["default"])
+    if media:
+        for directive in MEDIA_DIRECTIVES:
+            policy[directive] = [*policy.get(directive, ["'self'"]), media]
     if x_frame_options is None:
         policy.pop("frame-ancestors", None)
     elif x_frame_options.upper() == "SAMEORIGIN":

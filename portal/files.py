@@ -1,5 +1,10 @@
-"""Answer a request for a protected file under MEDIA_ROOT, after the caller checked
-access.
+"""Answer a request for a protected file, after the caller checked access.
+
+``stored_file_response`` takes a file by its storage and name. On object storage
+(``MEDIA_STORAGE=s3``) the answer is a redirect to a presigned URL that expires
+after ``MEDIA_REDIRECT_URL_TTL`` seconds and makes the bucket answer with this
+response's ``Content-Type``, ``Content-Disposition`` and ``Cache-Control``. On
+local storage it is ``protected_file_response``'s answer:
 
 Behind Nginx (``MEDIA_ACCEL_REDIRECT``) the answer is an empty response whose
 ``X-Accel-Redirect`` names the file under the internal location
@@ -19,9 +24,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.core.files.storage import Storage
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
+
+from .storage import presigned_url, storage_is_local, storage_root
 
 CHUNK_SIZE = 64 * 1024
 INLINE = "inline"
@@ -48,10 +61,10 @@ class FileRefused(Http404):
     """The path leaves MEDIA_ROOT, or is not a regular file: answered as 404."""
 
 
-def protected_path(path: str | os.PathLike) -> Path:
+def protected_path(path: str | os.PathLike, *, root: Path | None = None) -> Path:
     """``path`` resolved (symlinks and ``..`` followed); ``FileRefused`` unless the
-    result is a regular file inside MEDIA_ROOT."""
-    root = Path(settings.MEDIA_ROOT).resolve()
+    result is a regular file inside ``root`` (default MEDIA_ROOT)."""
+    root = (root or Path(settings.MEDIA_ROOT)).resolve()
     candidate = Path(path)
     if not candidate.is_absolute():
         candidate = root / candidate
@@ -101,9 +114,119 @@ def protected_file_response(
     Raises ``FileRefused`` (a 404) for paths resolving outside MEDIA_ROOT (``..``,
     symlinks) and for missing files.
     """
-    resolved = protected_path(path)
+    return _local_response(
+        request,
+        protected_path(path),
+        accel=True,
+        content_type=content_type,
+        disposition=disposition,
+        filename=filename,
+        cache_control=cache_control,
+    )
+
+
+def stored_file_response(
+    request,
+    *,
+    storage: Storage,
+    name: str,
+    content_type: str,
+    disposition: str = INLINE,
+    filename: str | None = None,
+    cache_control: str = "private, max-age=3600",
+    proxy: bool = False,
+) -> HttpResponse:
+    """The response that delivers the stored file ``name`` to a client whose access
+    was already checked.
+
+    Local storage: as ``protected_file_response`` (confined to the storage's folder;
+    ``X-Accel-Redirect`` only for MEDIA_ROOT, which Nginx aliases). Object storage:
+    a redirect to a presigned URL; with ``proxy`` the bytes are sent through Django
+    instead (small files a browser must get from this origin, such as caption
+    tracks a ``<track>`` element loads). Raises ``FileRefused`` (404) for names
+    leaving the storage and for missing local files.
+    """
+    if not name or name.startswith("/") or ".." in name.split("/"):
+        raise FileRefused("File not found.")
+    if storage_is_local(storage):
+        root = storage_root(storage)
+        return _local_response(
+            request,
+            protected_path(storage.path(name), root=root),
+            accel=root == Path(settings.MEDIA_ROOT).resolve(),
+            content_type=content_type,
+            disposition=disposition,
+            filename=filename,
+            cache_control=cache_control,
+        )
     header = content_disposition(disposition, filename)
-    if settings.MEDIA_ACCEL_REDIRECT:
+    if proxy:
+        try:
+            handle = storage.open(name, "rb")
+        except FileNotFoundError:
+            raise FileRefused("File not found.") from None
+        response = FileStreamResponse(_chunks(handle), content_type=content_type)
+    else:
+        return presigned_redirect(
+            storage=storage,
+            name=name,
+            content_type=content_type,
+            disposition=disposition,
+            filename=filename,
+            cache_control=cache_control,
+        )
+    response["Content-Disposition"] = header
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def presigned_redirect(
+    *,
+    storage: Storage,
+    name: str,
+    content_type: str,
+    disposition: str = INLINE,
+    filename: str | None = None,
+    cache_control: str = "private, max-age=3600",
+) -> HttpResponseRedirect:
+    """A redirect to a presigned URL of ``name`` on object storage, valid for
+    ``MEDIA_REDIRECT_URL_TTL`` seconds, answered by the bucket with these
+    ``Content-Type``, ``Content-Disposition`` and ``Cache-Control`` headers. For
+    callers that checked access."""
+    response = HttpResponseRedirect(
+        presigned_url(
+            storage,
+            name,
+            expire=settings.MEDIA_REDIRECT_URL_TTL,
+            content_type=content_type,
+            content_disposition=content_disposition(disposition, filename),
+            cache_control=cache_control,
+        )
+    )
+    # The redirect names a URL that expires: never kept by a cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _chunks(handle):
+    with handle:
+        while chunk := handle.read(CHUNK_SIZE):
+            yield chunk
+
+
+def _local_response(
+    request,
+    resolved: Path,
+    *,
+    accel: bool,
+    content_type: str,
+    disposition: str,
+    filename: str | None,
+    cache_control: str,
+) -> HttpResponse:
+    header = content_disposition(disposition, filename)
+    if accel and settings.MEDIA_ACCEL_REDIRECT:
         relative = resolved.relative_to(Path(settings.MEDIA_ROOT).resolve())
         response = HttpResponse(content_type=content_type)
         prefix = settings.MEDIA_ACCEL_PREFIX.rstrip("/")

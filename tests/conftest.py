@@ -83,3 +83,42 @@ def browser_page(chromium_browser, transactional_db):
 
     with browser_context(chromium_browser) as context:
         yield context.new_page()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (SeaweedFS) for the session (tests/s3.py)."""
+    from tests.s3 import seaweedfs_server
+
+    with seaweedfs_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_media(settings, s3_server, tmp_path):
+    """Media on the S3 server, as ``MEDIA_STORAGE=s3`` configures it, under a key
+    prefix of this test's own; MEDIA_ROOT points at a folder that does not exist,
+    so that anything still written to local disk shows. ``s3_media.keys(prefix)``
+    lists the test's objects (names relative to its prefix)."""
+    import uuid
+    from types import SimpleNamespace
+
+    location = f"t-{uuid.uuid4().hex[:12]}"
+    settings.MEDIA_ROOT = tmp_path / "local-media"
+    settings.MEDIA_STORAGE = "s3"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_server.storage_options(location=location),
+        },
+    }
+
+    def keys(prefix: str = "") -> list[str]:
+        return [
+            key.removeprefix(f"{location}/")
+            for key in s3_server.keys(f"{location}/{prefix}")
+        ]
+
+    yield SimpleNamespace(server=s3_server, location=location, keys=keys)
+    assert not settings.MEDIA_ROOT.exists(), "media was written to local disk"

@@ -4,15 +4,17 @@ Playlists, segments, the poster and caption tracks are served by ``VideoFileView
 to whoever ``video_services.video_may_watch`` admits (owner, admins, enrolled
 learners; anyone for a free-preview module): Django checks access, then answers with
 ``X-Accel-Redirect`` to Nginx's internal ``/protected/`` location when
-``MEDIA_ACCEL_REDIRECT`` is on, or streams it with byte ranges (``portal.files``). The
-master playlist and the caption playlists are written per request (captions change
-after transcoding).
+``MEDIA_ACCEL_REDIRECT`` is on, or streams it with byte ranges, or (media on object
+storage) redirects to a short-lived presigned URL (``portal.files``). Variant
+playlists come with their segment lines rewritten to signed Nginx URLs or presigned
+object-storage URLs, so segments need no further check. The master playlist and the
+caption playlists are written per request (captions change after transcoding).
 """
 
+import posixpath
 import re
-from pathlib import Path
+from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +27,7 @@ from rest_framework.views import APIView
 
 from portal.accounts.permissions import MFAEnrolled, RolePermission
 from portal.errors import NotFound
-from portal.files import protected_file_response
+from portal.files import stored_file_response
 
 from ..media import VideoAsset, VideoCaption, VideoStatus
 from ..services import videos as video_services
@@ -288,24 +290,46 @@ class VideoFileView(APIView):
             response["Cache-Control"] = GENERATED_CACHE_CONTROL
             response["X-Content-Type-Options"] = "nosniff"
             return response
-        if VARIANT_PLAYLIST.fullmatch(name) and video_services.segments_signed():
-            # One access check per playlist: its segments go to Nginx signed.
-            path = _ready_file(video, name)
-            text = video_services.signed_variant_playlist_text(
-                video=video, name=name, text=path.read_text()
-            )
-            response = HttpResponse(text, content_type=CONTENT_TYPES[".m3u8"])
-            response["Cache-Control"] = "private, no-cache"
-            response["X-Content-Type-Options"] = "nosniff"
-            return response
-        path = _caption_file(video, name) or _ready_file(video, name)
-        return protected_file_response(
+        if VARIANT_PLAYLIST.fullmatch(name) and (
+            video_services.segments_signed() or video_services.segments_presigned()
+        ):
+            # One access check per playlist: its segments go to Nginx signed, or
+            # to the object storage presigned.
+            return _variant_playlist(video, name)
+        caption = _caption_file(video, name)
+        stored = caption.file.name if caption else _ready_file(video, name)
+        suffix = PurePosixPath(stored).suffix
+        return stored_file_response(
             request,
-            path,
-            content_type=CONTENT_TYPES[path.suffix],
-            filename=path.name,
-            cache_control=FILE_CACHE_CONTROL.get(path.suffix, "private, no-cache"),
+            storage=caption.file.storage if caption else video.original.storage,
+            name=stored,
+            content_type=CONTENT_TYPES[suffix],
+            filename=PurePosixPath(name).name,
+            cache_control=FILE_CACHE_CONTROL.get(suffix, "private, no-cache"),
+            # A <track> element loads captions from this origin only.
+            proxy=caption is not None,
         )
+
+
+def _variant_playlist(video: VideoAsset, name: str) -> HttpResponse:
+    stored = _ready_file(video, name)
+    storage = video.original.storage
+    try:
+        if video_services.segments_presigned():
+            text = video_services.presigned_variant_playlist_text(
+                video=video, name=name, storage=storage
+            )
+        else:
+            with storage.open(stored, "rb") as handle:
+                text = video_services.signed_variant_playlist_text(
+                    video=video, name=name, text=handle.read().decode("utf-8")
+                )
+    except FileNotFoundError:
+        raise NotFound("File not found.") from None
+    response = HttpResponse(text, content_type=CONTENT_TYPES[".m3u8"])
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # Segments and the poster of a ready output never change; playlists and captions
@@ -349,30 +373,22 @@ def _caption(video: VideoAsset, language: str) -> VideoCaption:
     return caption
 
 
-def _caption_file(video: VideoAsset, name: str) -> Path | None:
-    """The WebVTT file of ``captions/<language>.vtt``; None for other names."""
+def _caption_file(video: VideoAsset, name: str) -> VideoCaption | None:
+    """The caption of ``captions/<language>.vtt``; None for other names."""
     match = CAPTION_FILE.fullmatch(name)
     if match is None or match["ext"] != "vtt":
         return None
-    caption = _caption(video, match["language"])
-    try:
-        path = Path(caption.file.path).resolve()
-    except (NotImplementedError, ValueError):
-        raise NotFound("File not found.") from None
-    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not (
-        path.is_file()
-    ):
-        raise NotFound("File not found.")
-    return path
+    return _caption(video, match["language"])
 
 
-def _ready_file(video: VideoAsset, name: str) -> Path:
-    """The file ``name`` of a ready asset's HLS output; ``NotFound`` for anything
-    else, including paths that would leave the asset's directory."""
+def _ready_file(video: VideoAsset, name: str) -> str:
+    """The storage name of the file ``name`` of a ready asset's HLS output;
+    ``NotFound`` for anything else, including names that would leave the asset's
+    folder. (A missing file is refused when it is served.)"""
     if video.status != VideoStatus.READY or not video.hls_path:
         raise NotFound("File not found.")
-    base = (Path(settings.MEDIA_ROOT) / video.hls_path).resolve()
-    path = (base / name).resolve()
-    if not path.is_relative_to(base) or not path.is_file():
+    base = posixpath.normpath(video.hls_path)
+    stored = posixpath.normpath(posixpath.join(base, name))
+    if not stored.startswith(f"{base}/"):
         raise NotFound("File not found.")
-    return path
+    return stored

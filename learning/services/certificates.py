@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from reportlab.graphics import renderPDF
@@ -33,8 +33,10 @@ from portal.accounts.models import User
 from portal.accounts.permissions import is_admin
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, PermissionDenied
+from portal.files import ATTACHMENT, presigned_redirect
 from portal.notifications.services import notify
 from portal.queue import enqueue, enqueue_on_commit
+from portal.storage import storage_is_local
 from portal.webhooks.services import webhook_event_emit
 
 from ..models import Certificate, Enrollment, EnrollmentStatus
@@ -479,12 +481,24 @@ def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
     return certificate
 
 
-def certificate_pdf_response(*, certificate: Certificate) -> FileResponse:
-    """The stored PDF (rendered now if the task has not run yet) as a download."""
+def certificate_pdf_response(*, certificate: Certificate) -> HttpResponse:
+    """The stored PDF (rendered now if the task has not run yet) as a download: the
+    file itself from local storage, a redirect to a short-lived presigned URL from
+    object storage."""
     certificate = certificate_pdf_store(certificate=certificate)
+    filename = f"certificate-{certificate.number}.pdf"
+    if not storage_is_local(certificate.pdf.storage):
+        return presigned_redirect(
+            storage=certificate.pdf.storage,
+            name=certificate.pdf.name,
+            content_type="application/pdf",
+            disposition=ATTACHMENT,
+            filename=filename,
+            cache_control="private, no-cache",
+        )
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,
-        filename=f"certificate-{certificate.number}.pdf",
+        filename=filename,
         content_type="application/pdf",
     )

@@ -2,11 +2,15 @@
 progress that a Celery task updates and ``GET /api/v1/jobs/{id}`` shows."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
+
+from portal.storage import storage_is_local
 
 
 class JobStatus(models.TextChoices):
@@ -20,14 +24,26 @@ FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
 
 class JobFileStorage(LazyObject):
-    """Job downloads live outside MEDIA_ROOT (which the development server serves to
-    anyone): only the job's view sends them, to the job's creator."""
+    """Where job downloads live. On local disk, outside MEDIA_ROOT (which the
+    development server serves to anyone), in JOB_FILES_ROOT; on object storage
+    (``MEDIA_STORAGE=s3``), in the private media bucket under ``jobs/``. Either
+    way only the job's view hands them out, to the job's creator."""
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.JOB_FILES_ROOT)
+        if storage_is_local(default_storage):
+            self._wrapped = FileSystemStorage(location=settings.JOB_FILES_ROOT)
+        else:
+            self._wrapped = default_storage
 
 
 job_file_storage = JobFileStorage()
+
+
+@receiver(setting_changed)
+def _storage_setting_changed(*, setting, **kwargs):
+    # As Django's own storages do: follow the settings a test changes.
+    if setting in ("STORAGES", "MEDIA_ROOT", "JOB_FILES_ROOT"):
+        job_file_storage._wrapped = empty
 
 
 def job_file_storage_get() -> JobFileStorage:

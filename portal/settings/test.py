@@ -32,3 +32,8 @@ JOB_FILES_ROOT = BASE_DIR / "var" / "test-private"
 SESSION_CONCURRENT_LIMIT_BY_ROLE: dict[str, int] = {}
 # Partners in tests are local HTTP servers.
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+# With a replica configured, the suite still creates one test database: the replica
+# alias mirrors it (tests of the routing start their own processes on two real
+# databases: tests/portal/test_replicas.py).
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

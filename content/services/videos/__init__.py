@@ -30,6 +30,8 @@ from .captions import (
 )
 from .playlists import (
     master_playlist_text,
+    presigned_variant_playlist_text,
+    segments_presigned,
     segments_signed,
     signed_variant_playlist_text,
     subtitle_playlist_text,
@@ -46,7 +48,9 @@ __all__ = [
     "caption_upsert",
     "language_tag_normalize",
     "master_playlist_text",
+    "presigned_variant_playlist_text",
     "rendition_ladder",
+    "segments_presigned",
     "segments_signed",
     "signed_variant_playlist_text",
     "subtitle_playlist_text",

@@ -6,12 +6,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import posixpath
 import re
 import time
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import Storage, default_storage
+
+from portal.storage import presigned_url, storage_is_local
 
 from ...media import VideoAsset, VideoCaption
 
@@ -144,6 +149,18 @@ def signed_variant_playlist_text(
         / PurePosixPath(name).parent
     )
     expires = signed_url_expiry(now=now)
+
+    def url(segment: str) -> str:
+        uri = f"{settings.HLS_SIGNED_PREFIX}{folder / segment}"
+        sig = secure_link_sign(uri=uri, expires=expires)
+        return f"{uri}?md5={sig}&expires={expires}"
+
+    return _segments_rewritten(text, url)
+
+
+def _segments_rewritten(text: str, url) -> str:
+    """``text`` with each segment line replaced by ``url(segment)``; tags and
+    comments kept, lines that are not a segment of the same folder dropped."""
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -152,10 +169,57 @@ def signed_variant_playlist_text(
             continue
         if not SEGMENT_NAME.fullmatch(stripped):
             continue
-        uri = f"{settings.HLS_SIGNED_PREFIX}{folder / stripped}"
-        sig = secure_link_sign(uri=uri, expires=expires)
-        lines.append(f"{uri}?md5={sig}&expires={expires}")
+        lines.append(url(stripped))
     return "\n".join(lines) + "\n"
 
 
 SEGMENT_NAME = re.compile(r"[a-z0-9_]{1,40}\.ts")
+
+
+# --- Presigned segment URLs (object storage) ----------------------------------------
+
+SEGMENT_CACHE_CONTROL = "private, max-age=604800, immutable"
+
+
+def segments_presigned() -> bool:
+    """Whether media is on object storage, where variant playlists name their
+    segments by presigned URLs (players fetch them from the storage directly)."""
+    return not storage_is_local(default_storage)
+
+
+def presigned_variant_playlist_text(
+    *, video: VideoAsset, name: str, storage: Storage, now: float | None = None
+) -> str:
+    """A ready asset's variant playlist (``<rendition>/index.m3u8``) read from
+    object storage, each segment line replaced by a presigned URL of the segment
+    that stays valid for at least ``HLS_SIGNED_URL_TTL`` seconds.
+
+    Signing hundreds of segments costs milliseconds, so the rewritten text is kept
+    in the cache for one ``SIGNED_URL_STEP`` and shared by every viewer in that
+    step (URLs are signed for TTL + one step, so a cached copy served at the end of
+    its step still has the TTL left). Raises ``FileNotFoundError`` when the
+    playlist is not in the storage."""
+    now = time.time() if now is None else now
+    window = int(now // SIGNED_URL_STEP)
+    digest = hashlib.sha256(f"{video.hls_path}/{name}".encode()).hexdigest()[:32]
+    key = f"hls:presigned:{video.pk}:{digest}:{window}"
+    text = cache.get(key)
+    if text is not None:
+        return text
+    folder = posixpath.join(video.hls_path, posixpath.dirname(name))
+    with storage.open(posixpath.join(video.hls_path, name), "rb") as handle:
+        source = handle.read().decode("utf-8")
+    expire = settings.HLS_SIGNED_URL_TTL + SIGNED_URL_STEP
+
+    def url(segment: str) -> str:
+        return presigned_url(
+            storage,
+            f"{folder}/{segment}",
+            expire=expire,
+            content_type="video/mp2t",
+            cache_control=SEGMENT_CACHE_CONTROL,
+        )
+
+    text = _segments_rewritten(source, url)
+    cache.set(key, text, SIGNED_URL_STEP)
+    return text

@@ -1,10 +1,15 @@
 """HLS transcoding (called by ``content.tasks.transcode_video``).
 
-Transcoding writes each run to a fresh directory ``hls/<id>/.tmp-<token>``, renames
-it to ``hls/<id>/<token>`` when every file is written, and marks the asset ``ready``
-pointing at that directory in the same locked step. A run killed half-way leaves
-only a ``.tmp-`` directory, which the next run deletes; the asset is never ``ready``
-with missing files.
+Each run's output goes to a fresh folder ``hls/<id>/<token>`` of the media storage,
+and the asset is marked ``ready`` pointing at it only once every file is there; a
+run killed half-way leaves an unfinished folder, which the next run deletes, so the
+asset is never ``ready`` with missing files.
+
+- Local storage (MEDIA_ROOT): ffmpeg writes straight into ``hls/<id>/.tmp-<token>``,
+  renamed to ``hls/<id>/<token>`` when complete.
+- Object storage: ffmpeg reads a temporary download of the original and writes to
+  a temporary folder on the worker's disk; the files are then uploaded under
+  ``hls/<id>/<token>/`` beside an ``.incomplete`` marker that is deleted last.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
@@ -19,11 +25,20 @@ from pathlib import Path
 
 import ffmpeg
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.queue import enqueue
+from portal.storage import (
+    local_file,
+    storage_delete_tree,
+    storage_folders,
+    storage_is_local,
+    storage_upload_tree,
+)
 
 from ...media import MASTER_PLAYLIST, POSTER_NAME, VideoAsset, VideoStatus
 from .playlists import master_playlist_text
@@ -42,6 +57,9 @@ LADDER = (
 )
 ERROR_MAX_CHARS = 2000
 TMP_PREFIX = ".tmp-"
+# On object storage: present in a run's folder until its last file is uploaded.
+INCOMPLETE_MARKER = ".incomplete"
+HLS_FOLDER = "hls"
 
 
 @dataclass(frozen=True)
@@ -78,25 +96,121 @@ def video_transcode(*, video_id: int) -> VideoAsset | None:
     asset = _claim(video_id)
     if asset is None:
         return None
-    asset_dir = Path(settings.MEDIA_ROOT) / "hls" / str(asset.pk)
+    storage = asset.original.storage
+    run = (_LocalRun if storage_is_local(storage) else _RemoteRun)(storage, asset.pk)
     # Half-written output of a killed run goes; a finished one is never touched
     # here, as a concurrent run may just have marked it ready.
-    _remove_stale_runs(asset_dir, unfinished_only=True)
-    token = uuid.uuid4().hex
-    work_dir = asset_dir / f"{TMP_PREFIX}{token}"
+    run.remove_stale(unfinished_only=True)
     try:
         with _Heartbeat(video_id):
-            work_dir.mkdir(parents=True)
-            probe = video_probe(path=asset.original.path)
-            renditions = _write_hls(asset.original.path, probe, work_dir)
-        final_dir = asset_dir / token
-        os.replace(work_dir, final_dir)
+            with local_file(storage, asset.original.name) as source:
+                work_dir = run.start()
+                probe = video_probe(path=source)
+                renditions = _write_hls(source, probe, work_dir)
+            run.publish()
     except Exception as error:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        run.discard()
         if not isinstance(error, NotAVideo | ffmpeg.Error | OSError):
             logger.exception("video %s: transcoding failed", video_id)
         return _mark_failed(video_id, _describe(error))
-    return _mark_ready(video_id, probe, renditions, final_dir)
+    finally:
+        run.close()
+    return _mark_ready(video_id, probe, renditions, run)
+
+
+class _LocalRun:
+    """A run on local storage: ffmpeg writes into ``hls/<id>/.tmp-<token>`` under
+    MEDIA_ROOT, renamed to ``hls/<id>/<token>`` once complete."""
+
+    def __init__(self, storage: Storage, video_id: int) -> None:
+        self.storage = storage
+        self.token = uuid.uuid4().hex
+        self.folder = f"{HLS_FOLDER}/{video_id}"
+        self.name = f"{self.folder}/{self.token}"
+        self.asset_dir = Path(storage.path(self.folder))
+        self.work_dir = self.asset_dir / f"{TMP_PREFIX}{self.token}"
+
+    def start(self) -> Path:
+        self.work_dir.mkdir(parents=True)
+        return self.work_dir
+
+    def publish(self) -> None:
+        os.replace(self.work_dir, self.asset_dir / self.token)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+    def drop_output(self) -> None:
+        shutil.rmtree(self.asset_dir / self.token, ignore_errors=True)
+
+    def close(self) -> None:
+        pass
+
+    def remove_stale(self, *, keep: str | None = None, unfinished_only=False) -> None:
+        """Delete leftovers of earlier runs in the asset's HLS directory:
+        half-written ``.tmp-`` directories, and (unless ``unfinished_only``) every
+        output but ``keep``."""
+        if not self.asset_dir.is_dir():
+            return
+        for child in self.asset_dir.iterdir():
+            if child.name == keep or (
+                unfinished_only and not child.name.startswith(TMP_PREFIX)
+            ):
+                continue
+            shutil.rmtree(child, ignore_errors=True)
+
+
+class _RemoteRun:
+    """A run on object storage: ffmpeg writes to a folder on the worker's disk
+    (``<tmp>/portal-hls/<id>-<token>``); publishing uploads it under
+    ``hls/<id>/<token>/`` with an ``.incomplete`` marker deleted last."""
+
+    def __init__(self, storage: Storage, video_id: int) -> None:
+        self.storage = storage
+        self.video_id = video_id
+        self.token = uuid.uuid4().hex
+        self.folder = f"{HLS_FOLDER}/{video_id}"
+        self.name = f"{self.folder}/{self.token}"
+        self.local_root = Path(tempfile.gettempdir()) / "portal-hls"
+        self.work_dir = self.local_root / f"{video_id}-{self.token}"
+        self.uploading = False
+
+    def start(self) -> Path:
+        self.work_dir.mkdir(parents=True)
+        return self.work_dir
+
+    def publish(self) -> None:
+        marker = f"{self.name}/{INCOMPLETE_MARKER}"
+        self.uploading = True
+        self.storage.save(marker, ContentFile(b""))
+        storage_upload_tree(self.storage, self.work_dir, self.name)
+        self.storage.delete(marker)
+
+    def discard(self) -> None:
+        if self.uploading:
+            storage_delete_tree(self.storage, self.name)
+
+    def drop_output(self) -> None:
+        storage_delete_tree(self.storage, self.name)
+
+    def close(self) -> None:
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+    def remove_stale(self, *, keep: str | None = None, unfinished_only=False) -> None:
+        """Delete leftovers of earlier runs: uploads that never finished (their
+        marker is still there) and (unless ``unfinished_only``) every output but
+        ``keep``; also local folders a killed run left on this worker."""
+        for folder in storage_folders(self.storage, self.folder):
+            name = f"{self.folder}/{folder}"
+            if folder == keep or (
+                unfinished_only
+                and not self.storage.exists(f"{name}/{INCOMPLETE_MARKER}")
+            ):
+                continue
+            storage_delete_tree(self.storage, name)
+        if unfinished_only and self.local_root.is_dir():
+            for child in self.local_root.glob(f"{self.video_id}-*"):
+                shutil.rmtree(child, ignore_errors=True)
 
 
 def _stuck_cutoff():
@@ -123,13 +237,12 @@ def _claim(video_id: int) -> VideoAsset | None:
     return asset
 
 
-def _mark_ready(video_id, probe: ProbeResult, renditions, final_dir: Path):
-    relative = final_dir.relative_to(settings.MEDIA_ROOT).as_posix()
+def _mark_ready(video_id, probe: ProbeResult, renditions, run):
     with transaction.atomic():
         asset = VideoAsset.objects.select_for_update().filter(pk=video_id).first()
         if asset is None or asset.status == VideoStatus.READY:
             # Deleted meanwhile, or a concurrent run finished first: drop ours.
-            shutil.rmtree(final_dir, ignore_errors=True)
+            run.drop_output()
             return asset
         asset.status = VideoStatus.READY
         asset.error = ""
@@ -138,10 +251,10 @@ def _mark_ready(video_id, probe: ProbeResult, renditions, final_dir: Path):
         asset.height = probe.height
         asset.has_audio = probe.has_audio
         asset.renditions = renditions
-        asset.hls_path = relative
-        asset.poster.name = f"{relative}/{POSTER_NAME}"
+        asset.hls_path = run.name
+        asset.poster.name = f"{run.name}/{POSTER_NAME}"
         asset.save()
-    _remove_stale_runs(final_dir.parent, keep=final_dir.name)
+    run.remove_stale(keep=run.token)
     return asset
 
 
@@ -154,22 +267,6 @@ def _mark_failed(video_id: int, message: str) -> VideoAsset | None:
         asset.error = message[:ERROR_MAX_CHARS]
         asset.save(update_fields=["status", "error", "updated_at"])
     return asset
-
-
-def _remove_stale_runs(
-    asset_dir: Path, *, keep: str | None = None, unfinished_only: bool = False
-) -> None:
-    """Delete leftovers of earlier runs in an asset's HLS directory: half-written
-    ``.tmp-`` directories, and (unless ``unfinished_only``) every output but
-    ``keep``."""
-    if not asset_dir.is_dir():
-        return
-    for child in asset_dir.iterdir():
-        if child.name == keep or (
-            unfinished_only and not child.name.startswith(TMP_PREFIX)
-        ):
-            continue
-        shutil.rmtree(child, ignore_errors=True)
 
 
 def _write_hls(source: str, probe: ProbeResult, out: Path) -> list[dict]:
@@ -255,6 +352,8 @@ def _describe(error: Exception) -> str:
         return _("The source is not a readable video (%(why)s).") % {"why": error}
     if isinstance(error, ffmpeg.Error):
         return _("ffmpeg failed: %(why)s") % {"why": stderr_tail(error=error)}
+    if isinstance(error, FileNotFoundError) and error.filename is None:
+        return _("The uploaded original is missing from the media storage.")
     if isinstance(error, OSError):
         return _("Could not write the video files: %(why)s") % {
             "why": error.strerror or error

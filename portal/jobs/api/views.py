@@ -7,6 +7,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.files import ATTACHMENT, presigned_redirect
+from portal.storage import storage_is_local
+
 from ..models import JobStatus
 from ..selectors import job_download_get, job_get_visible
 from ..services import job_file_claim, job_file_open
@@ -65,7 +68,8 @@ class JobDownloadView(APIView):
     @extend_schema(
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
-                description="The job's file (CSV, XLSX…), until it expires."
+                description="The job's file (CSV, XLSX…), until it expires "
+                "(with media on object storage: 302 to a short-lived presigned URL)."
             )
         },
         tags=["jobs"],
@@ -76,6 +80,17 @@ class JobDownloadView(APIView):
     def get(self, request, job_id, *args, **kwargs):
         job = job_download_get(actor=request.user, job_id=int(job_id))
         job = job_file_claim(job=job)
+        # A single-use file (a personal-data export) is sent through here, so that it
+        # is gone once sent; a presigned URL would work again until it expired.
+        if not job.file_single_use and not storage_is_local(job.file.storage):
+            return presigned_redirect(
+                storage=job.file.storage,
+                name=job.file.name,
+                content_type=job.file_content_type or "application/octet-stream",
+                disposition=ATTACHMENT,
+                filename=job.file_name,
+                cache_control="private, no-store",
+            )
         return FileResponse(
             job_file_open(job=job),
             as_attachment=True,
