@@ -56,6 +56,33 @@ class TestJobFiles:
         assert response.status_code == 404
         assert "Location" not in response
 
+    def test_a_single_use_file_is_sent_once_then_gone_from_the_bucket(
+        self, s3_media, api_client
+    ):
+        # A personal-data export: no presigned URL (it would work again until it
+        # expired); the portal streams it once and deletes it.
+        creator = UserFactory()
+        job = Job.objects.create(kind="export", creator=creator)
+
+        def work(run):
+            run.attach(
+                name="export.zip",
+                content=b"PK-zip",
+                content_type="application/zip",
+                single_use=True,
+            )
+
+        job_run(job_id=job.pk, work=work)
+        job.refresh_from_db()
+        assert s3_media.keys("jobs/") == [job.file.name]
+        signed_in(api_client, creator)
+        response = api_client.get(f"/api/v1/jobs/{job.pk}/download")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"PK-zip"
+        response.close()
+        assert s3_media.keys("jobs/") == []
+        assert api_client.get(f"/api/v1/jobs/{job.pk}/download").status_code == 404
+
     def test_expired_files_are_deleted_from_the_bucket(self, s3_media):
         from datetime import timedelta
 
