@@ -54,8 +54,21 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Video transcoding has a queue of its own, so a worker can be dedicated to it.
-CELERY_TASK_ROUTES = {"content.transcode_video": {"queue": "media"}}
+# Four queues, so that one kind of work cannot starve another and each can have
+# workers of its own (docker/compose.yaml runs one per queue): long video transcodes
+# on ``media``; mail and other messages to people on ``notifications``; calls to
+# outside systems (partners' webhooks, payment providers), which may hang until
+# their timeouts, on ``integrations``; everything else on ``default``. The
+# metrics report each queue's length (``portal_celery_queue_length``).
+CELERY_QUEUE_NAMES = ["default", "media", "notifications", "integrations"]
+CELERY_TASK_ROUTES = {
+    "content.transcode_video": {"queue": "media"},
+    "notifications.deliver": {"queue": "notifications"},
+    "accounts.send_password_reset_email": {"queue": "notifications"},
+    "corporate.send_invitation": {"queue": "notifications"},
+    "webhooks.deliver": {"queue": "integrations"},
+    "payments.capture_paypal_order": {"queue": "integrations"},
+}
 CELERY_TIMEZONE = "UTC"
 # Periodic schedules are declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
