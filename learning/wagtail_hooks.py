@@ -14,12 +14,14 @@ from portal import hooks as portal_hooks
 
 from .cms.roster import CourseListView, RosterView, may_see_rosters
 from .demo import seed_learning
+from .metrics import learning_metrics_register
 from .models import Certificate, Enrollment, ModuleProgress
 from .selectors import is_enrolled_in_any, module_completion_state
 
 hooks.register(portal_hooks.COURSE_MEMBER_CHECK, is_enrolled_in_any)
 hooks.register(portal_hooks.MODULE_STATE, module_completion_state)
 hooks.register(portal_hooks.DEMO_SEED, seed_learning, order=20)
+hooks.register(portal_hooks.METRICS, learning_metrics_register)
 
 
 def pages_with_learner_records(*, page_ids: Iterable[int]) -> bool:

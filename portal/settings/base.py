@@ -22,6 +22,7 @@ from .components.integrations import *  # noqa: F403
 from .components.jobs import *  # noqa: F403
 from .components.logging import *  # noqa: F403
 from .components.mentorship import *  # noqa: F403
+from .components.metrics import *  # noqa: F403
 from .components.payments import *  # noqa: F403
 from .components.scim import *  # noqa: F403
 from .components.security import *  # noqa: F403

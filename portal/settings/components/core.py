@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "portal.health",
     "portal.notifications",
     "portal.jobs",
+    "portal.metrics",
     "content",
     "learning",
     "learning.mentorship",
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its latency histogram covers every other middleware.
+    "portal.metrics.middleware.PrometheusMiddleware",
     "portal.observability.RequestLogMiddleware",
     # Before any work: a request that queued too long is refused at once.
     "portal.overload.OverloadMiddleware",
