@@ -146,7 +146,9 @@ def disk_gauges(paths: Mapping[str, Path]) -> list[ScrapeGauge]:
 
 
 def disk_metrics_register(*, registry) -> None:
-    """The media volume."""
+    """The media volume and the backup folder (when backups are kept locally)."""
     paths = {"media": Path(settings.MEDIA_ROOT)}
+    if "backups" not in settings.STORAGES:
+        paths["backups"] = Path(settings.BACKUP_DIR)
     for gauge in disk_gauges(paths):
         registry.register(gauge)

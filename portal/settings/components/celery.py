@@ -6,6 +6,7 @@ from datetime import timedelta
 from celery.schedules import crontab
 
 from . import env
+from .backups import BACKUP_NIGHTLY, BACKUP_NIGHTLY_HOUR, BACKUP_NIGHTLY_MINUTE
 from .cache import REDIS_URL
 from .security import AUDIT_ANCHOR_INTERVAL_MINUTES
 
@@ -101,3 +102,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "expire-job-files": {"task": "jobs.expire_files", "schedule": timedelta(hours=1)},
 }
+if BACKUP_NIGHTLY:
+    # A backup to BACKUP_DIR or STORAGES["backups"], then retention (portal.backups).
+    CELERY_BEAT_SCHEDULE["nightly-backup"] = {
+        "task": "backups.nightly",
+        "schedule": crontab(minute=BACKUP_NIGHTLY_MINUTE, hour=BACKUP_NIGHTLY_HOUR),
+    }

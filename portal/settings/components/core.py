@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.jobs",
     "portal.metrics",
+    "portal.backups",
     "content",
     "learning",
     "learning.mentorship",

@@ -141,6 +141,7 @@ def test_two_gunicorn_workers_answer_the_same_totals(gunicorn):
         "portal_celery_queue_length",
         "portal_video_transcoding_backlog",
         "portal_active_learners",
+        "portal_backup_age_seconds",
         "portal_disk_free_bytes",
     } <= names
 
