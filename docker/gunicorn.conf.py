@@ -21,14 +21,12 @@ worker is marked so (``child_exit``).
 
 import multiprocessing
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
-# A folder of this gunicorn's own unless one is given (compose gives a tmpfs).
-os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="portal-metrics-")
-)
+# A folder of this gunicorn's own unless one is given (unset or empty).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * multiprocessing.cpu_count())
@@ -56,15 +54,12 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    """Empty the metrics folder before the first worker starts."""
+    """Empty the metrics folder (its ``*.db`` files) before the first worker
+    starts."""
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    if folder.exists():
-        for entry in folder.iterdir():
-            if entry.is_dir():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
     folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.glob("*.db"):
+        entry.unlink()
 
 
 def child_exit(server, worker):

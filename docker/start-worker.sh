@@ -10,8 +10,8 @@ if [ "${CELERY_METRICS_PORT:-0}" != 0 ]; then
   # The worker serves its task durations on CELERY_METRICS_PORT (portal.metrics);
   # its prefork children share their series through this folder, emptied here.
   export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/celery-metrics}"
-  rm -rf "$PROMETHEUS_MULTIPROC_DIR"
   mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+  rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
 fi
 exec celery -A portal --quiet worker \
   --queues "${CELERY_QUEUES:-default,media,notifications,integrations}" \

@@ -168,3 +168,23 @@ def test_a_celery_worker_serves_its_task_durations():
     samples = parse(response.text)
     name = "portal_celery_task_duration_seconds_count"
     assert value(samples, name, task="portal.ping", state="SUCCESS") == 1
+
+
+def test_gunicorn_config_always_gives_the_workers_a_metrics_folder(tmp_path):
+    """An empty PROMETHEUS_MULTIPROC_DIR (as copied from .env.example) would put
+    prometheus_client in single-process mode: each worker counting alone."""
+    code = (
+        "import os, runpy, pathlib;"
+        "runpy.run_path('docker/gunicorn.conf.py');"
+        "folder = os.environ['PROMETHEUS_MULTIPROC_DIR'];"
+        "print(folder if folder and pathlib.Path(folder).is_dir() else 'MISSING')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env(PROMETHEUS_MULTIPROC_DIR="", TMPDIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() not in ("", "MISSING")
