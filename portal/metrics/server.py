@@ -35,7 +35,9 @@ def protected_metrics_app(registry=None):
     return metrics_app
 
 
-def metrics_server_start(*, port: int, address: str = "0.0.0.0"):  # noqa: S104
+# Inside its container the worker must answer Prometheus on the private network; the
+# port is not published, and every request passes the token or network check.
+def metrics_server_start(*, port: int, address: str = "0.0.0.0"):  # noqa: S104  # nosec B104
     """Serve ``protected_metrics_app`` on ``address:port`` from a daemon thread;
     returns the server (``shutdown()`` stops it)."""
     server = make_server(
