@@ -81,7 +81,7 @@ check: install
 
 worker: install
 	DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-portal.settings.dev}" \
-		$(VENV)/bin/celery -A portal worker -Q default,media --loglevel INFO
+		$(VENV)/bin/celery -A portal worker -Q default,media,notifications,integrations --loglevel INFO
 
 # The performance benchmark (README, "Performance"): size M by default, its own
 # database, servers and ports; prints the tables. Not part of the suite.

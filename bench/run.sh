@@ -113,7 +113,7 @@ sed -e "s#@RUN@#$RUN#g" -e "s#@PORT@#$PORT#g" -e "s#@STATIC@#$STATIC_ROOT#g" \
 "$ROOT/.venv/bin/gunicorn" portal.wsgi:application --config docker/gunicorn.conf.py \
   >"$RUN/gunicorn.log" 2>&1 &
 pids+=($!)
-"$ROOT/.venv/bin/celery" -A portal worker -Q default,media --concurrency 1 \
+"$ROOT/.venv/bin/celery" -A portal worker -Q default,media,notifications,integrations --concurrency 1 \
   --loglevel WARNING >"$RUN/worker.log" 2>&1 &
 pids+=($!)
 nginx -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log"

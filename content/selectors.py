@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import (
+    Count,
     F,
     Func,
     IntegerField,
@@ -328,3 +329,17 @@ def module_video_seconds(*, module: ModulePage) -> float:
         pk__in=ids, status=VideoStatus.READY, duration__isnull=False
     ).aggregate(total=Sum("duration"))["total"]
     return float(total or 0)
+
+
+def video_transcoding_backlog() -> dict[str, int]:
+    """How many videos wait for transcoding (``uploaded``) and how many are being
+    transcoded (``processing``): one grouped count on the status index."""
+    counts = dict.fromkeys((VideoStatus.UPLOADED, VideoStatus.PROCESSING), 0)
+    rows = (
+        VideoAsset.objects.filter(status__in=list(counts))
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return {str(status): count for status, count in counts.items()}

@@ -26,6 +26,7 @@ from .cms.videos import (
 )
 from .demo.seed import seed_courses
 from .media import VideoAsset
+from .metrics import content_metrics_register
 from .models import ASSESSED_COMPLETION, CoursePage, ModulePage
 from .views import document_serve
 
@@ -34,6 +35,7 @@ from .views import document_serve
 register_permission_policy(VideoAsset, video_permission_policy)
 
 hooks.register(portal_hooks.DEMO_SEED, seed_courses, order=10)
+hooks.register(portal_hooks.METRICS, content_metrics_register)
 
 
 def _may_archive(user, page) -> bool:

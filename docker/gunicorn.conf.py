@@ -8,11 +8,25 @@ be served soon are refused (``portal/overload.py``, Nginx's queue limits) instea
 waiting here.
 
 Environment: ``GUNICORN_WORKERS`` (default: 2 per core), ``GUNICORN_THREADS``
-(default 4), ``GUNICORN_BIND``, ``GUNICORN_TIMEOUT``.
+(default 4), ``GUNICORN_BIND``, ``GUNICORN_TIMEOUT``, ``PROMETHEUS_MULTIPROC_DIR``.
+
+Metrics (``GET /metrics``, ``portal.metrics``): each worker process counts its own
+requests, so ``prometheus_client`` runs in multiprocess mode, every worker writing
+its series to files in ``PROMETHEUS_MULTIPROC_DIR`` and a scrape, answered by any
+worker, summing them. The folder must be set before the application (and so
+``prometheus_client``) is imported, which is why it is chosen here; it is emptied when
+gunicorn starts (series of a previous run would otherwise be added in) and a dead
+worker is marked so (``child_exit``).
 """
 
 import multiprocessing
 import os
+import tempfile
+from pathlib import Path
+
+# A folder of this gunicorn's own unless one is given (unset or empty).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * multiprocessing.cpu_count())
@@ -37,3 +51,20 @@ preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Empty the metrics folder (its ``*.db`` files) before the first worker
+    starts."""
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.glob("*.db"):
+        entry.unlink()
+
+
+def child_exit(server, worker):
+    """A worker that exited: its live gauges no longer count (its counters and
+    histograms do: they are totals)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

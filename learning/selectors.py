@@ -9,7 +9,13 @@ from portal.accounts.permissions import effective_role, is_admin
 from portal.accounts.selectors import user_get_visible
 from portal.errors import NotFound, PermissionDenied
 
-from .models import Certificate, Enrollment, EnrollmentStatus, ModuleProgress
+from .models import (
+    Certificate,
+    Enrollment,
+    EnrollmentStatus,
+    LearningSession,
+    ModuleProgress,
+)
 
 _ENROLLMENT_FIELDS = [f.name for f in Enrollment._meta.concrete_fields]
 
@@ -236,4 +242,15 @@ def is_enrolled_in_any(*, user, course_ids) -> bool:
     answer)."""
     return (
         Enrollment.objects.filter(user=user, course_id__in=course_ids).active().exists()
+    )
+
+
+def active_learner_count(*, since) -> int:
+    """Distinct learners who recorded progress (a learning session touched) since
+    ``since``: one count on the sessions' ``ended_at`` index."""
+    return (
+        LearningSession.objects.filter(ended_at__gte=since)
+        .values("user_id")
+        .distinct()
+        .count()
     )

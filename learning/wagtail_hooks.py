@@ -15,6 +15,7 @@ from portal import hooks as portal_hooks
 from . import privacy
 from .cms.roster import CourseListView, RosterView, may_see_rosters
 from .demo import seed_learning
+from .metrics import learning_metrics_register
 from .models import Certificate, Enrollment, ModuleProgress
 from .selectors import is_enrolled_in_any, module_completion_state
 
@@ -25,6 +26,7 @@ hooks.register(portal_hooks.DEMO_SEED, seed_learning, order=20)
 # (assessments, corporate): their rows may point at enrollments.
 hooks.register(portal_hooks.PERSONAL_DATA_EXPORT, privacy.personal_data_export)
 hooks.register(portal_hooks.PERSONAL_DATA_ERASE, privacy.personal_data_erase, order=20)
+hooks.register(portal_hooks.METRICS, learning_metrics_register)
 
 
 def pages_with_learner_records(*, page_ids: Iterable[int]) -> bool:

@@ -1,7 +1,9 @@
 """The Celery application, configured from Django settings (``CELERY_`` namespace).
 
-Start a worker with ``celery -A portal worker`` (add ``-Q default,media`` for the video
-queue) and the scheduler with ``celery -A portal beat``.
+Start a worker for every queue with
+``celery -A portal worker -Q default,media,notifications,integrations``
+(``settings.CELERY_TASK_ROUTES`` says which task goes where; docker/compose.yaml runs
+one worker per queue) and the scheduler with ``celery -A portal beat``.
 
 This module does not choose the settings: ``portal/__init__.py`` imports it in every
 process, before ``wsgi.py``/``asgi.py`` default to production and ``manage.py`` to

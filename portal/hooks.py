@@ -566,14 +566,29 @@ def consent_changed_notify(*, user: Any, purpose: str, granted: bool) -> None:
 
 # --- Declared for the coming issues (nothing registers them yet) -------------------
 
+# --- Metrics: what an app adds to GET /metrics -------------------------------------
+
 METRICS = "portal_metrics"
 
 
 class Metrics(Protocol):
     """Register an app's Prometheus collectors (``prometheus_client``) with
-    ``registry``; called once per process. All run."""
+    ``registry``; called once per process, when ``/metrics`` is first scraped
+    (``portal.metrics.registry``). All run.
+
+    For values read at scrape time (a count in the database, a queue's length)
+    register a ``portal.metrics.collectors.ScrapeGauge``: several web processes
+    answer the same value, so they must not be counters kept in one process.
+    ``portal.metrics`` registers Celery's queue lengths, ``content`` the transcoding
+    backlog, ``learning`` the active learners, ``portal.backups`` the backup age."""
 
     def __call__(self, *, registry: Any) -> None: ...
+
+
+def metrics_register_all(*, registry: Any) -> None:
+    """Run every registered ``METRICS`` answer on ``registry``."""
+    for register in hooks.get_hooks(METRICS):
+        register(registry=registry)
 
 
 NOTIFICATION = "portal_notification"

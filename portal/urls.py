@@ -13,6 +13,7 @@ from portal.accounts.views import (
 )
 from portal.api.views import UnknownEndpointView
 from portal.health.views import health
+from portal.metrics.views import metrics
 
 # Every app's API routes, mounted under /api/v1/.
 api_v1 = [
@@ -41,6 +42,8 @@ handler500 = "portal.api.views.server_error"
 
 urlpatterns = [
     path("health/", health, name="health"),
+    # Prometheus asks for /metrics; outside the API and its envelope (API.md).
+    re_path(r"^metrics/?$", metrics, name="metrics"),
     re_path(r"^api/(?P<version>v1)/", include(api_v1)),
     re_path(r"^api/", UnknownEndpointView.as_view()),
     path("scim/v2/", include("corporate.scim.api.urls")),

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite talks to are there and running:
 # PostgreSQL and Redis (started if stopped, installed from Debian if missing). Only local URLs (127.0.0.1/localhost) are managed; remote ones are waited for.
+# Also PostgreSQL's client tools (pg_dump/pg_restore of the server's major version),
+# which manage.py backup/restore and the restore drill run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,3 +45,12 @@ if ! port_open "$redis_host" "$redis_port" && is_local "$redis_host"; then
   redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no
 fi
 wait_port "$redis_host" "$redis_port"
+
+# --- PostgreSQL client tools (backups, the restore drill) ---
+# A local cluster has its own version's tools; otherwise Debian's client (for a
+# newer remote server: postgresql-client-<major> from apt.postgresql.org, or
+# BACKUP_PG_BIN_DIR).
+for ver in $(ls /etc/postgresql 2>/dev/null); do
+  [ -x "/usr/lib/postgresql/$ver/bin/pg_dump" ] || scripts/apt_install.sh "postgresql-client-$ver"
+done
+command -v pg_dump >/dev/null 2>&1 || scripts/apt_install.sh postgresql-client

@@ -268,7 +268,7 @@ class Sandbox:
                 "portal",
                 "worker",
                 "-Q",
-                "default,media",
+                "default,media,notifications,integrations",
                 "-c",
                 "1",
                 "--loglevel",

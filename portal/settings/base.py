@@ -9,6 +9,7 @@ Every variable is documented in ``.env.example``.
 from .components import BASE_DIR, env  # noqa: F401  (dev, test and prod use them)
 from .components.api import *  # noqa: F403
 from .components.auth import *  # noqa: F403
+from .components.backups import *  # noqa: F403
 from .components.cache import *  # noqa: F403
 from .components.celery import *  # noqa: F403
 from .components.certificates import *  # noqa: F403
@@ -22,6 +23,7 @@ from .components.integrations import *  # noqa: F403
 from .components.jobs import *  # noqa: F403
 from .components.logging import *  # noqa: F403
 from .components.mentorship import *  # noqa: F403
+from .components.metrics import *  # noqa: F403
 from .components.payments import *  # noqa: F403
 from .components.privacy import *  # noqa: F403
 from .components.scim import *  # noqa: F403

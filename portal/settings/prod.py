@@ -15,7 +15,8 @@ require_field_encryption_keys(FIELD_ENCRYPTION_KEYS)
 # Nginx terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Monitors reach the web processes directly, over the private network, in HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics/?$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Preloading is near-irreversible (browsers ship the list for months); the operator

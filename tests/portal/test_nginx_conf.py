@@ -7,9 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 
 CONF = Path(settings.BASE_DIR) / "docker" / "nginx.conf"
+COMPOSE = Path(settings.BASE_DIR) / "docker" / "compose.yaml"
 
 
 def text() -> str:
@@ -134,6 +136,33 @@ class TestProtectedLocations:
         ]
 
 
+def upstream_servers() -> list[str]:
+    (upstream,) = blocks(text(), "upstream").values()
+    return [entry.split()[0] for entry in directives(upstream, "server")]
+
+
+class TestReplicas:
+    def test_the_upstream_is_every_web_replica_of_compose(self):
+        compose = yaml.safe_load(COMPOSE.read_text())
+        replicas = sorted(
+            f"{name}:8000" for name in compose["services"] if name.startswith("web-")
+        )
+        assert len(replicas) >= 2
+        assert upstream_servers() == replicas
+
+    def test_a_replica_that_moves_is_found_again(self):
+        (upstream,) = blocks(text(), "upstream").values()
+        assert all(" resolve" in entry for entry in directives(upstream, "server"))
+        assert directives(upstream, "zone")  # `resolve` needs shared memory
+        assert directives(text(), "resolver") == ["127.0.0.11 valid=10s ipv6=off"]
+
+    def test_metrics_are_not_served_to_the_public(self, locations):
+        for path in ("/metrics", "/metrics/"):
+            body = location_for(locations, path)
+            assert re.search(r"return\s+404", body)
+        assert len(re.findall(r"location ~ \^/metrics/\?\$", text())) == 2
+
+
 class TestServer:
     def test_static_files_cached_long(self, locations):
         body = locations["/static/"]
@@ -203,10 +232,16 @@ def test_nginx_accepts_the_configuration(tmp_path):
     )
     (tmp_path / "hls-secret.conf").write_text('set $hls_secret "test";\n')
     conf = CONF.read_text()
-    conf = conf.replace("server web:8000;", "server 127.0.0.1:8000;")
     conf = conf.replace("/etc/nginx/certs/", f"{tmp_path}/")
     version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr
     found = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", version)
+    if found and tuple(map(int, found.groups())) < (1, 27, 3):
+        # Before 1.27.3 open-source nginx resolves upstream names only at start-up
+        # (no `resolve`), and the compose service names do not resolve here.
+        for port, name in enumerate(upstream_servers(), start=8000):
+            conf = re.sub(
+                rf"server {re.escape(name)} resolve ", f"server 127.0.0.1:{port} ", conf
+            )
     if found and tuple(map(int, found.groups())) < (1, 25, 1):
         # Older nginx (e.g. Debian 12's) spells HTTP/2 on the listen directive.
         conf = conf.replace("listen 443 ssl;", "listen 443 ssl http2;").replace(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from celery.schedules import crontab
 
 from . import env
+from .backups import BACKUP_NIGHTLY, BACKUP_NIGHTLY_HOUR, BACKUP_NIGHTLY_MINUTE
 from .cache import REDIS_URL
 from .security import AUDIT_ANCHOR_INTERVAL_MINUTES
 
@@ -54,8 +55,21 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Video transcoding has a queue of its own, so a worker can be dedicated to it.
-CELERY_TASK_ROUTES = {"content.transcode_video": {"queue": "media"}}
+# Four queues, so that one kind of work cannot starve another and each can have
+# workers of its own (docker/compose.yaml runs one per queue): long video transcodes
+# on ``media``; mail and other messages to people on ``notifications``; calls to
+# outside systems (partners' webhooks, payment providers), which may hang until
+# their timeouts, on ``integrations``; everything else on ``default``. The
+# metrics report each queue's length (``portal_celery_queue_length``).
+CELERY_QUEUE_NAMES = ["default", "media", "notifications", "integrations"]
+CELERY_TASK_ROUTES = {
+    "content.transcode_video": {"queue": "media"},
+    "notifications.deliver": {"queue": "notifications"},
+    "accounts.send_password_reset_email": {"queue": "notifications"},
+    "corporate.send_invitation": {"queue": "notifications"},
+    "webhooks.deliver": {"queue": "integrations"},
+    "payments.capture_paypal_order": {"queue": "integrations"},
+}
 CELERY_TIMEZONE = "UTC"
 # Periodic schedules are declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -99,3 +113,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=30, hour=3),
     },
 }
+if BACKUP_NIGHTLY:
+    # A backup to BACKUP_DIR or STORAGES["backups"], then retention (portal.backups).
+    CELERY_BEAT_SCHEDULE["nightly-backup"] = {
+        "task": "backups.nightly",
+        "schedule": crontab(minute=BACKUP_NIGHTLY_MINUTE, hour=BACKUP_NIGHTLY_HOUR),
+    }

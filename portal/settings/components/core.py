@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.jobs",
     "portal.privacy",
+    "portal.metrics",
+    "portal.backups",
     "content",
     "learning",
     "learning.mentorship",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its latency histogram covers every other middleware.
+    "portal.metrics.middleware.PrometheusMiddleware",
     "portal.observability.RequestLogMiddleware",
     # Before any work: a request that queued too long is refused at once.
     "portal.overload.OverloadMiddleware",
