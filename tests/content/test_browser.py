@@ -115,7 +115,8 @@ class TestCourseAuthoringInTheBrowser:
         page.goto(f"{base}/courses/")
         card = page.get_by_role("article").filter(has_text=TITLE)
         expect(card).to_contain_text("Security awareness")
-        expect(card).to_contain_text("4 hours")
+        # The duration shown is its one module's 30 minutes, not the 4-hour estimate.
+        expect(card).to_contain_text("30 min")
         card.get_by_role("link", name=TITLE).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
         expect(page.get_by_role("main")).to_contain_text("Spot, report and contain")

@@ -42,7 +42,12 @@ class TestAdminInTheBrowser:
         # Enroll a learner in a paid course: no payment needed from an admin.
         page.goto(f"{base}/django-admin/learning/enrollment/")
         page.get_by_role("link", name="Enroll a learner").click()
-        page.locator("#id_user").select_option(str(learner.pk))
+        # The learner is searched as the admin types (the admin's autocomplete).
+        page.locator("#id_user + .select2").click()
+        page.locator(".select2-search__field").fill("newcomer")
+        page.locator(
+            ".select2-results__option", has_text="newcomer@example.org"
+        ).click()
         page.locator("#id_course").select_option(str(course.pk))
         page.get_by_role("button", name="Enroll").click()
         expect(page.locator(".messagelist")).to_contain_text(
