@@ -20,6 +20,12 @@ from celery.signals import setup_logging
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The app of every thread, not only of the one that imported this module: a
+# ``shared_task`` resolves its app per call, and in a thread of its own (gunicorn's
+# gthread workers serve each request in one) Celery would otherwise fall back to an
+# unconfigured app of its own, which ignores CELERY_TASK_ROUTES and the default
+# queue and sends to a queue no worker consumes.
+app.set_default()
 
 
 @setup_logging.connect
