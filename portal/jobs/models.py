@@ -58,6 +58,9 @@ class Job(models.Model):
     report in ``result``, or a file to download until ``file_expires_at``)."""
 
     kind = models.CharField(max_length=50)
+    # The Celery task that runs it, so a job whose task was lost (broker down when
+    # it was sent) is sent again by ``jobs.requeue_stale``.
+    task_name = models.CharField(max_length=100, blank=True)
     status = models.CharField(
         max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
     )

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
+from portal.queue import enqueue, enqueue_on_commit
 
 from ..models import FINISHED, Job, JobStatus
 
@@ -45,7 +46,11 @@ def job_start(
     """Record a queued job for ``actor`` and send ``task`` (a Celery task taking the
     job's id) once the caller's transaction commits."""
     job = Job.objects.create(
-        kind=kind, creator=actor, params=params or {}, progress_total=total
+        kind=kind,
+        creator=actor,
+        params=params or {},
+        progress_total=total,
+        task_name=task.name,
     )
     audit_log_record(
         action="job.started",
@@ -54,8 +59,31 @@ def job_start(
         resource_id=job.pk,
         details={"kind": kind},
     )
-    transaction.on_commit(lambda: task.delay(job.pk))
+    # A broker outage does not fail the request: the job stays queued and
+    # ``job_requeue_stale`` sends it again.
+    enqueue_on_commit(task, args=(job.pk,))
     return job
+
+
+# A queued job not started after this long lost its task (sent while the broker was
+# down, or dropped): it is sent again. Running it twice is harmless (``job_run``
+# skips a finished job).
+REQUEUE_AFTER = timedelta(minutes=5)
+
+
+def job_requeue_stale(*, now=None) -> int:
+    """Send again the task of every job still queued ``REQUEUE_AFTER`` after it was
+    created (Celery beat, ``jobs.requeue_stale``); how many were sent."""
+    from celery import current_app
+
+    cutoff = (now or timezone.now()) - REQUEUE_AFTER
+    sent = 0
+    stale = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff)
+    for job_id, task_name in stale.exclude(task_name="").values_list("pk", "task_name"):
+        task = current_app.tasks.get(task_name)
+        if task is not None and enqueue(task, args=(job_id,)):
+            sent += 1
+    return sent
 
 
 class JobRun:

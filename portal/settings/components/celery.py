@@ -101,6 +101,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
     },
     "expire-job-files": {"task": "jobs.expire_files", "schedule": timedelta(hours=1)},
+    # Jobs whose task was lost (broker down when sent) are sent again.
+    "requeue-stale-jobs": {"task": "jobs.requeue_stale", "schedule": 120.0},
     # Nightly 03:30 UTC: every linked learner's Discord roles are compared with
     # their courses and repaired (learning.community); nothing when Discord is off.
     "reconcile-discord-roles": {
