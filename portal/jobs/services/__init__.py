@@ -80,8 +80,9 @@ def job_requeue_stale(*, now=None) -> int:
     sent = 0
     stale = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff)
     for job_id, task_name in stale.exclude(task_name="").values_list("pk", "task_name"):
-        task = current_app.tasks.get(task_name)
-        if task is not None and enqueue(task, args=(job_id,)):
+        # By name: routed like the original send, whichever modules this process
+        # happened to import.
+        if enqueue(current_app.signature(task_name), args=(job_id,)):
             sent += 1
     return sent
 
