@@ -30,7 +30,7 @@ from wagtail.models import (
     WorkflowState,
 )
 
-from portal.hooks import Erasure, personal_data_covers
+from portal.hooks import Erasure, ErasureSteps, personal_data_covers
 from portal.redaction import person_needles, redact_json, redact_text
 
 from .media import VideoAsset
@@ -155,25 +155,24 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 def personal_data_erase(*, user) -> list[Erasure]:
     Document, Image = get_document_model(), get_image_model()
     needles = person_needles(user)
-    steps: list[Erasure] = []
-
-    def delete(label: str, queryset) -> None:
-        rows = queryset.count()
-        queryset.delete()
-        steps.append(Erasure(label, Erasure.DELETED, rows))
+    steps = ErasureSteps()
 
     def kept(label: str, queryset, why: str = KEPT_CMS_HISTORY) -> None:
-        steps.append(Erasure(label, Erasure.KEPT, queryset.count(), why))
+        steps.keep(label, queryset, why)
 
     for upload in UploadedFile.objects.filter(uploaded_by_user=user):
         upload.file.delete(save=False)
-    delete(
+    steps.delete(
         "wagtailcore.UploadedFile", UploadedFile.objects.filter(uploaded_by_user=user)
     )
-    delete("wagtailadmin.EditingSession", EditingSession.objects.filter(user=user))
-    delete("wagtailadmin.FormState", FormState.objects.filter(user=user))
-    delete("wagtailcore.PageSubscription", PageSubscription.objects.filter(user=user))
-    delete("wagtailcore.APIToken", APIToken.objects.filter(user=user))
+    steps.delete(
+        "wagtailadmin.EditingSession", EditingSession.objects.filter(user=user)
+    )
+    steps.delete("wagtailadmin.FormState", FormState.objects.filter(user=user))
+    steps.delete(
+        "wagtailcore.PageSubscription", PageSubscription.objects.filter(user=user)
+    )
+    steps.delete("wagtailcore.APIToken", APIToken.objects.filter(user=user))
 
     steps.append(
         Erasure(

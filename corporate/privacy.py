@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from portal.hooks import Erasure, personal_data_covers
+from portal.hooks import Erasure, ErasureSteps, personal_data_covers
 
 from .models import Invitation, OrganizationMembership, SeatAssignment, SeatPool
 
@@ -76,18 +76,13 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 
 @personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
-    steps: list[Erasure] = []
+    steps = ErasureSteps()
 
-    def delete(label: str, queryset) -> None:
-        rows = queryset.count()
-        queryset.delete()
-        steps.append(Erasure(label, Erasure.DELETED, rows))
-
-    delete(
+    steps.delete(
         "corporate.OrganizationMembership",
         OrganizationMembership.objects.filter(user=user),
     )
-    delete("corporate.Invitation", _invitations_to(user))
+    steps.delete("corporate.Invitation", _invitations_to(user))
     steps += [
         Erasure(
             "corporate.SeatAssignment",

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
-from portal.hooks import Erasure, personal_data_covers
+from portal.hooks import Erasure, ErasureSteps, personal_data_covers
 from portal.redaction import person_needles, redact_text
 
 from .models import (
@@ -121,15 +121,10 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 @personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
     needles = person_needles(user)
-    steps: list[Erasure] = []
+    steps = ErasureSteps()
 
-    def delete(label: str, queryset) -> None:
-        rows = queryset.count()
-        queryset.delete()
-        steps.append(Erasure(label, Erasure.DELETED, rows))
-
-    delete("learning.ModuleProgress", ModuleProgress.objects.filter(user=user))
-    delete("learning.LearningSession", LearningSession.objects.filter(user=user))
+    steps.delete("learning.ModuleProgress", ModuleProgress.objects.filter(user=user))
+    steps.delete("learning.LearningSession", LearningSession.objects.filter(user=user))
 
     certificates = list(Certificate.objects.filter(user=user))
     for certificate in certificates:
@@ -153,7 +148,9 @@ def personal_data_erase(*, user) -> list[Erasure]:
     # Assignments to a mentor are the person's record (their sessions and reviews
     # go with them); where the person is the mentor, the assignment is the
     # mentee's history and only ends.
-    delete("learning.MentorAssignment", MentorAssignment.objects.filter(mentee=user))
+    steps.delete(
+        "learning.MentorAssignment", MentorAssignment.objects.filter(mentee=user)
+    )
     now = timezone.now()
     steps.append(
         Erasure(

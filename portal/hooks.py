@@ -484,6 +484,20 @@ class Erasure:
         }
 
 
+class ErasureSteps(list):
+    """The steps of one app's erasure, in order: ``delete`` a queryset's rows or
+    ``keep`` them (with the reason), recording each as an ``Erasure``; other steps
+    are appended as ``Erasure`` values."""
+
+    def delete(self, model: str, queryset: Any) -> None:
+        rows = queryset.count()
+        queryset.delete()
+        self.append(Erasure(model, Erasure.DELETED, rows))
+
+    def keep(self, model: str, queryset: Any, why: str) -> None:
+        self.append(Erasure(model, Erasure.KEPT, queryset.count(), why))
+
+
 class PersonalDataErase(Protocol):
     """Erase or anonymize what an app holds about ``user`` inside the caller's
     transaction, keeping what the law or other people's records require (a

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.hooks import Erasure, personal_data_covers
+from portal.hooks import Erasure, ErasureSteps, personal_data_covers
 
 from .models import (
     MentoringSession,
@@ -98,21 +98,22 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 
 @personal_data_covers(relations=RELATIONS)
 def personal_data_erase(*, user) -> list[Erasure]:
-    steps: list[Erasure] = []
-
-    def delete(label: str, queryset) -> None:
-        rows = queryset.count()
-        queryset.delete()
-        steps.append(Erasure(label, Erasure.DELETED, rows))
+    steps = ErasureSteps()
 
     def kept(label: str, queryset, why: str = MENTEES_RECORD) -> None:
-        steps.append(Erasure(label, Erasure.KEPT, queryset.count(), why))
+        steps.keep(label, queryset, why)
 
-    delete("mentorship.MentorshipProfile", MentorshipProfile.objects.filter(user=user))
-    delete("mentorship.MentorRequest", MentorRequest.objects.filter(learner=user))
-    delete("mentorship.ProgressReview", ProgressReview.objects.filter(mentee=user))
-    delete("mentorship.MentoringSession", MentoringSession.objects.filter(mentee=user))
-    delete(
+    steps.delete(
+        "mentorship.MentorshipProfile", MentorshipProfile.objects.filter(user=user)
+    )
+    steps.delete("mentorship.MentorRequest", MentorRequest.objects.filter(learner=user))
+    steps.delete(
+        "mentorship.ProgressReview", ProgressReview.objects.filter(mentee=user)
+    )
+    steps.delete(
+        "mentorship.MentoringSession", MentoringSession.objects.filter(mentee=user)
+    )
+    steps.delete(
         "mentorship.SessionNote", SessionNote.objects.filter(author=user, shared=False)
     )
     now = timezone.now()
@@ -126,7 +127,7 @@ def personal_data_erase(*, user) -> list[Erasure]:
             "The person's future sessions as a mentor are cancelled.",
         )
     )
-    delete("mentorship.Slot", Slot.objects.filter(mentor=user))
+    steps.delete("mentorship.Slot", Slot.objects.filter(mentor=user))
     kept("mentorship.MentoringSession", MentoringSession.objects.filter(mentor=user))
     kept("mentorship.SessionNote", SessionNote.objects.filter(author=user))
     kept("mentorship.ProgressReview", ProgressReview.objects.filter(author=user))

@@ -17,7 +17,7 @@ from guardian.models import UserObjectPermission
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from wagtail.users.models import UserProfile
 
-from portal.hooks import Erasure, personal_data_covers
+from portal.hooks import Erasure, ErasureSteps, personal_data_covers
 from portal.redaction import person_needles, redact_text
 
 from .mfa import Authenticator
@@ -148,25 +148,20 @@ def personal_data_export(*, user: User) -> dict[str, list[dict]]:
 def personal_data_erase(*, user: User) -> list[Erasure]:
     needles = person_needles(user)
     user_type = ContentType.objects.get_for_model(User)
-    steps: list[Erasure] = []
-
-    def delete(model_label: str, queryset) -> None:
-        rows = queryset.count()
-        queryset.delete()
-        steps.append(Erasure(model_label, Erasure.DELETED, rows))
+    steps = ErasureSteps()
 
     # Sessions and tokens end first: web sessions (the session hash changes with
     # ``sessions_revoked_at``), access tokens (their ``sv`` claim), refresh tokens
     # (blacklisted, then removed with the rest of the sign-in data below).
     user_sessions_revoke(user=user)
-    delete("accounts.KnownDevice", KnownDevice.objects.filter(user=user))
-    delete("accounts.SignInSession", SignInSession.objects.filter(user=user))
-    delete("account.EmailAddress", EmailAddress.objects.filter(user=user))
-    delete("mfa.Authenticator", Authenticator.objects.filter(user=user))
-    delete(
+    steps.delete("accounts.KnownDevice", KnownDevice.objects.filter(user=user))
+    steps.delete("accounts.SignInSession", SignInSession.objects.filter(user=user))
+    steps.delete("account.EmailAddress", EmailAddress.objects.filter(user=user))
+    steps.delete("mfa.Authenticator", Authenticator.objects.filter(user=user))
+    steps.delete(
         "token_blacklist.OutstandingToken", OutstandingToken.objects.filter(user=user)
     )
-    delete(
+    steps.delete(
         "guardian.UserObjectPermission",
         UserObjectPermission.objects.filter(user=user)
         | UserObjectPermission.objects.filter(
@@ -175,7 +170,7 @@ def personal_data_erase(*, user: User) -> list[Erasure]:
     )
     for wagtail_profile in UserProfile.objects.filter(user=user):
         wagtail_profile.avatar.delete(save=False)
-    delete("wagtailusers.UserProfile", UserProfile.objects.filter(user=user))
+    steps.delete("wagtailusers.UserProfile", UserProfile.objects.filter(user=user))
 
     about = LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk))
     changed = 0
