@@ -5,18 +5,9 @@ within the page's Content-Security-Policy."""
 
 import pytest
 
-from content.media import VideoAsset
-from content.models import ModulePage
-from content.services import catalog_get, course_create, course_publish, module_create
-from content.tasks import transcode_video
-from learning.services import enrollment_create
-from portal.accounts.models import Role
-from portal.accounts.services import user_role_privileges_sync
 from tests.browser import sign_in
 from tests.content import test_video_player_browser
-from tests.content.video_clips import make_clip, upload
-from tests.portal.auth_helpers import signed_in
-from tests.portal.factories import UserFactory
+from tests.content.video_clips import published_video_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The page, quiet before the database is flushed (it needs ``video_module``).
@@ -27,40 +18,7 @@ player_page = test_video_player_browser.player_page
 def video_module(home_page, s3_media, tmp_path):
     """A published course whose video module shows a 12 s clip stored and
     transcoded in the bucket, and an enrolled learner."""
-    from rest_framework.test import APIClient
-
-    catalog_get()
-    instructor = UserFactory(role=Role.INSTRUCTOR)
-    admin = UserFactory(role=Role.ADMIN)
-    for user in (instructor, admin):
-        user_role_privileges_sync(user=user)
-    client = APIClient()
-    signed_in(client, instructor)
-    response = upload(client, make_clip(tmp_path, size="320x240", seconds=12))
-    assert response.status_code == 201
-    video_id = response.json()["data"]["id"]
-    transcode_video.delay(video_id)
-    assert VideoAsset.objects.get(pk=video_id).status == "ready"
-    course = course_create(
-        actor=instructor,
-        data={
-            "title": "Packet Capture",
-            "description": "Read traffic.",
-            "category": "Networking",
-            "difficulty_level": "beginner",
-            "estimated_duration": 60,
-            "price": "0",
-        },
-    )
-    module_create(
-        actor=instructor,
-        course=course,
-        data={"title": "Wireshark tour", "kind": "video", "video_id": video_id},
-    )
-    course = course_publish(actor=admin, course=course)
-    learner = UserFactory(role=Role.STUDENT)
-    enrollment_create(actor=learner, course_id=course.pk)
-    return ModulePage.objects.child_of(course).get(), learner
+    return published_video_module(tmp_path, seconds=12)
 
 
 def test_plays_segments_from_the_bucket(

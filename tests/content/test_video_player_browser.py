@@ -9,18 +9,10 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from content.media import VideoAsset
-from content.models import ModulePage
-from content.services import catalog_get, course_create, course_publish, module_create
-from content.tasks import transcode_video
 from learning.models import ModuleProgress
-from learning.services import enrollment_create
 from portal.accounts.models import Role
-from portal.accounts.services import user_role_privileges_sync
 from tests.browser import sign_in
-from tests.content.video_clips import make_clip, upload
-from tests.portal.auth_helpers import signed_in
-from tests.portal.factories import UserFactory
+from tests.content.video_clips import published_video_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,43 +23,11 @@ CLIP_SECONDS = 24
 def video_module(home_page, tmp_path, settings):
     """A published course with one video module showing a 24 s clip (one 240p
     rendition: quick to transcode), and an enrolled learner."""
-    from rest_framework.test import APIClient
-
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
-    catalog_get()
-    instructor = UserFactory(role=Role.INSTRUCTOR)
-    admin = UserFactory(role=Role.ADMIN)
-    for user in (instructor, admin):
-        user_role_privileges_sync(user=user)
-    clip = make_clip(tmp_path, size="320x240", seconds=CLIP_SECONDS)
-    client = APIClient()
-    signed_in(client, instructor)
-    response = upload(client, clip)
-    assert response.status_code == 201
-    video_id = response.json()["data"]["id"]
-    transcode_video.delay(video_id)
-    assert VideoAsset.objects.get(pk=video_id).status == "ready"
-    course = course_create(
-        actor=instructor,
-        data={
-            "title": "Packet Capture",
-            "description": "Read traffic.",
-            "category": "Networking",
-            "difficulty_level": "beginner",
-            "estimated_duration": 60,
-            "price": "0",
-        },
+    return published_video_module(
+        tmp_path, seconds=CLIP_SECONDS, email="lena@example.org"
     )
-    module_create(
-        actor=instructor,
-        course=course,
-        data={"title": "Wireshark tour", "kind": "video", "video_id": video_id},
-    )
-    course = course_publish(actor=admin, course=course)
-    learner = UserFactory(role=Role.STUDENT, email="lena@example.org")
-    enrollment_create(actor=learner, course_id=course.pk)
-    return ModulePage.objects.child_of(course).get(), learner
 
 
 @pytest.fixture

@@ -68,3 +68,60 @@ def upload(client, path: Path | None = None, *, content=None, name="clip.mp4", *
         {"title": "Intro", "file": SimpleUploadedFile(name, content), **data},
         format="multipart",
     )
+
+
+def published_video_module(directory: Path, *, seconds: float, **learner_fields):
+    """A published course with one video module showing a clip of ``seconds``
+    (320x240: one quick rendition) uploaded through the API and transcoded for real
+    (eagerly) wherever media is configured, and a learner enrolled in it; returns
+    ``(module, learner)``."""
+    from rest_framework.test import APIClient
+
+    from content.media import VideoAsset
+    from content.models import ModulePage
+    from content.services import (
+        catalog_get,
+        course_create,
+        course_publish,
+        module_create,
+    )
+    from content.tasks import transcode_video
+    from learning.services import enrollment_create
+    from portal.accounts.models import Role
+    from portal.accounts.services import user_role_privileges_sync
+    from tests.portal.auth_helpers import signed_in
+    from tests.portal.factories import UserFactory
+
+    catalog_get()
+    instructor = UserFactory(role=Role.INSTRUCTOR)
+    admin = UserFactory(role=Role.ADMIN)
+    for user in (instructor, admin):
+        user_role_privileges_sync(user=user)
+    client = APIClient()
+    signed_in(client, instructor)
+    response = upload(client, make_clip(directory, size="320x240", seconds=seconds))
+    assert response.status_code == 201
+    video_id = response.json()["data"]["id"]
+    transcode_video.delay(video_id)
+    video = VideoAsset.objects.get(pk=video_id)
+    assert video.status == "ready", video.error
+    course = course_create(
+        actor=instructor,
+        data={
+            "title": "Packet Capture",
+            "description": "Read traffic.",
+            "category": "Networking",
+            "difficulty_level": "beginner",
+            "estimated_duration": 60,
+            "price": "0",
+        },
+    )
+    module_create(
+        actor=instructor,
+        course=course,
+        data={"title": "Wireshark tour", "kind": "video", "video_id": video_id},
+    )
+    course = course_publish(actor=admin, course=course)
+    learner = UserFactory(role=Role.STUDENT, **learner_fields)
+    enrollment_create(actor=learner, course_id=course.pk)
+    return ModulePage.objects.child_of(course).get(), learner
