@@ -100,11 +100,11 @@ class SessionControlMiddleware:
         if reason:
             sign_out_timed_out(request, state=state, reason=reason)
             return
-        if state.get("kh") != session_key_hash(session.session_key):
+        if state.get("kh") != session_key_hash(session_key=session.session_key):
             state = web_session_rekeyed(state=state, session_key=session.session_key)
             session[STATE_KEY] = state
         if not _passive(request) and now - state["seen"] >= activity_step(
-            effective_role(user)
+            role=effective_role(user)
         ):
             session[STATE_KEY] = {**state, "seen": now}
 

@@ -40,7 +40,7 @@ def sign_out_timed_out(request, *, state: dict, reason: str) -> None:
 
 def end_message(reason: str, *, role: str | None) -> str:
     if reason == SessionEndReason.IDLE:
-        minutes = max(1, round(idle_timeout(role) / 60))
+        minutes = max(1, round(idle_timeout(role=role) / 60))
         return ngettext(
             "You were signed out after %(minutes)d minute without activity.",
             "You were signed out after %(minutes)d minutes without activity.",

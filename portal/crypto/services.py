@@ -11,6 +11,7 @@ under the current key is left alone, so a second run changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import models, transaction
@@ -38,7 +39,7 @@ class Rotation:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
-def outcome_of(outcomes: set[str]) -> str:
+def outcome_of(*, outcomes: set[str]) -> str:
     """What happened to a row from what happened to its values: a plain value
     encrypted says most, then one re-encrypted."""
     for outcome in ("encrypted", "rotated"):
@@ -47,7 +48,9 @@ def outcome_of(outcomes: set[str]) -> str:
     return "current"
 
 
-def encrypted_columns(app_registry=global_apps) -> list[tuple[type, list[str]]]:
+def encrypted_columns(
+    *, app_registry: Any = global_apps
+) -> list[tuple[type, list[str]]]:
     """Every model (concrete, not a proxy) with encrypted columns, and their
     names, in a stable order."""
     found = []
@@ -65,7 +68,7 @@ def encrypted_columns(app_registry=global_apps) -> list[tuple[type, list[str]]]:
     return sorted(found, key=lambda pair: pair[0]._meta.label)
 
 
-def value_reencrypt(value: str | None) -> tuple[str | None, str]:
+def value_reencrypt(*, value: str | None) -> tuple[str | None, str]:
     """What to store instead of the stored ``value`` (``None``: leave it), and
     which ``Rotation`` count it adds to (``rotated``, ``encrypted`` for a plain
     value, ``current``)."""
@@ -78,7 +81,7 @@ def value_reencrypt(value: str | None) -> tuple[str | None, str]:
 
 
 def columns_reencrypt(
-    *, model, fields: list[str], batch_size: int = DEFAULT_BATCH_SIZE
+    *, model: Any, fields: list[str], batch_size: int = DEFAULT_BATCH_SIZE
 ) -> Rotation:
     """Re-encrypt the columns ``fields`` of every row of ``model`` under the current
     key, encrypting plain values on the way. Works on migrations' historical models
@@ -98,7 +101,7 @@ def columns_reencrypt(
             for pk, *values in found:
                 changes, outcomes = {}, set()
                 for name, value in zip(fields, values, strict=True):
-                    new, what = value_reencrypt(value)
+                    new, what = value_reencrypt(value=value)
                     outcomes.add(what)
                     if new is not None:
                         changes[name] = models.Value(
@@ -106,7 +109,7 @@ def columns_reencrypt(
                         )
                 if changes:
                     model._base_manager.filter(pk=pk).update(**changes)
-                counts.count(outcome_of(outcomes))
+                counts.count(outcome_of(outcomes=outcomes))
         if len(found) < batch_size:
             return counts
         last_pk = found[-1][0]

@@ -3,6 +3,7 @@ a real SeaweedFS server (tests/s3.py): upload through the API, a real ffmpeg
 transcode whose HLS ladder is uploaded to the bucket, and streaming where Django
 checks access and the player fetches segments from the bucket on presigned URLs."""
 
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -68,7 +69,7 @@ class TestUploadAndTranscode:
         assert len([n for n in names if n.startswith("240p/segment_")]) == 2
         assert ".incomplete" not in "".join(names)
         # The worker's local copies are gone too.
-        local = Path(transcode.tempfile.gettempdir()) / "portal-hls"
+        local = transcode._local_root(default_storage)
         assert not list(local.glob(f"{video.pk}-*"))
 
     def test_leftovers_of_a_killed_run_are_removed(
@@ -81,10 +82,19 @@ class TestUploadAndTranscode:
         dead = f"hls/{video_id}/deadbeef"
         default_storage.save(f"{dead}/.incomplete", ContentFile(b""))
         default_storage.save(f"{dead}/240p/segment_00000.ts", ContentFile(b"half"))
+        # ...and its folder on this machine; another portal's run of a video with
+        # the same id (a test run, a benchmark) is in its own folder, left alone.
+        local_dead = transcode._local_root(default_storage) / f"{video_id}-deadbeef"
+        local_dead.mkdir(parents=True)
+        foreign = Path(transcode.tempfile.gettempdir()) / "portal-hls-elsewhere"
+        (foreign / f"{video_id}-running").mkdir(parents=True, exist_ok=True)
         video = transcode.video_transcode(video_id=video_id)
         assert video.status == VideoStatus.READY
         folders = {key.split("/")[2] for key in s3_media.keys(f"hls/{video_id}/")}
         assert folders == {video.hls_path.rsplit("/", 1)[1]}
+        assert not local_dead.exists()
+        assert (foreign / f"{video_id}-running").is_dir()
+        shutil.rmtree(foreign)
 
     def test_a_missing_original_fails_readably(
         self, s3_media, settings, course_instructor, clip, client_as

@@ -14,6 +14,7 @@ asset is never ``ready`` with missing files.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -160,9 +161,31 @@ class _LocalRun:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def _local_root(storage: Storage) -> Path:
+    """This deployment's folder for transcodes in progress on this machine, named
+    after its database and bucket: the same for every run (a later run removes what
+    a killed one left), apart from another portal's (a benchmark, a second site, a
+    test run) on the same machine, whose cleanup would otherwise delete this one's
+    work in progress for a video of the same id."""
+    database = settings.DATABASES["default"]
+    where = "|".join(
+        str(part)
+        for part in (
+            database.get("HOST", ""),
+            database.get("PORT", ""),
+            database.get("NAME", ""),
+            getattr(storage, "endpoint_url", ""),
+            getattr(storage, "bucket_name", ""),
+            getattr(storage, "location", ""),
+        )
+    )
+    digest = hashlib.sha256(where.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"portal-hls-{digest}"
+
+
 class _RemoteRun:
     """A run on object storage: ffmpeg writes to a folder on the worker's disk
-    (``<tmp>/portal-hls/<id>-<token>``); publishing uploads it under
+    (``<tmp>/portal-hls-<deployment>/<id>-<token>``); publishing uploads it under
     ``hls/<id>/<token>/`` with an ``.incomplete`` marker deleted last."""
 
     def __init__(self, storage: Storage, video_id: int) -> None:
@@ -171,7 +194,7 @@ class _RemoteRun:
         self.token = uuid.uuid4().hex
         self.folder = f"{HLS_FOLDER}/{video_id}"
         self.name = f"{self.folder}/{self.token}"
-        self.local_root = Path(tempfile.gettempdir()) / "portal-hls"
+        self.local_root = _local_root(storage)
         self.work_dir = self.local_root / f"{video_id}-{self.token}"
         self.uploading = False
 

@@ -11,6 +11,8 @@ to the current key.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from portal.crypto.services import (
@@ -24,14 +26,14 @@ SECRET_KEYS = ("secret", "seed")
 SECRET_LISTS = ("migrated_codes",)
 
 
-def authenticator_data_reencrypt(data: dict) -> tuple[dict, str]:
+def authenticator_data_reencrypt(*, data: dict) -> tuple[dict, str]:
     """``data`` with every secret under the current key, and what happened
     (``rotated``, ``encrypted``, ``current``)."""
     data = dict(data)
     outcomes = set()
 
     def convert(value):
-        new, what = value_reencrypt(value)
+        new, what = value_reencrypt(value=value)
         outcomes.add(what)
         return value if new is None else new
 
@@ -41,11 +43,11 @@ def authenticator_data_reencrypt(data: dict) -> tuple[dict, str]:
     for key in SECRET_LISTS:
         if isinstance(data.get(key), list):
             data[key] = [convert(code) for code in data[key]]
-    return data, outcome_of(outcomes)
+    return data, outcome_of(outcomes=outcomes)
 
 
 def mfa_secrets_reencrypt(
-    *, batch_size: int = DEFAULT_BATCH_SIZE, model=None
+    *, batch_size: int = DEFAULT_BATCH_SIZE, model: Any = None
 ) -> dict[str, Rotation]:
     """Every authenticator's secrets under the current key, plain ones encrypted
     (``model``: a migration's historical ``Authenticator``)."""
@@ -59,7 +61,7 @@ def mfa_secrets_reencrypt(
             batch = rows if last_pk is None else rows.filter(pk__gt=last_pk)
             found = list(batch.select_for_update()[:batch_size])
             for authenticator in found:
-                data, what = authenticator_data_reencrypt(authenticator.data or {})
+                data, what = authenticator_data_reencrypt(data=authenticator.data or {})
                 if what != "current":
                     model._base_manager.filter(pk=authenticator.pk).update(data=data)
                 counts.count(what)

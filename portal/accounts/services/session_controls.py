@@ -31,6 +31,7 @@ import secrets
 import time
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -64,12 +65,12 @@ MAX_ACTIVITY_STEP = 60.0
 # --- The rules, per role ---------------------------------------------------------
 
 
-def idle_timeout(role: str | None) -> int:
+def idle_timeout(*, role: str | None) -> int:
     """Seconds of inactivity that end a session of ``role`` (0: never)."""
     return int(settings.SESSION_IDLE_TIMEOUT_BY_ROLE.get(role or "", 0))
 
 
-def concurrent_limit(role: str | None) -> int:
+def concurrent_limit(*, role: str | None) -> int:
     """Sessions a person of ``role`` may hold at once (0: no limit)."""
     return int(settings.SESSION_CONCURRENT_LIMIT_BY_ROLE.get(role or "", 0))
 
@@ -78,9 +79,9 @@ def absolute_lifetime() -> int:
     return int(settings.SESSION_ABSOLUTE_LIFETIME_SECONDS)
 
 
-def activity_step(role: str | None) -> float:
+def activity_step(*, role: str | None) -> float:
     """How stale a recorded activity may get before it is written again."""
-    idle = idle_timeout(role)
+    idle = idle_timeout(role=role)
     return min(MAX_ACTIVITY_STEP, idle / 15) if idle else MAX_ACTIVITY_STEP
 
 
@@ -91,7 +92,7 @@ def session_over(
     ``last_seen`` is over at ``now`` (a ``SessionEndReason``), or ``None``."""
     if now - started_at > absolute_lifetime():
         return SessionEndReason.LIFETIME
-    idle = idle_timeout(role)
+    idle = idle_timeout(role=role)
     if idle and now - last_seen > idle:
         return SessionEndReason.IDLE
     return None
@@ -103,7 +104,7 @@ def session_remaining(
     """Seconds left before the idle timeout (``None``: no idle timeout for the
     role) and before the absolute lifetime ends the session; for the page's
     warning."""
-    idle = idle_timeout(role)
+    idle = idle_timeout(role=role)
     return {
         "idle_remaining": max(0, int(last_seen + idle - now)) if idle else None,
         "absolute_remaining": max(0, int(started_at + absolute_lifetime() - now)),
@@ -117,7 +118,7 @@ def _at(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, tz=UTC)
 
 
-def session_key_hash(session_key: str | None) -> str:
+def session_key_hash(*, session_key: str | None) -> str:
     return hashlib.sha256((session_key or "").encode()).hexdigest()[:16]
 
 
@@ -156,7 +157,7 @@ def sign_in_session_start(
 
 def _limit_apply(*, user: User, newest: SignInSession, client: Client) -> None:
     role = effective_role(user)
-    limit = concurrent_limit(role)
+    limit = concurrent_limit(role=role)
     if not limit:
         return
     now = time.time()
@@ -331,7 +332,7 @@ _UNKNOWN = object()
 
 
 def api_session_over(
-    *, user: User, token, seen=_UNKNOWN, now: float | None = None
+    *, user: User, token: Any, seen: Any = _UNKNOWN, now: float | None = None
 ) -> str | None:
     """Why the API session of ``token`` (an access or refresh token of ``user``)
     is over, or ``None``: its absolute lifetime from ``sst``, or no use of its
@@ -366,7 +367,7 @@ def api_session_timeout(
 def api_session_used(*, family: str, role: str | None, seen: float | None) -> None:
     """Note a use of an API session now, unless one was noted moments ago."""
     now = time.time()
-    if seen is None or now - seen >= activity_step(role):
+    if seen is None or now - seen >= activity_step(role=role):
         tokens.family_activity_record(family, now)
 
 
@@ -405,7 +406,12 @@ def web_session_start(
         client=client,
         at=now,
     )
-    return {"sid": sid, "start": now, "seen": now, "kh": session_key_hash(session_key)}
+    return {
+        "sid": sid,
+        "start": now,
+        "seen": now,
+        "kh": session_key_hash(session_key=session_key),
+    }
 
 
 def web_session_over(*, user: User, state: dict, now: float) -> str | None:
@@ -452,7 +458,7 @@ def web_session_rekeyed(*, state: dict, session_key: str) -> dict:
     SignInSession.objects.filter(kind=SessionKind.WEB, key=state.get("sid", "")).update(
         session_key=session_key, ended_at=None, end_reason=""
     )
-    return {**state, "kh": session_key_hash(session_key)}
+    return {**state, "kh": session_key_hash(session_key=session_key)}
 
 
 def web_session_timeout(
