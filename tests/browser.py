@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,12 +59,25 @@ def headless_chromium():
 
 
 @contextmanager
-def browser_context(browser):
+def browser_context(browser, *, consent: str | None = "denied"):
     """A fresh context (own cookies and storage) with the suite's viewport and
     timeout; closed at the end of the block, which fails if the page's
     Content-Security-Policy (portal/csp.py) refused anything it loaded or ran."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
+    if consent is not None:
+        # The visitor already answered the cookie banner (analytics: ``consent``),
+        # so it does not cover what the test clicks; its own tests pass None.
+        context.add_cookies(
+            [
+                {
+                    "name": django_settings.PRIVACY_CONSENT_COOKIE,
+                    "value": f"analytics%3A{consent}",
+                    "domain": "localhost",
+                    "path": "/",
+                }
+            ]
+        )
     refused = []
     context.on(
         "console",

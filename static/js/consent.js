@@ -99,6 +99,12 @@
   var known = signedIn ? banner.dataset.choice : readCookie();
   if (known) {
     apply(known);
+  } else if (signedIn && readCookie()) {
+    // A choice made in this browser before signing in (on the sign-in page, say)
+    // becomes the person's: recorded in the ledger, not asked again.
+    var carried = readCookie();
+    save(carried).catch(function () {});
+    apply(carried);
   } else {
     banner.hidden = false;
   }

@@ -78,8 +78,8 @@ class TestJobFiles:
         signed_in(api_client, creator)
         response = api_client.get(f"/api/v1/jobs/{job.pk}/download")
         assert response.status_code == 200
+        # Reading it to the end closes it (as a server does when the response ends).
         assert b"".join(response.streaming_content) == b"PK-zip"
-        response.close()
         assert s3_media.keys("jobs/") == []
         assert api_client.get(f"/api/v1/jobs/{job.pk}/download").status_code == 404
 

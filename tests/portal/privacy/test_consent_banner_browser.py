@@ -37,6 +37,7 @@ class TestConsentBanner:
         self, browser_page, live_server, home_page, analytics
     ):
         page, base = browser_page, live_server.url
+        page.context.clear_cookies()  # a visitor who has not answered yet
         requests = fetched(page)
         page.goto(f"{base}/")
         banner = page.get_by_role("region", name="Cookie consent")
@@ -61,6 +62,7 @@ class TestConsentBanner:
         self, browser_page, live_server, home_page, analytics
     ):
         page, base = browser_page, live_server.url
+        page.context.clear_cookies()  # a visitor who has not answered yet
         requests = fetched(page)
         page.goto(f"{base}/")
         banner = page.get_by_role("region", name="Cookie consent")
@@ -77,6 +79,7 @@ class TestConsentBanner:
     ):
         user = UserFactory()
         page, base = browser_page, live_server.url
+        page.context.clear_cookies()  # a visitor who has not answered yet
         requests = fetched(page)
         sign_in(page, base, user.email)
         banner = page.get_by_role("region", name="Cookie consent")
@@ -98,3 +101,23 @@ class TestConsentBanner:
         page.wait_for_function("() => window.analyticsRuns === 1")
         latest = ConsentRecord.objects.filter(user=user).order_by("-at", "-pk").first()
         assert latest.granted is True
+
+    def test_a_choice_made_before_signing_in_carries_over(
+        self, browser_page, live_server, home_page, analytics
+    ):
+        # browser_page's visitor answered "only necessary cookies" before signing in.
+        user = UserFactory()
+        page, base = browser_page, live_server.url
+        sign_in(page, base, user.email)
+        expect(page.get_by_role("region", name="Cookie consent")).to_be_hidden()
+        page.wait_for_function(
+            "() => document.documentElement.dataset.consentAnalytics === 'denied'"
+        )
+        for _ in range(50):
+            if ConsentRecord.objects.filter(user=user).exists():
+                break
+            page.wait_for_timeout(100)
+        assert list(
+            ConsentRecord.objects.filter(user=user).values_list("purpose", "granted")
+        ) == [("analytics_cookies", False)]
+        assert runs(page) == 0
