@@ -58,6 +58,15 @@ def endpoints(token: str, course_id: int, module_id: int) -> dict:
         "my mentorships": ("get", "/api/v1/mentorships", auth, None),
         "my orders": ("get", "/api/v1/orders", auth, None),
         "my talent profile": ("get", "/api/v1/users/me/talent-profile", auth, None),
+        # Reads added with privacy and session controls.
+        "my consents": ("get", "/api/v1/users/me/consents", auth, None),
+        "my current consents": (
+            "get",
+            "/api/v1/users/me/consents?current=true",
+            auth,
+            None,
+        ),
+        "my profile": ("get", "/api/v1/users/me", auth, None),
         "api 404": ("get", "/api/v1/nothing-here", auth, None),
     }
 
