@@ -30,7 +30,12 @@ from wagtail.models import (
     WorkflowState,
 )
 
-from portal.hooks import Erasure, ErasureSteps, personal_data_covers
+from portal.hooks import (
+    Erasure,
+    ErasureSteps,
+    erase_file_on_commit,
+    personal_data_covers,
+)
 from portal.redaction import person_needles, redact_json, redact_text
 
 from .media import VideoAsset
@@ -161,7 +166,7 @@ def personal_data_erase(*, user) -> list[Erasure]:
         steps.keep(label, queryset, why)
 
     for upload in UploadedFile.objects.filter(uploaded_by_user=user):
-        upload.file.delete(save=False)
+        erase_file_on_commit(upload.file)
     steps.delete(
         "wagtailcore.UploadedFile", UploadedFile.objects.filter(uploaded_by_user=user)
     )

@@ -13,7 +13,12 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
-from portal.hooks import Erasure, ErasureSteps, personal_data_covers
+from portal.hooks import (
+    Erasure,
+    ErasureSteps,
+    erase_file_on_commit,
+    personal_data_covers,
+)
 from portal.redaction import person_needles, redact_text
 
 from .models import (
@@ -128,7 +133,7 @@ def personal_data_erase(*, user) -> list[Erasure]:
 
     certificates = list(Certificate.objects.filter(user=user))
     for certificate in certificates:
-        certificate.pdf.delete(save=False)
+        erase_file_on_commit(certificate.pdf)
         certificate.holder_name = HOLDER_WITHHELD
         certificate.revoked_reason = redact_text(certificate.revoked_reason, needles)
         certificate.save(update_fields=["pdf", "holder_name", "revoked_reason"])

@@ -484,6 +484,20 @@ class Erasure:
         }
 
 
+def erase_file_on_commit(field_file: Any) -> None:
+    """Empty ``field_file`` on its instance now (the caller saves or deletes the
+    row) and delete the stored file once the erasure's transaction commits: a
+    rolled-back erasure must not have lost the person's files already."""
+    if not field_file:
+        return
+    from django.db import transaction
+
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name))
+    field_file.name = None
+    setattr(field_file.instance, field_file.field.attname, None)
+
+
 class ErasureSteps(list):
     """The steps of one app's erasure, in order: ``delete`` a queryset's rows or
     ``keep`` them (with the reason), recording each as an ``Erasure``; other steps

@@ -10,7 +10,7 @@ employment at 30/90/180 days."""
 
 from __future__ import annotations
 
-from portal.hooks import Erasure, personal_data_covers
+from portal.hooks import Erasure, erase_file_on_commit, personal_data_covers
 
 from .models import Cohort, Participant
 
@@ -53,7 +53,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 def personal_data_erase(*, user) -> list[Erasure]:
     participants = list(Participant.objects.filter(user=user))
     for participant in participants:
-        participant.approval_document.delete(save=False)
+        erase_file_on_commit(participant.approval_document)
         for field in (
             "full_name",
             "email",

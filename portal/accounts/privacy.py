@@ -17,7 +17,12 @@ from guardian.models import UserObjectPermission
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from wagtail.users.models import UserProfile
 
-from portal.hooks import Erasure, ErasureSteps, personal_data_covers
+from portal.hooks import (
+    Erasure,
+    ErasureSteps,
+    erase_file_on_commit,
+    personal_data_covers,
+)
 from portal.redaction import person_needles, redact_text
 
 from .mfa import Authenticator
@@ -169,7 +174,7 @@ def personal_data_erase(*, user: User) -> list[Erasure]:
         ),
     )
     for wagtail_profile in UserProfile.objects.filter(user=user):
-        wagtail_profile.avatar.delete(save=False)
+        erase_file_on_commit(wagtail_profile.avatar)
     steps.delete("wagtailusers.UserProfile", UserProfile.objects.filter(user=user))
 
     about = LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk))
@@ -200,7 +205,7 @@ def personal_data_erase(*, user: User) -> list[Erasure]:
 
     profile = Profile.objects.filter(user=user).first()
     if profile is not None:
-        profile.avatar.delete(save=False)
+        erase_file_on_commit(profile.avatar)
         profile.bio = profile.phone = profile.organization_name = ""
         profile.clearance_level = ""
         profile.date_of_birth = None

@@ -3,7 +3,7 @@ the jobs a person started, and others' job reports naming them."""
 
 from __future__ import annotations
 
-from portal.hooks import Erasure, personal_data_covers
+from portal.hooks import Erasure, erase_file_on_commit, personal_data_covers
 from portal.redaction import as_text, contains_any, person_needles, redact_json
 
 from .models import FINISHED, Job
@@ -29,7 +29,7 @@ def personal_data_erase(*, user) -> list[Erasure]:
     rows = 0
     for job in finished:
         if job.file:
-            job.file.delete(save=False)
+            erase_file_on_commit(job.file)
         rows += 1
     finished.delete()
     unfinished = Job.objects.filter(creator=user).count()
