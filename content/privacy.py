@@ -166,7 +166,7 @@ def personal_data_erase(*, user) -> list[Erasure]:
         steps.keep(label, queryset, why)
 
     for upload in UploadedFile.objects.filter(uploaded_by_user=user):
-        erase_file_on_commit(upload.file)
+        erase_file_on_commit(field_file=upload.file)
     steps.delete(
         "wagtailcore.UploadedFile", UploadedFile.objects.filter(uploaded_by_user=user)
     )

@@ -133,7 +133,7 @@ def personal_data_erase(*, user) -> list[Erasure]:
 
     certificates = list(Certificate.objects.filter(user=user))
     for certificate in certificates:
-        erase_file_on_commit(certificate.pdf)
+        erase_file_on_commit(field_file=certificate.pdf)
         certificate.holder_name = HOLDER_WITHHELD
         certificate.revoked_reason = redact_text(certificate.revoked_reason, needles)
         certificate.save(update_fields=["pdf", "holder_name", "revoked_reason"])

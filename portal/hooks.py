@@ -484,7 +484,7 @@ class Erasure:
         }
 
 
-def erase_file_on_commit(field_file: Any) -> None:
+def erase_file_on_commit(*, field_file: Any) -> None:
     """Empty ``field_file`` on its instance now (the caller saves or deletes the
     row) and delete the stored file once the erasure's transaction commits: a
     rolled-back erasure must not have lost the person's files already."""

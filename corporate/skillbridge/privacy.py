@@ -53,7 +53,7 @@ def personal_data_export(*, user) -> dict[str, list[dict]]:
 def personal_data_erase(*, user) -> list[Erasure]:
     participants = list(Participant.objects.filter(user=user))
     for participant in participants:
-        erase_file_on_commit(participant.approval_document)
+        erase_file_on_commit(field_file=participant.approval_document)
         for field in (
             "full_name",
             "email",

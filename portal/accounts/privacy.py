@@ -174,7 +174,7 @@ def personal_data_erase(*, user: User) -> list[Erasure]:
         ),
     )
     for wagtail_profile in UserProfile.objects.filter(user=user):
-        erase_file_on_commit(wagtail_profile.avatar)
+        erase_file_on_commit(field_file=wagtail_profile.avatar)
     steps.delete("wagtailusers.UserProfile", UserProfile.objects.filter(user=user))
 
     about = LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk))
@@ -205,7 +205,7 @@ def personal_data_erase(*, user: User) -> list[Erasure]:
 
     profile = Profile.objects.filter(user=user).first()
     if profile is not None:
-        erase_file_on_commit(profile.avatar)
+        erase_file_on_commit(field_file=profile.avatar)
         profile.bio = profile.phone = profile.organization_name = ""
         profile.clearance_level = ""
         profile.date_of_birth = None

@@ -29,7 +29,7 @@ def personal_data_erase(*, user) -> list[Erasure]:
     rows = 0
     for job in finished:
         if job.file:
-            erase_file_on_commit(job.file)
+            erase_file_on_commit(field_file=job.file)
         rows += 1
     finished.delete()
     unfinished = Job.objects.filter(creator=user).count()
