@@ -14,7 +14,12 @@ for each request and ``ReplicaRouter`` answers from it:
 - inside a transaction (``atomic``, hence also ``select_for_update``) reads stay
   on the primary, and so do sessions (a sign-in must see its own session);
 - outside requests (Celery tasks, management commands, the shell) everything
-  uses the primary, unless the code opts in with ``replica_reads()``.
+  uses the primary, unless the code opts in with ``replica_reads()``;
+- a replica that cannot be reached is not an outage: the first read of a scope
+  that would go there checks its connection (Django's health check, then
+  connecting with a short timeout and no retry); if that fails, this process
+  reads from the primary for ``DATABASE_REPLICA_RETRY_SECONDS`` and then tries
+  the replica again.
 
 A user whose row was written during a request (signing up, signing in, a profile
 edit) is pinned as well, so the first request made with a fresh token sees it.
@@ -26,6 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -34,7 +41,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import connections
+from django.db import DatabaseError, connections
 
 PRIMARY = "default"
 REPLICA = "replica"
@@ -44,6 +51,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PIN_COOKIE = "primary_reads"
 PIN_COOKIE_SALT = "portal.replicas.pin"
 PIN_KEY = "replicas:pin:{user_id}"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -55,6 +64,8 @@ class RoutingScope:
     pinned: bool = False
     wrote: bool = False
     written_users: list = field(default_factory=list)
+    # Whether the replica answered, checked at the scope's first replica read.
+    replica_ok: bool | None = None
 
 
 _scope: contextvars.ContextVar[RoutingScope | None] = contextvars.ContextVar(
@@ -64,6 +75,35 @@ _scope: contextvars.ContextVar[RoutingScope | None] = contextvars.ContextVar(
 
 def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
+
+
+# Until when (time.monotonic()) this process reads from the primary because the
+# replica could not be reached.
+_replica_down_until = 0.0
+
+
+def replica_available() -> bool:
+    """Whether the replica can take reads now: its connection (this thread's)
+    passes Django's health check or opens. A failure is remembered for
+    ``DATABASE_REPLICA_RETRY_SECONDS``, so that a dead replica costs one failed
+    connection attempt per process and period, not one per request."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    connection = connections[REPLICA]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError as error:
+        connection.close()
+        retry = settings.DATABASE_REPLICA_RETRY_SECONDS
+        _replica_down_until = time.monotonic() + retry
+        logger.warning(
+            "read replica unreachable: reading from the primary",
+            extra={"retry_in_seconds": retry, "error": str(error)[:200]},
+        )
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -90,7 +130,9 @@ class ReplicaRouter:
             return PRIMARY
         if connections[PRIMARY].in_atomic_block:
             return PRIMARY
-        return REPLICA
+        if scope.replica_ok is None:
+            scope.replica_ok = replica_available()
+        return REPLICA if scope.replica_ok else PRIMARY
 
     def db_for_write(self, model, **hints):
         scope = _scope.get()

@@ -124,9 +124,11 @@ def module_completion_refusal(
 def course_requirement_ids(*, course: CoursePage) -> list[int]:
     """The live modules that count towards completion: the mandatory ones (all of
     them if none is marked mandatory)."""
-    modules = ModulePage.objects.child_of(course).live()
-    mandatory = list(modules.filter(is_mandatory=True).values_list("pk", flat=True))
-    return mandatory or list(modules.values_list("pk", flat=True))
+    rows = list(
+        ModulePage.objects.child_of(course).live().values_list("pk", "is_mandatory")
+    )
+    mandatory = [pk for pk, is_mandatory in rows if is_mandatory]
+    return mandatory or [pk for pk, _ in rows]
 
 
 def _recompute(enrollment: Enrollment) -> Decimal:
@@ -141,18 +143,18 @@ def _recompute(enrollment: Enrollment) -> Decimal:
     )
 
 
-def _touch_session(user: User, course: CoursePage, seconds: int, now) -> None:
+def _touch_session(user_id: int, course_id: int, seconds: int, now) -> None:
     session = (
         LearningSession.objects.filter(
-            user=user, course=course, ended_at__gte=now - SESSION_IDLE
+            user_id=user_id, course_id=course_id, ended_at__gte=now - SESSION_IDLE
         )
         .order_by("-ended_at")
         .first()
     )
     if session is None:
         LearningSession.objects.create(
-            user=user,
-            course=course,
+            user_id=user_id,
+            course_id=course_id,
             started_at=now - timedelta(seconds=seconds),
             ended_at=now,
             time_spent=seconds,
@@ -243,7 +245,8 @@ def module_progress_record(
 
 
 def _after_progress(enrollment, progress, module, seconds, now) -> ProgressResult:
-    _touch_session(enrollment.user, enrollment.course, seconds, now)
+    # By id: loading the learner's row again (``enrollment.user``) is a query.
+    _touch_session(enrollment.user_id, enrollment.course_id, seconds, now)
     enrollment.last_accessed = now
     enrollment.last_module = module
     enrollment.progress_percentage = _recompute(enrollment)

@@ -26,7 +26,12 @@ logger = logging.getLogger(__name__)
 
 class DatabaseWrapper(PostgresWrapper):
     def get_new_connection(self, conn_params):
-        budget = getattr(settings, "DATABASE_CONNECT_RETRY_SECONDS", 10)
+        # Per alias (``CONNECT_RETRY_SECONDS``): a read replica is not waited for,
+        # its reads go to the primary instead (portal/replicas.py).
+        budget = self.settings_dict.get(
+            "CONNECT_RETRY_SECONDS",
+            getattr(settings, "DATABASE_CONNECT_RETRY_SECONDS", 10),
+        )
         deadline = time.monotonic() + budget
         delay = 0.1
         while True:

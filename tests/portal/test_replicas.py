@@ -9,6 +9,7 @@ never replicated to, and each person's name differs between the two, so every
 answer shows which database gave it.
 """
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -86,10 +87,9 @@ def _env(primary_url: str, replica_url: str) -> dict:
     )
 
 
-@pytest.fixture
-def server(databases):
-    """The portal under gunicorn with the replica configured: its base URL."""
-    primary_url, replica_url, people = databases
+@contextlib.contextmanager
+def _serving(env: dict):
+    """The portal under gunicorn with ``env``: its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -99,7 +99,7 @@ def server(databases):
             *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"),
         ],
         cwd=ROOT,
-        env=_env(primary_url, replica_url),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -116,13 +116,21 @@ def server(databases):
                     log = process.stderr.read().decode()[-3000:]
                     raise AssertionError(log) from error
                 time.sleep(0.3)
-        yield base, people
+        yield base
     finally:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def server(databases):
+    """The portal under gunicorn with the replica configured: its base URL."""
+    primary_url, replica_url, people = databases
+    with _serving(_env(primary_url, replica_url)) as base:
+        yield base, people
 
 
 def first_name(base: str, token: str, **cookies) -> str:
@@ -216,6 +224,32 @@ print("RESULT " + json.dumps(out))
 
 
 @pytest.mark.postgres
+def test_an_unreachable_replica_is_read_around_not_an_outage(databases):
+    """A replica that is down (nothing listens at its address) does not fail the
+    safe requests routed to it: they read from the primary, without waiting for
+    the connection retries the primary gets."""
+    primary_url, _replica_url, people = databases
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    db = settings.DATABASES["default"]
+    dead = f"postgres://{db['USER']}@127.0.0.1:{dead_port}/gone"
+    env = _env(primary_url, dead) | {"DATABASE_REPLICA_RETRY_SECONDS": "1"}
+    with _serving(env) as base:
+        _alice, alice = people["Alice"]
+        started = time.monotonic()
+        for _ in range(3):
+            assert first_name(base, alice) == "Alice-primary"
+        courses = httpx.get(f"{base}/api/v1/courses", timeout=10)
+        assert courses.status_code == 200, courses.text
+        # Tried again after DATABASE_REPLICA_RETRY_SECONDS, still down: still
+        # answered from the primary.
+        time.sleep(1.2)
+        assert first_name(base, alice) == "Alice-primary"
+        assert time.monotonic() - started < 8
+
+
+@pytest.mark.postgres
 def test_transactions_locks_sessions_and_tasks_stay_on_the_primary(databases):
     primary_url, replica_url, people = databases
     alice, _token = people["Alice"]
@@ -254,12 +288,17 @@ class TestRouter:
     def test_a_scope_reads_from_the_replica_until_it_writes(self):
         router = ReplicaRouter()
         with replica_reads() as scope:
+            # Reachable (checking it needs a real replica: the gunicorn tests).
+            scope.replica_ok = True
             assert router.db_for_read(self.Model) == REPLICA
             assert router.db_for_read(self.SessionModel) == PRIMARY
             assert router.db_for_write(self.Model) == PRIMARY
             assert scope.wrote
             assert router.db_for_read(self.Model) == PRIMARY
         with replica_reads(pinned=True):
+            assert router.db_for_read(self.Model) == PRIMARY
+        with replica_reads() as scope:
+            scope.replica_ok = False  # could not be reached
             assert router.db_for_read(self.Model) == PRIMARY
 
     def test_the_replica_is_never_migrated(self):

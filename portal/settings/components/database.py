@@ -41,9 +41,17 @@ DATABASES = {
 # (portal/replicas.py). Unset (the default): everything uses the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _database(env.db("DATABASE_REPLICA_URL"))
+    # A replica that cannot be reached is not waited for: its reads go to the
+    # primary for DATABASE_REPLICA_RETRY_SECONDS, then it is tried again.
+    DATABASES["replica"]["CONNECT_RETRY_SECONDS"] = 0
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_REPLICA_CONNECT_TIMEOUT", default=2
+    )
     DATABASE_ROUTERS = ["portal.replicas.ReplicaRouter"]
 # How long after a write the writer's reads stay on the primary: longer than the
 # replica's usual lag (watch pg_stat_replication's replay_lag).
 DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+# How long reads stay on the primary after the replica could not be reached.
+DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=15)
 # How long opening a connection is retried while PostgreSQL refuses it (a restart).
 DATABASE_CONNECT_RETRY_SECONDS = env.int("DATABASE_CONNECT_RETRY_SECONDS", default=10)
