@@ -8,6 +8,12 @@ urlpatterns = [
     path("organizations/", views.organization_index, name="organization-index"),
     # Not under organizations/<slug>/, where an organization could be called so.
     path("join/<str:token>/", views.invitation_accept, name="organization-invitation"),
+    # Not under organizations/<slug>/ either: the member has no slug to name.
+    path(
+        "organization-memberships/<int:organization_id>/leave/",
+        views.organization_leave,
+        name="organization-leave",
+    ),
     path(
         "organizations/<slug:slug>/",
         views.dashboard,

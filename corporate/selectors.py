@@ -131,6 +131,17 @@ def _progress_filter(members: QuerySet, progress: str) -> QuerySet:
     return members
 
 
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    """The organizations ``user`` is a current member of (role member: whose
+    representatives see her progress), with the organization, by name."""
+    return (
+        Membership.objects.current()
+        .filter(user=user, role=Membership.Role.MEMBER)
+        .select_related("organization")
+        .order_by("organization__name", "pk")
+    )
+
+
 def member_get(*, organization: Organization, user_id: int) -> Membership:
     membership = (
         Membership.objects.current()

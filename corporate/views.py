@@ -295,6 +295,22 @@ def report_download(request, slug: str, file_format: str):
     return response
 
 
+@login_required
+@require_POST
+@domain_errors_as_http
+def organization_leave(request, organization_id: int):
+    """A member leaves an organization from her profile page."""
+    membership = services.organization_leave(
+        actor=request.user, organization_id=organization_id
+    )
+    messages.success(
+        request,
+        _("You left %(name)s. Its representatives no longer see your progress.")
+        % {"name": membership.organization.name},
+    )
+    return HttpResponseRedirect(reverse("account-profile"))
+
+
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
 def invitation_accept(request, token: str):

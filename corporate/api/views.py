@@ -153,9 +153,25 @@ class MemberDetailView(APIView):
         responses={200: s.MemberOutput},
         tags=TAGS,
         description="Ends the membership (the account and its records stay). Reps "
-        "remove members; removing a representative is for admins.",
+        "remove members; removing a representative is for admins; a member may "
+        "remove herself (leave the organization).",
     )
     def delete(self, request, organization_id, user_id, *args, **kwargs):
+        if int(user_id) == request.user.pk and not is_admin(request.user):
+            # Leaving: her own membership, whatever her role may see otherwise.
+            own = (
+                selectors.memberships_of(user=request.user)
+                .filter(organization_id=int(organization_id))
+                .first()
+            )
+            if own is not None:
+                member = selectors.member_list(organization=own.organization).get(
+                    pk=own.pk
+                )
+                services.organization_leave(
+                    actor=request.user, organization_id=own.organization_id
+                )
+                return Response(s.MemberOutput(member).data)
         organization = _organization(request, organization_id)
         membership = selectors.member_get(
             organization=organization, user_id=int(user_id)

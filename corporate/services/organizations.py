@@ -216,6 +216,27 @@ def organization_member_remove(
 
 
 @transaction.atomic
+def organization_leave(*, actor: User, organization_id: int) -> Membership:
+    """A member leaves an organization herself (a representative may have added
+    her without asking): as ``organization_member_remove``, from then on its
+    representatives no longer see her progress. Representatives are removed by
+    administrators, not by leaving. ``NotFound`` when she is not a current member.
+    The organization may add her again; she is told by e-mail each time."""
+    membership = (
+        Membership.objects.current()
+        .filter(
+            organization_id=organization_id,
+            user=actor,
+            role=Membership.Role.MEMBER,
+        )
+        .first()
+    )
+    if membership is None:
+        raise NotFound("You are not a member of this organization.")
+    return organization_member_remove(membership=membership, actor=actor)
+
+
+@transaction.atomic
 def representative_preferences_set(
     *, actor: User, organization: Organization, weekly_report: bool
 ) -> Membership:
