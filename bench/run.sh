@@ -4,7 +4,8 @@
 # tables. Everything it starts is stopped and its database dropped at the end.
 #
 # Knobs (environment): BENCH_SIZE (S, M, L; M), BENCH_USERS ("500 2500"),
-# BENCH_DURATION (seconds per run after the ramp, 60), BENCH_SPAWN_RATE (20/s),
+# BENCH_DURATION (seconds per run after the ramp, 60; BENCH_USERS=0 skips the
+# API runs), BENCH_SPAWN_RATE (20/s),
 # BENCH_VIEWERS (500; 0 skips the video run),
 # BENCH_VIEWER_LEARNERS (API users beside the viewers, 500), BENCH_PORT (8100),
 # BENCH_DB (portal_bench), BENCH_PG (postgres://postgres@127.0.0.1:5432),
@@ -146,6 +147,7 @@ locust() {
 }
 offset=0
 for users in $USERS; do
+  [ "$users" -gt 0 ] || continue  # BENCH_USERS=0: no API load run
   echo "bench: $users learners for $DURATION s" >&2
   BENCH_LEARNER_OFFSET=$offset locust -u "$users" -r "$SPAWN" \
     -t "$(( users / SPAWN + DURATION ))s" \
@@ -155,6 +157,7 @@ for users in $USERS; do
 done
 if [ "$VIEWERS" -gt 0 ]; then
   echo "bench: $VIEWERS viewers beside $VIEWER_LEARNERS learners for $DURATION s" >&2
+  BENCH_API_TIMES=$RUN/locust/video-api.json \
   BENCH_VIEWERS=$VIEWERS BENCH_LEARNER_OFFSET=$offset locust \
     -u $(( VIEWERS + VIEWER_LEARNERS )) -r "$SPAWN" \
     -t "$(( (VIEWERS + VIEWER_LEARNERS) / SPAWN + DURATION ))s" \

@@ -4,6 +4,7 @@ the subtitle playlists and segments wrapping a caption's WebVTT file."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 import posixpath
@@ -141,17 +142,35 @@ def signed_variant_playlist_text(
     """A variant playlist (``<rendition>/index.m3u8``) with each segment line
     replaced by its signed, expiring URL under ``HLS_SIGNED_PREFIX``; tags and
     comments are kept. Only segment names of the rendition's own folder are
-    signed: anything else is dropped."""
+    signed: anything else is dropped.
+
+    Every viewer gets the same text within a ``SIGNED_URL_STEP`` (the expiry is
+    rounded), so the signed text is kept in this process for that step: players
+    re-read their playlist every few seconds, and signing each of its hundreds of
+    segments again was most of the request's cost."""
     if not video.hls_path.startswith(HLS_ROOT):
         raise ValueError("HLS output outside the hls/ folder")
     folder = (
         PurePosixPath(video.hls_path.removeprefix(HLS_ROOT))
         / PurePosixPath(name).parent
     )
-    expires = signed_url_expiry(now=now)
+    return _signed_text(
+        str(folder),
+        text,
+        signed_url_expiry(now=now),
+        settings.HLS_SIGNED_PREFIX,
+        settings.HLS_SECURE_LINK_SECRET,
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _signed_text(folder: str, text: str, expires: int, prefix: str, secret: str):
+    """``text`` signed for ``expires`` (the arguments are the cache's key: the
+    playlist's own text, so a changed file is signed anew, and the prefix and
+    secret that ``secure_link_sign`` reads from the settings)."""
 
     def url(segment: str) -> str:
-        uri = f"{settings.HLS_SIGNED_PREFIX}{folder / segment}"
+        uri = f"{prefix}{folder}/{segment}"
         sig = secure_link_sign(uri=uri, expires=expires)
         return f"{uri}?md5={sig}&expires={expires}"
 
