@@ -13,7 +13,8 @@ JSON file ``BENCH_TARGETS`` that ``bench/run.sh`` writes after generating the da
 
 The users are ``FastHttpUser`` (geventhttpclient) rather than ``HttpUser``
 (requests): locust runs on the same two cores as the portal, and the lighter client
-takes about a fifth of the CPU per request, which is CPU left to the server measured.
+takes several times less CPU per request (locust's documentation), which is CPU
+left to the server measured.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@
 # BENCH_DB (portal_bench), BENCH_PG (postgres://postgres@127.0.0.1:5432),
 # BENCH_REDIS (redis://127.0.0.1:6379; databases 10, 11 and 12),
 # GUNICORN_WORKERS / GUNICORN_THREADS (docker/gunicorn.conf.py's defaults),
-# BENCH_KEEP=1 keeps the database and data afterwards, BENCH_REUSE=1 runs on them
+# BENCH_REST (seconds to wait at most, 90, for the 1-minute load average to fall
+# below 1.5 before each run), BENCH_KEEP=1 keeps the database and data
+# afterwards, BENCH_REUSE=1 runs on them
 # again without generating them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -145,9 +147,19 @@ locust() {
     --host "http://127.0.0.1:$PORT" --reset-stats --stop-timeout 5 "$@" \
     >>"$RUN/locust.log" 2>&1 || true
 }
+# Each run starts on a rested machine: the previous one (2,500 learners are far
+# beyond two cores) leaves queues, autovacuum and a load average behind.
+rest() {
+  for _ in $(seq 1 "${BENCH_REST:-90}"); do
+    awk '{ exit !($1 < 1.5) }' /proc/loadavg && break
+    sleep 1
+  done
+  echo "load average before $1: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/loads.txt"
+}
 offset=0
 for users in $USERS; do
   [ "$users" -gt 0 ] || continue  # BENCH_USERS=0: no API load run
+  rest "$users users"
   echo "bench: $users learners for $DURATION s" >&2
   BENCH_LEARNER_OFFSET=$offset locust -u "$users" -r "$SPAWN" \
     -t "$(( users / SPAWN + DURATION ))s" \
@@ -156,6 +168,7 @@ for users in $USERS; do
   offset=$(( offset + users ))
 done
 if [ "$VIEWERS" -gt 0 ]; then
+  rest "the video run"
   echo "bench: $VIEWERS viewers beside $VIEWER_LEARNERS learners for $DURATION s" >&2
   BENCH_API_TIMES=$RUN/locust/video-api.json \
   BENCH_VIEWERS=$VIEWERS BENCH_LEARNER_OFFSET=$offset locust \
