@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto.fields import EncryptedDateField, EncryptedTextField
+
 
 class Clearance(models.TextChoices):
     NONE = "", _("Not stated")
@@ -31,10 +33,12 @@ class TalentProfile(models.Model):
     )
     location = models.CharField(max_length=120, blank=True)
     availability_date = models.DateField(null=True, blank=True)
-    separation_date = models.DateField(
+    # Encrypted at rest, as the profile's own clearance and date of birth are
+    # (``portal.crypto``): never searched or filtered on.
+    separation_date = EncryptedDateField(
         null=True, blank=True, help_text=_("Veterans: date of separation.")
     )
-    clearance_level = models.CharField(
+    clearance_level = EncryptedTextField(
         max_length=20, choices=Clearance.choices, blank=True, default=Clearance.NONE
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,12 +46,6 @@ class TalentProfile(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["visible"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(clearance_level__in=Clearance.values),
-                name="talent_clearance_valid",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"Talent profile of {self.user_id}"

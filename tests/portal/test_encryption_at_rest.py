@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.functions import Cast
 
 from corporate.skillbridge.models import Participant
+from corporate.talent.models import TalentProfile
 from portal.accounts import mfa
 from portal.accounts.models import Profile
 from portal.accounts.services.encryption import mfa_secrets_reencrypt
@@ -61,6 +62,47 @@ def profile():
     user = UserFactory()
     Profile.objects.filter(user=user).update(**PROFILE_SECRETS)
     return Profile.objects.get(user=user)
+
+
+class TestTalentProfileFields:
+    """The career profile repeats a veteran's clearance and adds the separation
+    date: encrypted as the account profile's are."""
+
+    def test_clearance_and_separation_date_are_tokens_and_read_back(self):
+        talent = TalentProfile.objects.create(
+            user=UserFactory(),
+            clearance_level="top_secret",
+            separation_date=datetime.date(2027, 3, 31),
+        )
+        for name in ("clearance_level", "separation_date"):
+            assert stored(TalentProfile, talent.pk, name).startswith("fernet:")
+        fresh = TalentProfile.objects.get(pk=talent.pk)
+        assert fresh.clearance_level == "top_secret"
+        assert fresh.separation_date == datetime.date(2027, 3, 31)
+        with pytest.raises(FieldError):
+            list(TalentProfile.objects.filter(clearance_level="top_secret"))
+
+    def test_values_stored_plain_before_are_encrypted_once(self):
+        """What the migration does to rows from before it."""
+        talent = TalentProfile.objects.create(user=UserFactory())
+        store_plain(
+            TalentProfile,
+            talent.pk,
+            clearance_level="secret",
+            separation_date="2026-09-30",
+        )
+        counts = columns_reencrypt(
+            model=TalentProfile, fields=["clearance_level", "separation_date"]
+        )
+        assert counts.encrypted == 1
+        assert stored(TalentProfile, talent.pk, "separation_date").startswith("fernet:")
+        fresh = TalentProfile.objects.get(pk=talent.pk)
+        assert fresh.clearance_level == "secret"
+        assert fresh.separation_date == datetime.date(2026, 9, 30)
+        again = columns_reencrypt(
+            model=TalentProfile, fields=["clearance_level", "separation_date"]
+        )
+        assert (again.encrypted, again.rotated) == (0, 0)
 
 
 class TestProfileFields:
@@ -259,6 +301,7 @@ class TestReencryptCommand:
     def test_every_encrypted_column_is_covered(self):
         columns = dict(encrypted_columns())
         assert set(columns[Profile]) == {"phone", "date_of_birth", "clearance_level"}
+        assert set(columns[TalentProfile]) == {"clearance_level", "separation_date"}
         assert {"full_name", "email", "separation_date", "employer"} <= set(
             columns[Participant]
         )
