@@ -99,12 +99,13 @@
   var known = signedIn ? banner.dataset.choice : readCookie();
   if (known) {
     apply(known);
-  } else if (signedIn && readCookie()) {
-    // A choice made in this browser before signing in (on the sign-in page, say)
-    // becomes the person's: recorded in the ledger, not asked again.
-    var carried = readCookie();
-    save(carried).catch(function () {});
-    apply(carried);
+  } else if (signedIn && readCookie() === "denied") {
+    // A refusal made in this browser before signing in (on the sign-in page, say)
+    // becomes the person's: recorded in the ledger, not asked again. An "allow"
+    // is not carried over: the browser may be shared, and consent must be the
+    // person's own act, so they are asked.
+    save("denied").catch(function () {});
+    apply("denied");
   } else {
     banner.hidden = false;
   }

@@ -121,3 +121,20 @@ class TestConsentBanner:
             ConsentRecord.objects.filter(user=user).values_list("purpose", "granted")
         ) == [("analytics_cookies", False)]
         assert runs(page) == 0
+
+    def test_an_allow_made_before_signing_in_is_asked_again(
+        self, browser_page, live_server, home_page, analytics
+    ):
+        """Someone else may have allowed analytics in this browser: a signed-in
+        person's consent is their own answer, not the cookie's."""
+        user = UserFactory()
+        page, base = browser_page, live_server.url
+        page.context.clear_cookies()
+        page.goto(f"{base}/")
+        banner = page.get_by_role("region", name="Cookie consent")
+        banner.get_by_role("button", name="Allow analytics").click()
+        page.wait_for_function("() => window.analyticsRuns === 1")
+        sign_in(page, base, user.email)
+        expect(page.get_by_role("region", name="Cookie consent")).to_be_visible()
+        assert runs(page) == 0
+        assert not ConsentRecord.objects.filter(user=user).exists()
