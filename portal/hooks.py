@@ -487,13 +487,15 @@ class Erasure:
 def erase_file_on_commit(*, field_file: Any) -> None:
     """Empty ``field_file`` on its instance now (the caller saves or deletes the
     row) and delete the stored file once the erasure's transaction commits: a
-    rolled-back erasure must not have lost the person's files already."""
+    rolled-back erasure must not have lost the person's files already. A delete
+    that fails then (the bucket unreachable) is logged and does not stop the
+    other files' deletes nor fail the erasure that committed (``robust``)."""
     if not field_file:
         return
     from django.db import transaction
 
     storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: storage.delete(name))
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
     field_file.name = None
     setattr(field_file.instance, field_file.field.attname, None)
 

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from portal.accounts.models import Profile
-from portal.hooks import personal_data_erase_all
+from portal.hooks import erase_file_on_commit, personal_data_erase_all
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,4 +46,31 @@ def test_a_committed_erasure_deletes_them(
     with django_capture_on_commit_callbacks(execute=True):
         personal_data_erase_all(user=user)
     assert not default_storage.exists(name)
+    assert not Profile.objects.get(user=user).avatar
+
+
+def test_a_failed_delete_does_not_stop_the_others(
+    with_avatar, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A file whose delete fails after the commit (storage unreachable) is logged;
+    the erasure stays done and the other files are still deleted."""
+    user, avatar = with_avatar
+    storage = Profile._meta.get_field("avatar").storage
+    other = storage.save("exports/other.zip", ContentFile(b"zip"))
+    real_delete = storage.delete
+
+    def delete(name):
+        if name == avatar:
+            raise OSError("storage unreachable")
+        return real_delete(name)
+
+    monkeypatch.setattr(storage, "delete", delete)
+    profile = Profile.objects.get(user=user)
+    other_file = type(profile.avatar)(profile, profile.avatar.field, other)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        erase_file_on_commit(field_file=profile.avatar)
+        profile.save(update_fields=["avatar"])
+        erase_file_on_commit(field_file=other_file)
+    assert storage.exists(avatar)
+    assert not storage.exists(other)
     assert not Profile.objects.get(user=user).avatar
