@@ -142,6 +142,12 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def own_membership(*, user: User, organization_id: int) -> Membership | None:
+    """``user``'s current membership (role member) of one organization, which she
+    may end herself; ``None`` when she is not a member of it."""
+    return memberships_of(user=user).filter(organization_id=organization_id).first()
+
+
 def member_get(*, organization: Organization, user_id: int) -> Membership:
     membership = (
         Membership.objects.current()

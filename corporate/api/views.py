@@ -159,10 +159,8 @@ class MemberDetailView(APIView):
     def delete(self, request, organization_id, user_id, *args, **kwargs):
         if int(user_id) == request.user.pk and not is_admin(request.user):
             # Leaving: her own membership, whatever her role may see otherwise.
-            own = (
-                selectors.memberships_of(user=request.user)
-                .filter(organization_id=int(organization_id))
-                .first()
+            own = selectors.own_membership(
+                user=request.user, organization_id=int(organization_id)
             )
             if own is not None:
                 member = selectors.member_list(organization=own.organization).get(

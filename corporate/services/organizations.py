@@ -19,6 +19,7 @@ from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portal.notifications.services import notify
 
 from ..models import Invitation, Organization, OrganizationMembership
+from ..selectors import own_membership
 
 Membership = OrganizationMembership
 
@@ -222,15 +223,7 @@ def organization_leave(*, actor: User, organization_id: int) -> Membership:
     representatives no longer see her progress. Representatives are removed by
     administrators, not by leaving. ``NotFound`` when she is not a current member.
     The organization may add her again; she is told by e-mail each time."""
-    membership = (
-        Membership.objects.current()
-        .filter(
-            organization_id=organization_id,
-            user=actor,
-            role=Membership.Role.MEMBER,
-        )
-        .first()
-    )
+    membership = own_membership(user=actor, organization_id=organization_id)
     if membership is None:
         raise NotFound("You are not a member of this organization.")
     return organization_member_remove(membership=membership, actor=actor)
