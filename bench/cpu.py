@@ -68,7 +68,21 @@ def endpoints(token: str, course_id: int, module_id: int) -> dict:
         ),
         "my profile": ("get", "/api/v1/users/me", auth, None),
         "api 404": ("get", "/api/v1/nothing-here", auth, None),
+        **_video_endpoints(),
     }
+
+
+def _video_endpoints() -> dict:
+    """The benchmark video's variant playlist (signed segment URLs), when
+    ``bench.video`` wrote it into the targets (``BENCH_TARGETS``)."""
+    path = os.environ.get("BENCH_TARGETS", "var/bench/targets.json")
+    if not os.path.exists(path):
+        return {}
+    import json
+
+    with open(path) as f:
+        playlist = json.load(f).get("video_playlist")
+    return {"video playlist": ("get", playlist, {}, None)} if playlist else {}
 
 
 def measure(client, method, path, headers, body, n: int) -> tuple[float, int, int]:

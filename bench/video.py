@@ -39,9 +39,14 @@ def create() -> str:
     lines.append("#EXT-X-ENDLIST")
     (folder / "index.m3u8").write_text("\n".join(lines) + "\n")
 
+    # A live course's live module (the demo, size S, has drafts and archived
+    # ones); the video is its instructor's, as the editor allows (another
+    # uploader's video would not be shown: video_usages_sync).
+    course = CoursePage.objects.live().order_by("path").first()
+    module = ModulePage.objects.child_of(course).live().order_by("path").first()
     video = VideoAsset.objects.create(
         title="Bench video",
-        owner=User.objects.get(email=INSTRUCTOR_EMAIL),
+        owner=course.instructor or User.objects.get(email=INSTRUCTOR_EMAIL),
         original="videos/originals/bench.mp4",
         status=VideoStatus.READY,
         duration=SEGMENTS * 4,
@@ -58,8 +63,6 @@ def create() -> str:
         ],
         hls_path=HLS_PATH,
     )
-    course = CoursePage.objects.order_by("path").first()
-    module = ModulePage.objects.child_of(course).order_by("path").first()
     module.body = [("video", {"video_id": video.pk, "caption": ""})]
     ModulePage.objects.filter(pk=module.pk).update(
         body=module.body, is_free_preview=True
