@@ -57,16 +57,23 @@ def _refuse(course_id: int) -> None:
 
 
 def assessment_get(
-    *, actor: User, assessment_id: int, include_archived: bool = False
+    *,
+    actor: User,
+    assessment_id: int,
+    include_archived: bool = False,
+    with_course: bool = True,
 ) -> Assessment:
     """One assessment the actor may see (``assessment_visible_filter``). A retired
-    one is 404 to learners unless ``include_archived`` (their own results)."""
+    one is 404 to learners unless ``include_archived`` (their own results).
+    ``with_course``: its course page is read in the same query (its managers'
+    checks need it); a learner's attempt does not, and the page is the larger part
+    of the read."""
     visible = assessment_visible_filter(actor, include_archived=include_archived)
-    assessment = (
-        Assessment.objects.select_related("course")
-        .filter(visible, pk=assessment_id)
-        .first()
-    )
+    found = Assessment.objects.filter(visible, pk=assessment_id)
+    if with_course:
+        found = found.select_related("course")
+    # One row at most (by key): no ORDER BY, whose building costs more than the read.
+    assessment = next(iter(found[:1]), None)
     if assessment is None:
         found = (
             Assessment.objects.filter(pk=assessment_id)
@@ -374,10 +381,13 @@ def assessment_has_flags(*, assessment_id: int) -> bool:
     """Whether the assessment has a flag question: one query reading the question
     types (the same on PostgreSQL and the embedded SQLite default, which has no
     JSON containment lookup)."""
-    questions = (
-        Assessment.objects.filter(pk=assessment_id)
-        .values_list("questions", flat=True)
-        .first()
+    questions = next(
+        iter(
+            Assessment.objects.filter(pk=assessment_id).values_list(
+                "questions", flat=True
+            )[:1]
+        ),
+        None,
     )
     return any(
         isinstance(question, dict) and question.get("type") == "flag"

@@ -35,7 +35,7 @@ def login(client, email: str, password: str) -> str:
     return response.json()["data"]["token"]
 
 
-def endpoints(token: str, course_id: int, module_id: int) -> dict:
+def endpoints(token: str, course_id: int, module_id: int, assessment_id: int) -> dict:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     return {
         "bare view": ("get", "/bench/bare/", {}, None),
@@ -51,6 +51,20 @@ def endpoints(token: str, course_id: int, module_id: int) -> dict:
             f"/api/v1/courses/{course_id}/modules/{module_id}/progress",
             auth,
             {"time_spent": 5},
+        ),
+        # Writes of the quiz: a start that resumes the attempt in progress, and a
+        # submission that opens and grades a new attempt in one request.
+        "assessment start": (
+            "post",
+            f"/api/v1/assessments/{assessment_id}/start",
+            auth,
+            {},
+        ),
+        "assessment submit": (
+            "post",
+            f"/api/v1/assessments/{assessment_id}/submit",
+            auth,
+            {"answers": {"q1": 0, "q2": 1, "q3": 2}},
         ),
         # Reads added with the partner, mentoring, skills and payment features.
         "work roles (anonymous)": ("get", "/api/v1/competencies/work-roles", {}, None),
@@ -117,6 +131,7 @@ def setup():
 
 
 def targets():
+    from assessments.models import Assessment
     from bench.datagen import PASSWORD, learner_email
     from learning.models import Enrollment, ModuleProgress
 
@@ -127,7 +142,12 @@ def targets():
         .values_list("module_id", flat=True)
         .first()
     )
-    return email, PASSWORD, enrollment.course_id, module_id
+    assessment_id = (
+        Assessment.objects.filter(course_id=enrollment.course_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return email, PASSWORD, enrollment.course_id, module_id, assessment_id
 
 
 def main() -> None:
@@ -136,7 +156,7 @@ def main() -> None:
     parser.add_argument("--profile", default="")
     args = parser.parse_args()
     setup()
-    email, password, course_id, module_id = targets()
+    email, password, course_id, module_id, assessment_id = targets()
     client = _client()
     client.get("/bench/bare/")  # the first request loads the URLs and the apps
     token = login(client, email, password)
@@ -144,7 +164,7 @@ def main() -> None:
     for _ in range(5):
         token = login(client, email, password)
     login_ms = (time.process_time() - started) * 1000 / 5
-    table = endpoints(token, course_id, module_id)
+    table = endpoints(token, course_id, module_id, assessment_id)
     if args.profile:
         from pyinstrument import Profiler
 

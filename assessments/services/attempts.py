@@ -88,11 +88,11 @@ def _new_attempt(user: User, assessment: Assessment, number: int, now) -> Attemp
 
 
 def _open_attempt(user: User, assessment: Assessment) -> Attempt | None:
-    return (
-        Attempt.objects.select_for_update()
-        .filter(user=user, assessment=assessment, status=AttemptStatus.IN_PROGRESS)
-        .first()
-    )
+    # One at most (a constraint): no ORDER BY to build.
+    found = Attempt.objects.select_for_update().filter(
+        user=user, assessment=assessment, status=AttemptStatus.IN_PROGRESS
+    )[:1]
+    return next(iter(found), None)
 
 
 def _is_past_deadline(attempt: Attempt, now) -> bool:
@@ -179,7 +179,9 @@ def attempt_start(
     409 ``ASSESSMENT_NOT_OPEN`` / ``ASSESSMENT_CLOSED`` outside the window;
     409 ``MAX_ATTEMPTS_REACHED``.
     """
-    assessment = assessment_get(actor=actor, assessment_id=assessment_id)
+    assessment = assessment_get(
+        actor=actor, assessment_id=assessment_id, with_course=False
+    )
     error = None
     with transaction.atomic():
         _lock_enrollment(actor, assessment)
@@ -258,7 +260,9 @@ def attempt_submit(
     """
     if not isinstance(answers, dict):
         raise InvalidInput("Must be an object keyed by question id.", field="answers")
-    assessment = assessment_get(actor=actor, assessment_id=assessment_id)
+    assessment = assessment_get(
+        actor=actor, assessment_id=assessment_id, with_course=False
+    )
     with transaction.atomic():
         _lock_enrollment(actor, assessment)
         now = timezone.now()

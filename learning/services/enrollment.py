@@ -133,7 +133,7 @@ def enrollment_refusal_check(*, user: User, course_id: int, source: str) -> None
 
 def enrollment_lock(*, user_id: int, course_id: int) -> Enrollment | None:
     """Lock the learner's enrollment row in a course, whatever its status, and return
-    it (with its course); ``None`` when the learner never enrolled.
+    it; ``None`` when the learner never enrolled.
 
     The lock order of every write on a learner's rows in a course: this row first,
     then the rows under it (module progress, an attempt, its proctoring session), so
@@ -142,21 +142,22 @@ def enrollment_lock(*, user_id: int, course_id: int) -> Enrollment | None:
     check ``is_active``; a cancelled one is locked too, because taking back a
     completion changes it as well.
 
-    Only the enrollment row is locked (``of=("self",)``), not the course page. On
-    SQLite ``select_for_update`` does nothing and the caller's transaction (begun
-    ``IMMEDIATE``) holds the database's write lock instead; so the lock must run
-    inside the caller's transaction on every database, or it would protect nothing.
+    Only the enrollment row is read and locked: ``enrollment.course`` is loaded when
+    used (the writes on a learner's hot path, progress and attempts, need only its
+    id). On SQLite ``select_for_update`` does nothing and the caller's transaction
+    (begun ``IMMEDIATE``) holds the database's write lock instead; so the lock must
+    run inside the caller's transaction on every database, or it would protect
+    nothing.
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(
             "enrollment_lock must run inside the caller's transaction."
         )
-    return (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("course")
-        .filter(user_id=user_id, course_id=course_id)
-        .first()
-    )
+    # At most one row (user and course are unique together): no ORDER BY to build.
+    rows = Enrollment.objects.select_for_update().filter(
+        user_id=user_id, course_id=course_id
+    )[:1]
+    return next(iter(rows), None)
 
 
 @transaction.atomic

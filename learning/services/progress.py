@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from content.models import WATCH_SHARE, CompletionRule, CoursePage, ModulePage
 from content.selectors import module_video_seconds
@@ -61,6 +62,86 @@ def _active_enrollment_for_update(user: User, course_id: int) -> Enrollment:
     if CoursePage.objects.filter(pk=course_id, live=True).exists():
         raise PermissionDenied("You are not enrolled in this course.")
     raise NotFound("Course not found.")
+
+
+# The two reads of every progress report (a player reports every few seconds) are
+# written in SQL: through the ORM, Wagtail's page queries cost about ten times
+# their SQL in Python (2 ms against 0.2 ms per read, measured by ``make bench``).
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "page": quote(Page._meta.db_table),
+        "module": quote(ModulePage._meta.db_table),
+        "module_key": quote(ModulePage._meta.pk.column),
+        "progress": quote(ModuleProgress._meta.db_table),
+        "session": quote(LearningSession._meta.db_table),
+    }
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """A live module as recording progress needs it: its key, rule and place in
+    the page tree (``path``, ``depth``: its course's other modules)."""
+
+    pk: int
+    path: str
+    depth: int
+    completion: str
+
+    @classmethod
+    def of(cls, module: ModulePage) -> ModuleRef:
+        return cls(module.pk, module.path, module.depth, module.completion)
+
+    @property
+    def course_path(self) -> str:
+        return self.path[: -ModulePage.steplen]
+
+    def page(self) -> ModulePage:
+        """The module itself, for the rules that read its body (videos) or other
+        apps' guards."""
+        return ModulePage.objects.get(pk=self.pk)
+
+
+def _live_module_of(*, course_id: int, module_id: int) -> ModuleRef | None:
+    """Module ``module_id`` if it is a live child of course ``course_id``: one query
+    by the module's key."""
+    # Quoted table names from the models; every value is a parameter.
+    sql = (  # noqa: S608
+        "SELECT pg.path, pg.depth, m.completion FROM {page} pg "
+        "JOIN {module} m ON m.{module_key} = pg.id "
+        "JOIN {page} c ON c.id = %s "
+        "WHERE pg.id = %s AND pg.live AND pg.depth = c.depth + 1 "
+        "AND pg.path LIKE c.path || '%%'"
+    ).format(**_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [course_id, module_id])
+        row = cursor.fetchone()
+    return None if row is None else ModuleRef(module_id, *row)
+
+
+def course_percentage(*, user_id: int, course_path: str, module_depth: int) -> Decimal:
+    """The share of the course's required modules (its live modules, at
+    ``course_path`` in the page tree: the mandatory ones, or all of them if none is
+    marked mandatory) that the learner completed: one query."""
+    sql = (  # noqa: S608 (as above)
+        "SELECT m.is_mandatory, EXISTS (SELECT 1 FROM {progress} p "
+        "WHERE p.user_id = %s AND p.module_id = m.{module_key} "
+        "AND p.completed_at IS NOT NULL) "
+        "FROM {page} pg JOIN {module} m ON m.{module_key} = pg.id "
+        "WHERE pg.path LIKE %s AND pg.depth = %s AND pg.live"
+    ).format(**_tables())
+    with connection.cursor() as cursor:
+        # Tree paths are base-36 digits: nothing in them is a LIKE wildcard.
+        cursor.execute(sql, [user_id, f"{course_path}%", module_depth])
+        rows = cursor.fetchall()
+    required = [bool(done) for mandatory, done in rows if mandatory]
+    if not required:
+        required = [bool(done) for _, done in rows]
+    if not required:
+        return Decimal("0")
+    return (Decimal(sum(required)) * HUNDRED / Decimal(len(required))).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
 
 
 _BY_HAND_REFUSALS = {
@@ -121,37 +202,23 @@ def module_completion_refusal(
     return None
 
 
-def course_requirement_ids(*, course: CoursePage) -> list[int]:
-    """The live modules that count towards completion: the mandatory ones (all of
-    them if none is marked mandatory)."""
-    rows = list(
-        ModulePage.objects.child_of(course).live().values_list("pk", "is_mandatory")
-    )
-    mandatory = [pk for pk, is_mandatory in rows if is_mandatory]
-    return mandatory or [pk for pk, _ in rows]
-
-
-def _recompute(enrollment: Enrollment) -> Decimal:
-    required = course_requirement_ids(course=enrollment.course)
-    if not required:
-        return Decimal("0")
-    done = ModuleProgress.objects.filter(
-        user_id=enrollment.user_id, module_id__in=required, completed_at__isnull=False
-    ).count()
-    return (Decimal(done) * HUNDRED / Decimal(len(required))).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-
-
 def _touch_session(user_id: int, course_id: int, seconds: int, now) -> None:
-    session = (
-        LearningSession.objects.filter(
-            user_id=user_id, course_id=course_id, ended_at__gte=now - SESSION_IDLE
+    """Count this activity into the learner's current session in the course (the
+    latest, if it ended less than ``SESSION_IDLE`` ago), or start one: a single
+    UPDATE in the usual case."""
+    sql = (  # noqa: S608 (as above)
+        "UPDATE {table} SET ended_at = %s, time_spent = time_spent + %s, "
+        "interactions = interactions + 1, pages_viewed = pages_viewed + 1 "
+        "WHERE id = (SELECT id FROM {table} WHERE user_id = %s AND course_id = %s "
+        "AND ended_at >= %s ORDER BY ended_at DESC LIMIT 1)"
+    ).format(table=_tables()["session"])
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [adapt(now), seconds, user_id, course_id, adapt(now - SESSION_IDLE)]
         )
-        .order_by("-ended_at")
-        .first()
-    )
-    if session is None:
+        updated = cursor.rowcount
+    if not updated:
         LearningSession.objects.create(
             user_id=user_id,
             course_id=course_id,
@@ -161,14 +228,6 @@ def _touch_session(user_id: int, course_id: int, seconds: int, now) -> None:
             pages_viewed=1,
             interactions=1,
         )
-        return
-    session.ended_at = now
-    session.time_spent += seconds
-    session.interactions += 1
-    session.pages_viewed += 1
-    session.save(
-        update_fields=["ended_at", "time_spent", "interactions", "pages_viewed"]
-    )
 
 
 @transaction.atomic
@@ -202,15 +261,15 @@ def module_progress_record(
     position = _validated_seconds(last_position, "last_position", MAX_POSITION_SECONDS)
 
     enrollment = _active_enrollment_for_update(actor, course_id)
-    course = enrollment.course
-    module = ModulePage.objects.child_of(course).live().filter(pk=module_id).first()
+    module = _live_module_of(course_id=course_id, module_id=module_id)
     if module is None:
         raise NotFound("Module not found in this course.")
 
     now = timezone.now()
     progress, _ = ModuleProgress.objects.get_or_create(
-        user=actor, module=module, defaults={"course": course}
+        user=actor, module_id=module.pk, defaults={"course_id": course_id}
     )
+    before = (progress.time_spent, progress.last_position, progress.completed_at)
     progress.time_spent += seconds
     if position is not None:
         progress.last_position = position
@@ -223,7 +282,7 @@ def module_progress_record(
         progress.completed_at = None
     elif progress.completed_at is None and completed:
         refusal = module_completion_refusal(
-            user=actor, module=module, watched=progress.time_spent, by_hand=True
+            user=actor, module=module.page(), watched=progress.time_spent, by_hand=True
         )
         if refusal is not None:
             raise refusal
@@ -232,24 +291,45 @@ def module_progress_record(
         progress.completed_at is None
         and seconds
         and module.completion == CompletionRule.WATCH
-        and module_video_seconds(module=module) > 0
-        and module_completion_refusal(
-            user=actor, module=module, watched=progress.time_spent, by_hand=False
-        )
-        is None
+        and _watched_enough(actor, module.page(), progress.time_spent)
     ):
         # A watched video completes its module without being asked.
         progress.completed_at = now
-    progress.save()
+    if before != (progress.time_spent, progress.last_position, progress.completed_at):
+        progress.save(
+            update_fields=["time_spent", "last_position", "completed_at", "updated_at"]
+        )
     return _after_progress(enrollment, progress, module, seconds, now)
 
 
-def _after_progress(enrollment, progress, module, seconds, now) -> ProgressResult:
+def _watched_enough(user: User, module: ModulePage, watched: int) -> bool:
+    return (
+        module_video_seconds(module=module) > 0
+        and module_completion_refusal(
+            user=user, module=module, watched=watched, by_hand=False
+        )
+        is None
+    )
+
+
+def _after_progress(
+    enrollment: Enrollment,
+    progress: ModuleProgress,
+    module: ModuleRef,
+    seconds: int,
+    now,
+) -> ProgressResult:
+    """Session, last access and the course percentage after a module's progress
+    changed."""
     # By id: loading the learner's row again (``enrollment.user``) is a query.
     _touch_session(enrollment.user_id, enrollment.course_id, seconds, now)
     enrollment.last_accessed = now
-    enrollment.last_module = module
-    enrollment.progress_percentage = _recompute(enrollment)
+    enrollment.last_module_id = module.pk
+    enrollment.progress_percentage = course_percentage(
+        user_id=enrollment.user_id,
+        course_path=module.course_path,
+        module_depth=module.depth,
+    )
     completed_now = (
         enrollment.progress_percentage >= HUNDRED
         and enrollment.status == EnrollmentStatus.ACTIVE
@@ -314,7 +394,7 @@ def module_complete(*, user: User, module: ModulePage) -> ProgressResult | None:
             return None
         progress.completed_at = now
         progress.save(update_fields=["completed_at", "updated_at"])
-    return _after_progress(enrollment, progress, module, 0, now)
+    return _after_progress(enrollment, progress, ModuleRef.of(module), 0, now)
 
 
 @dataclass(frozen=True)
@@ -369,7 +449,11 @@ def module_completion_revoke(
         "progress_percentage": enrollment.progress_percentage,
         "completed_at": enrollment.completed_at,
     }
-    enrollment.progress_percentage = _recompute(enrollment)
+    enrollment.progress_percentage = course_percentage(
+        user_id=user.pk,
+        course_path=ModuleRef.of(module).course_path,
+        module_depth=module.depth,
+    )
     reopened = False
     if enrollment.progress_percentage < HUNDRED and enrollment.completed_at:
         reopened = True
