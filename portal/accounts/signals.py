@@ -15,11 +15,12 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from portal.audit.services import audit_log_record, request_metadata
 
+from . import request_users
 from .models import SessionEndReason, SessionKind, User, normalize_email
 from .services import (
     Client,
@@ -147,3 +148,11 @@ def end_sessions_on_guarded_change(sender, instance, raw, **kwargs):
         or (stored["is_active"] and not instance.is_active)
     ):
         user_sessions_revoke(user=instance)
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.request_users_on_save")
+@receiver(post_delete, sender=User, dispatch_uid="accounts.request_users_on_delete")
+def forget_kept_user(sender, instance, **kwargs):
+    """Whatever changed in a user row, API requests read it again once the change
+    commits (``request_users``)."""
+    request_users.user_changed(instance.pk)

@@ -13,6 +13,7 @@ family was last used (``family_activity``) for the idle timeout.
 
 import logging
 import secrets
+from dataclasses import dataclass
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.utils import user_pk_to_url_str
@@ -29,6 +30,7 @@ from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 
 from portal.state import state_cache as cache
 
+from . import request_users
 from .permissions import effective_role, permissions_for
 
 logger = logging.getLogger(__name__)
@@ -119,31 +121,49 @@ def is_token_family_denied(family: str, *, user_id: int | None = None) -> bool:
 
 def is_access_token_denied(token) -> bool:
     """Whether the token itself or its session was revoked (``access_token_state``)."""
-    return access_token_state(token)[0]
+    return access_token_state(token).denied
 
 
-def access_token_state(token) -> tuple[bool, float | None]:
-    """Whether the token itself or its session was revoked, and when its session
-    (``fam``) was last used (epoch seconds, ``None`` when unknown): one cache round
-    trip. With the state cache unreachable, the database decides revocation (never
-    "not revoked" by default): the session is over when none of its refresh tokens
-    is still live."""
+@dataclass(frozen=True)
+class AccessTokenState:
+    """What the state cache says about an access token: ``denied`` (the token or
+    its session was revoked), ``seen`` (when its session was last used, epoch
+    seconds) and ``user_generation`` (``request_users``); ``None``: unknown."""
+
+    denied: bool
+    seen: float | None = None
+    user_generation: str | None = None
+
+
+def access_token_state(token) -> AccessTokenState:
+    """The token's state (``AccessTokenState``) in one cache round trip. With the
+    state cache unreachable, the database decides revocation (never "not revoked"
+    by default): the session is over when none of its refresh tokens is still
+    live."""
     family = token.get("fam")
+    user_id = token.get(api_settings.USER_ID_CLAIM)
     denial = [f"{DENYLIST_PREFIX}{token.get('jti', '')}"]
     if family:
         denial.append(f"{FAMILY_DENYLIST_PREFIX}{family}")
     seen_key = f"{FAMILY_ACTIVITY_PREFIX}{family}"
+    generation_key = request_users.generation_key(user_id)
+    keys = [*denial, generation_key]
+    if family:
+        keys.append(seen_key)
     try:
-        found = cache.get_many([*denial, seen_key] if family else denial)
+        found = cache.get_many(keys)
     except STATE_ERRORS:
         logger.warning(
             "state cache unreachable: token revocation checked in the database"
         )
-        user_id = token.get(api_settings.USER_ID_CLAIM)
         if not family or user_id is None:
-            return True, None  # cannot be shown to be live
-        return family_ended_in_database(user_id, family), None
-    return any(key in found for key in denial), found.get(seen_key)
+            return AccessTokenState(denied=True)  # cannot be shown to be live
+        return AccessTokenState(denied=family_ended_in_database(user_id, family))
+    return AccessTokenState(
+        denied=any(key in found for key in denial),
+        seen=found.get(seen_key) if family else None,
+        user_generation=found.get(generation_key) if user_id is not None else None,
+    )
 
 
 def family_activity(family: str) -> float | None:

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.settings import api_settings
 
 from ..permissions import effective_role
+from ..request_users import request_user
 from ..services.session_controls import (
     api_session_over,
     api_session_timeout,
@@ -22,14 +24,28 @@ class PortalJWTAuthentication(JWTAuthentication):
 
     def get_validated_token(self, raw_token):
         token = super().get_validated_token(raw_token)
-        denied, seen = access_token_state(token)
-        if denied:
+        state = access_token_state(token)
+        if state.denied:
             raise InvalidToken(_("Token has been revoked."))
-        token.family_seen = seen
+        token.family_seen = state.seen
+        token.user_generation = state.user_generation
         return token
 
     def get_user(self, validated_token):
-        user = super().get_user(validated_token)
+        """simplejwt's checks on the user (exists, active), the user read through
+        ``request_users`` (kept in memory while unchanged) instead of a query per
+        request."""
+        try:
+            user_id = int(validated_token[api_settings.USER_ID_CLAIM])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidToken(
+                _("Token contained no recognizable user identification")
+            ) from exc
+        user = request_user(user_id, getattr(validated_token, "user_generation", None))
+        if user is None:
+            raise AuthenticationFailed(_("User not found"), code="user_not_found")
+        if not user.is_active:
+            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
         if validated_token.get("sv") != session_version(user):
             raise AuthenticationFailed(_("Session has ended; sign in again."))
         family = validated_token.get("fam")
