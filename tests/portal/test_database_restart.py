@@ -111,3 +111,55 @@ def test_a_wrong_password_or_database_is_not_retried(settings):
     with pytest.raises(OperationalError):
         wrapper.ensure_connection()
     assert time.monotonic() - started < 5
+
+
+class TestHealthCheck:
+    """A persistent connection is checked before each request's first query
+    without a round trip; one the server ended is still found and replaced."""
+
+    def _fresh(self):
+        wrapper = connections[connection.alias].__class__(
+            {**connection.settings_dict}, alias=connection.alias
+        )
+        wrapper.ensure_connection()
+        return wrapper
+
+    def test_a_healthy_idle_connection_is_usable_without_a_statement(self, monkeypatch):
+        from django.db.backends.postgresql.base import DatabaseWrapper as Django
+
+        wrapper = self._fresh()
+        try:
+
+            def no_round_trip(self):
+                raise AssertionError("SELECT 1 sent to a healthy connection")
+
+            monkeypatch.setattr(Django, "is_usable", no_round_trip)
+            assert wrapper.is_usable() is True
+        finally:
+            wrapper.close()
+
+    def test_a_connection_the_server_ended_is_not_usable_and_is_replaced(self):
+        import psycopg
+
+        wrapper = self._fresh()
+        try:
+            with wrapper.cursor() as cursor:
+                cursor.execute("select pg_backend_pid()")
+                pid = cursor.fetchone()[0]
+            params = wrapper.get_connection_params()
+            with psycopg.connect(**params, autocommit=True) as admin:
+                admin.execute("select pg_terminate_backend(%s)", [pid])
+            deadline = time.monotonic() + 5
+            while wrapper.is_usable() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert wrapper.is_usable() is False
+            # What Django does at a request's start with CONN_HEALTH_CHECKS:
+            # the broken connection is closed and the next query reconnects.
+            wrapper.health_check_done = False
+            wrapper.close_if_health_check_failed()
+            assert wrapper.connection is None
+            with wrapper.cursor() as cursor:
+                cursor.execute("select pg_backend_pid()")
+                assert cursor.fetchone()[0] != pid
+        finally:
+            wrapper.close()
