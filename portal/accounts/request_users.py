@@ -14,7 +14,9 @@ is the one it was read under:
   request;
 - a row is kept at most ``MAX_AGE`` seconds and only ``MAX_USERS`` of them, and
   never when the generation is unknown (state cache unreachable or the key gone):
-  then the database answers, as before.
+  then the database answers, as before;
+- with a read replica configured nothing is kept: each request reads its user
+  where its reads go (``portal.replicas``), as before.
 
 Each request gets its own ``User`` instance built from the kept values, so nothing
 one request sets on its user is seen by another.
@@ -27,6 +29,7 @@ import time
 import uuid
 from collections import OrderedDict
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from portal.state import state_cache as cache
@@ -55,6 +58,10 @@ def request_user(user_id: int, generation: str | None) -> User | None:
     when it was read under ``generation`` less than ``MAX_AGE`` seconds ago, else
     from the database. ``generation``: the value of ``generation_key(user_id)`` read
     with the token's state (``None`` when unknown)."""
+    if "replica" in settings.DATABASES:
+        # Reads follow the replica routing (``portal.replicas``): a row kept from
+        # a lagging replica would outlive the lag by up to MAX_AGE.
+        return User.objects.filter(pk=user_id).first()
     now = time.monotonic()
     if generation is not None:
         with _lock:
