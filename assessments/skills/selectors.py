@@ -31,6 +31,15 @@ def skill_evidence(*, user_ids: Sequence[int]) -> list[dict]:
             "assessment_id"
         )
     ).select_related("statement", "assessment")
+    # What the rows use: not the assessments' questions, which every tag of an
+    # assessment would otherwise read (and parse) again.
+    tagged = tagged.only(
+        "assessment_id",
+        "question_id",
+        "statement__nice_id",
+        "assessment__title",
+        "assessment__course_id",
+    )
     for tag in tagged:
         tags[tag.assessment_id].append(tag)
     if not tags:
