@@ -99,6 +99,18 @@ def _is_past_deadline(attempt: Attempt, now) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
 
+_GRADED_FIELDS = (
+    "answers",
+    "results",
+    "score",
+    "late",
+    "submitted_at",
+    "passed",
+    "status",
+    "graded_at",
+)
+
+
 def _grade(
     attempt: Attempt, answers: dict, now, *, late: bool, submitted: bool = True
 ) -> None:
@@ -128,7 +140,9 @@ def _grade(
         )
         attempt.status = AttemptStatus.GRADED
         attempt.graded_at = now
-    attempt.save()
+    # Only what grading sets: the served questions and key (the largest columns)
+    # are written once, when the attempt starts.
+    attempt.save(update_fields=_GRADED_FIELDS)
     if assessment.proctored:
         proctoring.proctor_sessions_end(attempt=attempt, now=now)
 
