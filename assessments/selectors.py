@@ -23,6 +23,7 @@ from learning.models import Enrollment
 from portal.accounts.models import User
 from portal.accounts.permissions import has_permission, is_admin
 from portal.errors import NotFound, PermissionDenied
+from portal.queries import unique_row
 
 from . import grading
 from .grading import CORRECT, PENDING
@@ -69,11 +70,10 @@ def assessment_get(
     checks need it); a learner's attempt does not, and the page is the larger part
     of the read."""
     visible = assessment_visible_filter(actor, include_archived=include_archived)
-    found = Assessment.objects.filter(visible, pk=assessment_id)
+    query = Assessment.objects.filter(visible, pk=assessment_id)
     if with_course:
-        found = found.select_related("course")
-    # One row at most (by key): no ORDER BY, whose building costs more than the read.
-    assessment = next(iter(found[:1]), None)
+        query = query.select_related("course")
+    assessment = unique_row(query)
     if assessment is None:
         found = (
             Assessment.objects.filter(pk=assessment_id)
@@ -381,13 +381,8 @@ def assessment_has_flags(*, assessment_id: int) -> bool:
     """Whether the assessment has a flag question: one query reading the question
     types (the same on PostgreSQL and the embedded SQLite default, which has no
     JSON containment lookup)."""
-    questions = next(
-        iter(
-            Assessment.objects.filter(pk=assessment_id).values_list(
-                "questions", flat=True
-            )[:1]
-        ),
-        None,
+    questions = unique_row(
+        Assessment.objects.filter(pk=assessment_id).values_list("questions", flat=True)
     )
     return any(
         isinstance(question, dict) and question.get("type") == "flag"

@@ -21,6 +21,7 @@ from portal.errors import (
     PermissionDenied,
 )
 from portal.notifications.services import notify
+from portal.queries import unique_row
 from portal.webhooks.services import webhook_event_emit
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus
@@ -153,11 +154,12 @@ def enrollment_lock(*, user_id: int, course_id: int) -> Enrollment | None:
         raise TransactionManagementError(
             "enrollment_lock must run inside the caller's transaction."
         )
-    # At most one row (user and course are unique together): no ORDER BY to build.
-    rows = Enrollment.objects.select_for_update().filter(
-        user_id=user_id, course_id=course_id
-    )[:1]
-    return next(iter(rows), None)
+    # User and course are unique together.
+    return unique_row(
+        Enrollment.objects.select_for_update().filter(
+            user_id=user_id, course_id=course_id
+        )
+    )
 
 
 @transaction.atomic
