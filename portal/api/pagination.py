@@ -39,14 +39,19 @@ class PagePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.page, self.per_page = self.page_params(request)
+        start = (self.page - 1) * self.per_page
         if isinstance(queryset, list | tuple):
             self.total = len(queryset)
+            return list(queryset[start : start + self.per_page])
+        rows = list(queryset[start : start + self.per_page])
+        if 0 < len(rows) < self.per_page or (not rows and start == 0):
+            # A short page is the last one (or the list is empty): its rows give the
+            # total, without a COUNT. Most lists of one person's things (courses,
+            # orders, consents) fit on one page, so they cost one query, not two.
+            self.total = start + len(rows)
         else:
             self.total = queryset.count()
-        start = (self.page - 1) * self.per_page
-        if start >= self.total:
-            return []
-        return list(queryset[start : start + self.per_page])
+        return rows
 
     def get_meta(self) -> dict:
         return {

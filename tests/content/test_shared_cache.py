@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from content.services import course_publish, course_update, module_create
 from learning.services import enrollment_create
+from learning.services.enrollment import enrollment_cancel
 from learning.services.progress import module_progress_record
 from tests.portal.factories import UserFactory
 
@@ -72,6 +73,40 @@ class TestPersonalDataStaysPersonal:
         )
         assert ok(client_as(enrolled).get(modules_url(course)))[0]["completed"]
         for item in ok(client_as(outsider).get(modules_url(course))):
+            assert "completed" not in item
+            assert "time_spent" not in item
+
+    def test_the_learners_state_is_their_progress_rows_and_ends_with_the_enrollment(
+        self, client_as, course_factory, two_learners
+    ):
+        learner, _ = two_learners
+        course, modules = self._course(course_factory)
+        enrollment = enrollment_create(actor=learner, course_id=course.pk)
+        result = module_progress_record(
+            actor=learner,
+            course_id=course.pk,
+            module_id=modules[0].pk,
+            completed=True,
+            time_spent=42,
+            last_position=17,
+        )
+        module_progress_record(
+            actor=learner, course_id=course.pk, module_id=modules[1].pk, time_spent=5
+        )
+        state = by_id(ok(client_as(learner).get(modules_url(course))))
+        done, started = state[modules[0].pk], state[modules[1].pk]
+        assert done["completed"] is True
+        # The same instant, in the API's format, on PostgreSQL and SQLite alike.
+        assert done["completed_at"] == (
+            result.progress.completed_at.isoformat().replace("+00:00", "Z")
+        )
+        assert (done["time_spent"], done["last_position"]) == (42, 17)
+        assert started["completed"] is False
+        assert started["completed_at"] is None
+        assert started["time_spent"] == 5
+        # A cancelled enrollment keeps its rows but no longer shows them.
+        enrollment_cancel(enrollment=enrollment, actor=learner)
+        for item in ok(client_as(learner).get(modules_url(course))):
             assert "completed" not in item
             assert "time_spent" not in item
 
