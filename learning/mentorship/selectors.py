@@ -21,15 +21,11 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +34,7 @@ from portal import hooks as portal_hooks
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import effective_role, is_admin
 from portal.errors import NotFound
+from portal.queries import unique_row
 
 from .models import (
     MentoringSession,
@@ -98,54 +95,58 @@ def _visible_assignments_q(actor: User) -> Q | None:
     return visible
 
 
-def _progress_summary(queryset: QuerySet[MentorAssignment]) -> QuerySet:
-    """Annotate each assignment with its mentee's learning at a glance, one query
-    for any number of rows: active and completed courses, average progress of the
-    current enrollments and the last learning activity (over all the mentee's
-    courses, also when the assignment names one)."""
-    current = Enrollment.objects.active().filter(user_id=OuterRef("mentee_id"))
-
-    def agg(expression, status=None):
-        qs = current
-        if status:
-            qs = qs.filter(status=status)
-        return Subquery(
-            qs.order_by().values("user_id").annotate(v=expression).values("v")[:1]
-        )
-
-    return queryset.annotate(
-        courses_active=Coalesce(
-            agg(Count("pk"), EnrollmentStatus.ACTIVE),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        courses_completed=Coalesce(
-            agg(Count("pk"), EnrollmentStatus.COMPLETED),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        average_progress=agg(Avg("progress_percentage")),
-        last_activity=agg(Max("last_accessed")),
-    )
+def mentorship_progress_fill(rows) -> list[MentorAssignment]:
+    """``rows`` (assignments) with their mentee's learning at a glance: active and
+    completed courses, average progress of the current enrollments and the last
+    learning activity (over all the mentee's courses, also when the assignment names
+    one). One grouped query for any number of rows, none for none: a page is cut
+    first and only its mentees are summed."""
+    rows = list(rows)
+    mentees = {row.mentee_id for row in rows}
+    summaries = {}
+    if mentees:
+        summaries = {
+            summary["user_id"]: summary
+            for summary in Enrollment.objects.active()
+            .filter(user_id__in=mentees)
+            .order_by()
+            .values("user_id")
+            .annotate(
+                courses_active=Count("pk", filter=Q(status=EnrollmentStatus.ACTIVE)),
+                courses_completed=Count(
+                    "pk", filter=Q(status=EnrollmentStatus.COMPLETED)
+                ),
+                average_progress=Avg("progress_percentage"),
+                last_activity=Max("last_accessed"),
+            )
+        }
+    for row in rows:
+        summary = summaries.get(row.mentee_id, {})
+        row.courses_active = summary.get("courses_active", 0)
+        row.courses_completed = summary.get("courses_completed", 0)
+        row.average_progress = summary.get("average_progress")
+        row.last_activity = summary.get("last_activity")
+    return rows
 
 
 def mentorship_list(*, actor: User, active: bool | None = None) -> QuerySet:
-    """The assignments ``actor`` may see, newest first, with the mentee's progress
-    summary. ``active``: only current (True) or only ended (False) ones."""
+    """The assignments ``actor`` may see, newest first. ``active``: only current
+    (True) or only ended (False) ones. Their progress summaries are added to the
+    rows shown (``mentorship_progress_fill``)."""
     queryset = MentorAssignment.objects.select_related("mentor", "mentee", "course")
     visible = _visible_assignments_q(actor)
     if visible is not None:
         queryset = queryset.filter(visible)
     if active is not None:
         queryset = queryset.filter(ended_at__isnull=active)
-    return _progress_summary(queryset).order_by("-created_at", "-pk")
+    return queryset.order_by("-created_at", "-pk")
 
 
 def mentorship_get(*, actor: User, assignment_id: int) -> MentorAssignment:
-    assignment = mentorship_list(actor=actor).filter(pk=assignment_id).first()
+    assignment = unique_row(mentorship_list(actor=actor).filter(pk=assignment_id))
     if assignment is None:
         raise NotFound("Mentorship not found.")
-    return assignment
+    return mentorship_progress_fill([assignment])[0]
 
 
 def mentorship_active_get(*, mentor_id: int, mentee_id: int) -> MentorAssignment | None:
@@ -188,7 +189,9 @@ def mentees_for_portal(*, mentor: User) -> list[MentorAssignment]:
     """The mentor portal's list: active assignments with progress and the reasons
     each mentee needs attention (``attention``: a list, empty when all is well).
     A bounded number of queries whatever the number of mentees."""
-    rows = list(mentorship_list(actor=mentor, active=True).filter(mentor=mentor))
+    rows = mentorship_progress_fill(
+        mentorship_list(actor=mentor, active=True).filter(mentor=mentor)
+    )
     now = timezone.now()
     inactive_since = now - timedelta(days=settings.MENTORSHIP_INACTIVE_DAYS)
     reasons = portal_hooks.learner_attention_collect(

@@ -60,7 +60,13 @@ class MentorshipListView(APIView):
     def get(self, request, *args, **kwargs):
         query = _valid(s.MentorshipQuery, request.query_params)
         rows = selectors.mentorship_list(actor=request.user, active=query.get("active"))
-        return paginated_response(self, request, rows, s.MentorshipOutput)
+        return paginated_response(
+            self,
+            request,
+            rows,
+            s.MentorshipOutput,
+            prepare=selectors.mentorship_progress_fill,
+        )
 
     @extend_schema(
         request=s.MentorshipInput,

@@ -1,6 +1,8 @@
 """Assignments: admins assign and end (API and Django admin), mentors see their
 mentees only while assigned, learners their mentors, and requests queue up."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 
@@ -131,6 +133,48 @@ class TestWhoSeesWhat:
         body = api_client.get("/api/v1/mentorships").json()
         assert [row["id"] for row in body["data"]] == [assignment.pk]
         assert body["meta"]["pagination"]["total"] == 1
+
+    def test_the_progress_summary_counts_the_mentees_current_courses(
+        self, api_client, assignment, mentor, mentee, make_course
+    ):
+        from django.utils import timezone
+
+        from learning.models import Enrollment, EnrollmentStatus
+
+        touched = timezone.now().replace(microsecond=0)
+        for title, status, percentage, accessed in [
+            ("Active", EnrollmentStatus.ACTIVE, 40, None),
+            ("Done", EnrollmentStatus.COMPLETED, 100, touched),
+            ("Dropped", EnrollmentStatus.CANCELLED, 90, touched + timedelta(days=1)),
+        ]:
+            Enrollment.objects.create(
+                user=mentee,
+                course=make_course(title=title),
+                status=status,
+                enrolled_at=touched,
+                progress_percentage=percentage,
+                last_accessed=accessed,
+                completed_at=touched if status == EnrollmentStatus.COMPLETED else None,
+                cancelled_at=touched if status == EnrollmentStatus.CANCELLED else None,
+            )
+        # Someone else's enrollment never counts.
+        Enrollment.objects.create(
+            user=UserFactory(),
+            course=make_course(title="Other"),
+            enrolled_at=touched,
+            progress_percentage=5,
+        )
+        signed_in(api_client, mentor)
+        expected = {
+            "courses_active": 1,
+            "courses_completed": 1,
+            "average_progress": 70.0,
+            "last_activity": touched.isoformat().replace("+00:00", "Z"),
+        }
+        listed = api_client.get("/api/v1/mentorships").json()["data"]
+        assert [row["progress"] for row in listed] == [expected]
+        one = api_client.get(f"/api/v1/mentorships/{assignment.pk}").json()["data"]
+        assert one["progress"] == expected
 
     def test_learner_sees_own_mentors(self, api_client, assignment, mentee):
         signed_in(api_client, mentee)
