@@ -287,7 +287,9 @@ def user_competencies(
 
 def gap_report_fill(*, results: list[RoleCoverage]) -> list[RoleCoverage]:
     """Add the missing task statements and the courses that cover each role's gap
-    (in a fixed number of queries for the whole list)."""
+    (in a fixed number of queries for the whole list, none for an empty one)."""
+    if not results:
+        return results
     missing_ids = {s for r in results for s in r.missing.get(StatementKind.TASK, [])}
     statements = {
         s.nice_id: s
@@ -295,7 +297,7 @@ def gap_report_fill(*, results: list[RoleCoverage]) -> list[RoleCoverage]:
             framework__current=True, nice_id__in=missing_ids
         )
     }
-    coverage_by_course = course_statement_map() if results else {}
+    coverage_by_course = course_statement_map()
     courses = {
         c.pk: c
         for c in CoursePage.objects.live()
