@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -15,24 +17,34 @@ from portal.api.views import UnknownEndpointView
 from portal.health.views import health
 from portal.metrics.views import metrics
 
-# Every app's API routes, mounted under /api/v1/.
+# Every app's API routes, mounted under /api/v1/: one flat list (in this order; the
+# first match wins) rather than an include() per app. Django resolves an include by
+# trying it and, when it does not match, recording every pattern it tried; over 16
+# includes that bookkeeping was 7 % of the API's CPU under load (``make bench``).
+API_ROUTE_MODULES = [
+    "portal.accounts.api.urls",
+    "portal.webhooks.api.urls",
+    "content.api.urls",
+    "learning.api.urls",
+    "learning.mentorship.api.urls",
+    "learning.payments.api.urls",
+    "learning.certifications.api.urls",
+    "assessments.api.urls",
+    "portal.jobs.api.urls",
+    "portal.privacy.api.urls",
+    "corporate.api.urls",
+    "learning.skills.api.urls",
+    "corporate.talent.api.urls",
+    "corporate.skillbridge.api.urls",
+]
 api_v1 = [
+    # The schema and its docs keep their namespace ("api:schema").
     path("", include("portal.api.urls")),
-    path("", include("portal.accounts.api.urls")),
-    path("", include("portal.webhooks.api.urls")),
-    path("", include("content.api.urls")),
-    path("", include("learning.api.urls")),
-    path("", include("learning.mentorship.api.urls")),
-    path("", include("learning.payments.api.urls")),
-    path("", include("learning.certifications.api.urls")),
-    path("", include("assessments.api.urls")),
-    path("", include("portal.jobs.api.urls")),
-    path("", include("portal.privacy.api.urls")),
-    path("", include("corporate.api.urls")),
-    path("", include("learning.skills.api.urls")),
-    path("", include("assessments.api.urls")),
-    path("", include("corporate.talent.api.urls")),
-    path("", include("corporate.skillbridge.api.urls")),
+    *(
+        route
+        for module in API_ROUTE_MODULES
+        for route in import_module(module).urlpatterns
+    ),
 ]
 
 handler400 = "portal.api.views.bad_request"

@@ -18,10 +18,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with empty caches (real Redis in the suite), the ``state``
-    one (throttles, denylists) included, and no user rows kept by API requests."""
-    from portal.accounts import request_users
+    one (throttles, denylists) included, and no user rows or checked token
+    signatures kept by API requests."""
+    from portal.accounts import request_users, tokens
 
     request_users.forget_all()
+    tokens.checked_signatures.forget_all()
     for alias in settings.CACHES:
         caches[alias].clear()
     yield

@@ -37,6 +37,8 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
     "ALGORITHM": "HS256",
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # simplejwt's access token, its signature check remembered per process.
+    "AUTH_TOKEN_CLASSES": ("portal.accounts.tokens.PortalAccessToken",),
     "USER_ID_CLAIM": "user_id",
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
