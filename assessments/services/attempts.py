@@ -21,7 +21,7 @@ from learning.services import enrollment_lock
 from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from portal.queries import unique_row
+from portal.queries import locked_row
 
 from .. import grading
 from ..models import Assessment, Attempt, AttemptStatus
@@ -90,10 +90,11 @@ def _new_attempt(user: User, assessment: Assessment, number: int, now) -> Attemp
 
 def _open_attempt(user: User, assessment: Assessment) -> Attempt | None:
     # One at most (a constraint).
-    return unique_row(
-        Attempt.objects.select_for_update().filter(
-            user=user, assessment=assessment, status=AttemptStatus.IN_PROGRESS
-        )
+    return locked_row(
+        Attempt,
+        user_id=user.pk,
+        assessment_id=assessment.pk,
+        status=AttemptStatus.IN_PROGRESS,
     )
 
 

@@ -21,7 +21,7 @@ from portal.errors import (
     PermissionDenied,
 )
 from portal.notifications.services import notify
-from portal.queries import unique_row
+from portal.queries import locked_row
 from portal.webhooks.services import webhook_event_emit
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus
@@ -155,11 +155,7 @@ def enrollment_lock(*, user_id: int, course_id: int) -> Enrollment | None:
             "enrollment_lock must run inside the caller's transaction."
         )
     # User and course are unique together.
-    return unique_row(
-        Enrollment.objects.select_for_update().filter(
-            user_id=user_id, course_id=course_id
-        )
-    )
+    return locked_row(Enrollment, user_id=user_id, course_id=course_id)
 
 
 @transaction.atomic
