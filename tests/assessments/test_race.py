@@ -123,3 +123,26 @@ class TestConstraints:
         )
         with pytest.raises(IntegrityError), transaction.atomic():
             Attempt.objects.create(started_at=timezone.now(), **fields)
+
+    def test_a_race_the_lock_missed_is_a_conflict_and_nothing_is_kept(
+        self, make_assessment, learner
+    ):
+        """Should two new attempts ever get past the enrollment lock, the second is
+        a 409 and its transaction keeps nothing (no savepoint: the whole
+        transaction ends)."""
+        from assessments.services.attempts import _new_attempt
+        from portal.errors import Conflict
+
+        assessment = make_assessment()
+        now = timezone.now()
+
+        def both():
+            with transaction.atomic():
+                _new_attempt(learner, assessment, 1, now)
+                _new_attempt(learner, assessment, 2, now)  # a second open one
+
+        with pytest.raises(Conflict):
+            both()
+        assert not Attempt.objects.filter(assessment=assessment).exists()
+        _new_attempt(learner, assessment, 1, now)  # the connection is usable
+        assert Attempt.objects.filter(assessment=assessment).count() == 1
