@@ -49,24 +49,32 @@ class SharedCache:
 
     def key(self, name: str, params: dict | None = None) -> str:
         """The key of one answer: ``name`` plus a hash of ``params`` (the validated,
-        normalized values it depends on), under the current version. Taken before
-        reading, so a bump during the read retires what the read stores."""
+        normalized values it depends on). The entry stored there carries the
+        version it was built under (``get_or_build``)."""
         if params is None:
-            return f"{self.namespace}:v{self.version()}:{name}"
+            return f"{self.namespace}:{name}"
         canonical = json.dumps(params, sort_keys=True, default=str)
         digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
-        return f"{self.namespace}:v{self.version()}:{name}:{digest}"
+        return f"{self.namespace}:{name}:{digest}"
 
     def get_or_build(self, name: str, params: dict, build: Callable[[], dict | None]):
         """``build()``'s answer, from the cache when there. ``build`` may return
         ``None`` or a dict with a true ``"private"`` for an answer that must not be
-        shared (a manager's view): it is returned, not stored."""
+        shared (a manager's view): it is returned, not stored.
+
+        One round trip: the entry and the namespace's version are read together,
+        and an entry built under another version is not used. The version is the
+        one read before building, so a bump during the build retires what the
+        build stores."""
         key = self.key(name, params)
-        entry = cache.get(key)
-        if entry is None:
-            entry = build()
-            if entry is not None and not entry.get("private"):
-                cache.set(key, entry, self.ttl)
+        found = cache.get_many([self._version_key, key])
+        version = found.get(self._version_key) or self.version()
+        held = found.get(key)
+        if isinstance(held, tuple) and len(held) == 2 and held[0] == version:
+            return held[1]
+        entry = build()
+        if entry is not None and not entry.get("private"):
+            cache.set(key, (version, entry), self.ttl)
         return entry
 
     def memo(self, name: str, build: Callable[[], object]):
