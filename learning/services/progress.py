@@ -18,6 +18,7 @@ from portal.accounts.models import User
 from portal.audit.services import audit_log_record
 from portal.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portal.hooks import completion_refusal
+from portal.queries import locked_row
 from portal.queue import enqueue_on_commit
 from portal.webhooks.services import webhook_event_emit
 
@@ -266,9 +267,13 @@ def module_progress_record(
         raise NotFound("Module not found in this course.")
 
     now = timezone.now()
-    progress, _ = ModuleProgress.objects.get_or_create(
-        user=actor, module_id=module.pk, defaults={"course_id": course_id}
-    )
+    # The row exists after the first report: read it in one statement (under the
+    # enrollment's lock, taken above, as every write on the learner's rows).
+    progress = locked_row(ModuleProgress, user_id=actor.pk, module_id=module.pk)
+    if progress is None:
+        progress, _ = ModuleProgress.objects.get_or_create(
+            user=actor, module_id=module.pk, defaults={"course_id": course_id}
+        )
     before = (progress.time_spent, progress.last_position, progress.completed_at)
     progress.time_spent += seconds
     if position is not None:
