@@ -48,4 +48,7 @@ def locked_row(model: type[T], **equals) -> T | None:
         field.get_db_prep_value(value, connection)
         for field, value in zip(fields, equals.values(), strict=True)
     ]
-    return next(iter(model.objects.raw(sql, params)), None)
+    # On the connection whose transaction holds the lock (the primary: a raw read
+    # would otherwise be routed as a read, to a replica when one is configured).
+    rows = model.objects.raw(sql, params, using=connection.alias)
+    return next(iter(rows), None)

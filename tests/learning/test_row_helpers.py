@@ -28,6 +28,8 @@ def test_locked_row_reads_the_row_as_the_orm_does(enrollment):
         assert row.enrolled_at == Enrollment.objects.get(pk=row.pk).enrolled_at
         assert row.status == EnrollmentStatus.ACTIVE
         assert row._state.adding is False  # saved like any loaded row
+        assert row._state.db == connection.alias  # the lock's connection, never
+        # a replica's (a raw read is otherwise routed as a read)
         row.status = EnrollmentStatus.CANCELLED
         row.save(update_fields=["status"])
         assert locked_row(Enrollment, user_id=enrollment.user_id, course_id=-1) is None
