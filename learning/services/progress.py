@@ -439,12 +439,8 @@ def module_completion_revoke(
     enrollment = enrollment_lock(user_id=user.pk, course_id=course.pk)
     if enrollment is None:
         return CompletionRevoked()
-    progress = (
-        ModuleProgress.objects.select_for_update()
-        .filter(user=user, module=module, completed_at__isnull=False)
-        .first()
-    )
-    if progress is None:
+    progress = locked_row(ModuleProgress, user_id=user.pk, module_id=module.pk)
+    if progress is None or progress.completed_at is None:
         return CompletionRevoked()
     progress.completed_at = None
     progress.save(update_fields=["completed_at", "updated_at"])
