@@ -87,16 +87,17 @@ def endpoints(token: str, course_id: int, module_id: int, assessment_id: int) ->
 
 
 def _video_endpoints() -> dict:
-    """The benchmark video's variant playlist (signed segment URLs), when
-    ``bench.video`` wrote it into the targets (``BENCH_TARGETS``)."""
+    """The benchmark video's master playlist (the access check, and the variants'
+    signed folder URL), when ``bench.video`` wrote it into the targets
+    (``BENCH_TARGETS``)."""
     path = os.environ.get("BENCH_TARGETS", "var/bench/targets.json")
     if not os.path.exists(path):
         return {}
     import json
 
     with open(path) as f:
-        playlist = json.load(f).get("video_playlist")
-    return {"video playlist": ("get", playlist, {}, None)} if playlist else {}
+        master = json.load(f).get("video_master")
+    return {"video master playlist": ("get", master, {}, None)} if master else {}
 
 
 def measure(client, method, path, headers, body, n: int) -> tuple[float, int, int]:

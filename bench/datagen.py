@@ -274,7 +274,7 @@ def _analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def write_targets(path: str, *, video_playlist: str = "") -> None:
+def write_targets(path: str, *, video_master: str = "") -> None:
     """What the locust scenario needs to know of the generated data (JSON)."""
     import json
 
@@ -312,7 +312,7 @@ def write_targets(path: str, *, video_playlist: str = "") -> None:
         "per_learner": SIZES[size]["enrollments"],
         "email": LEARNER_EMAIL,
         "password": PASSWORD,
-        "video_playlist": video_playlist,
+        "video_master": video_master,
     }
     with open(path, "w") as f:
         json.dump(data, f)

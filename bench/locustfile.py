@@ -5,8 +5,10 @@ requests go to ``/bench/bare/`` (a view that does nothing) so that every run als
 measures Django itself on the same machine at the same moment: the ratio of the two
 is what compares across machines.
 
-``Viewer`` (``BENCH_VIEWERS`` > 0) watches a video as hls.js does: re-reads its
-variant playlist every 4 s and fetches the next segment.
+``Viewer`` (``BENCH_VIEWERS`` > 0) watches a video as hls.js does: reads the
+master playlist once (Django checks access and names the variant by a signed URL),
+then re-reads its variant playlist every 4 s and fetches the next segment (both
+from Nginx), and reads the master again when a signed URL is refused.
 
 Targets (course, module and assessment ids, the number of learners) come from the
 JSON file ``BENCH_TARGETS`` that ``bench/run.sh`` writes after generating the data.
@@ -165,7 +167,7 @@ class Learner(FastHttpUser):
 # Every API request's time after the stats reset (the ramp excluded, as locust's
 # own figures), for exact percentiles over all API requests of a run that also has
 # viewers: locust's CSV only has them per name and over everything.
-VIDEO_NAMES = {"video playlist", "video segment"}
+VIDEO_NAMES = {"video master", "video playlist", "video segment"}
 _api_times: list[float] = []
 
 
@@ -202,9 +204,9 @@ SEGMENT = re.compile(r"^[^#\s].*$", re.MULTILINE)
 
 
 class Viewer(FastHttpUser):
-    """One viewer of the benchmark video: the variant playlist every 4 s (as a
-    player does near the live edge, and as the issue measured), then the next
-    segment."""
+    """One viewer of the benchmark video: the master playlist once, then the
+    variant playlist every 4 s (as a player does near the live edge, and as the
+    issue measured) and the next segment."""
 
     wait_time = constant(4)
     weight = int(os.environ.get("BENCH_VIEWER_WEIGHT", "0"))
@@ -212,18 +214,38 @@ class Viewer(FastHttpUser):
 
     def on_start(self):
         self.segment = random.randint(0, 50)  # noqa: S311
+        self.variant = None
+
+    def master(self) -> str | None:
+        path = TARGETS["video_master"]
+        response = self.client.get(path, name="video master")
+        if response.status_code != 200:
+            return None
+        uri = SEGMENT.search(response.text)
+        if uri is None:
+            return None
+        uri = uri.group(0)
+        return uri if uri.startswith("/") else f"{path.rsplit('/', 1)[0]}/{uri}"
 
     @task
     def watch(self):
-        playlist = self.client.get(TARGETS["video_playlist"], name="video playlist")
+        if self.variant is None:
+            self.variant = self.master()
+            if self.variant is None:
+                return
+        playlist = self.client.get(self.variant, name="video playlist")
+        if playlist.status_code in (403, 410):
+            self.variant = None  # expired: the master again, next time
+            return
         if playlist.status_code != 200:
             return
-        base = TARGETS["video_playlist"].rsplit("/", 1)[0]
         segments = SEGMENT.findall(playlist.text)
         if not segments:
             return
         self.segment = (self.segment + 1) % len(segments)
         uri = segments[self.segment]
         if not uri.startswith("/"):
-            uri = f"{base}/{uri}"
-        self.client.get(uri, name="video segment")
+            uri = f"{self.variant.rsplit('/', 1)[0]}/{uri}"
+        response = self.client.get(uri, name="video segment")
+        if response.status_code in (403, 410):
+            self.variant = None

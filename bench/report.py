@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-VIDEO_NAMES = {"video playlist", "video segment"}
+VIDEO_NAMES = {"video master", "video playlist", "video segment"}
 
 
 def _rows(path: Path) -> list[dict]:
@@ -122,8 +122,10 @@ def video_table(run: Path, out) -> None:
             f"| {int(api.get('failures', 0))} |\n"
         )
     out.write(
-        "(API p95/p99: over every API request of that run, sign-ins included; "
-        "slowest endpoint: the highest p95 of one endpoint.)\n"
+        "(playlist: the variant, from Nginx on its signed URL; each viewer reads "
+        "the master playlist through Django once, during the ramp; API p95/p99: "
+        "over every API request of that run, sign-ins included; slowest endpoint: "
+        "the highest p95 of one endpoint.)\n"
     )
 
 

@@ -18,7 +18,7 @@ HLS_PATH = "hls/bench/run1"
 
 
 def create() -> str:
-    """The video and its files; returns the variant playlist's API path."""
+    """The video and its files; returns its master playlist's API path."""
     from django.conf import settings
 
     from bench.datagen import INSTRUCTOR_EMAIL
@@ -68,7 +68,7 @@ def create() -> str:
         body=module.body, is_free_preview=True
     )
     video_usages_sync(module=module)
-    return f"/api/v1/videos/{video.pk}/hls/360p/index.m3u8"
+    return f"/api/v1/videos/{video.pk}/hls/master.m3u8"
 
 
 def main() -> None:
@@ -80,9 +80,9 @@ def main() -> None:
     django.setup()
     from bench.datagen import write_targets
 
-    playlist = create()
-    write_targets(sys.argv[1], video_playlist=playlist)
-    sys.stdout.write(f"bench: video at {playlist}, targets in {sys.argv[1]}\n")
+    master = create()
+    write_targets(sys.argv[1], video_master=master)
+    sys.stdout.write(f"bench: video at {master}, targets in {sys.argv[1]}\n")
 
 
 if __name__ == "__main__":

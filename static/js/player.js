@@ -68,10 +68,39 @@
         startPosition: resumeAt > 0 ? resumeAt : -1,
       });
       var recovered = false;
+      // Variant playlists and segments may be on signed URLs that expire
+      // (HLS_SIGNED_URL_TTL): when one is refused (403, or 410 once expired), the
+      // master playlist is asked for again, where Django checks access anew and
+      // signs fresh URLs, and playback goes on from where it was.
+      var reloads = 0;
+      var resume = null;
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
         qualityMenu(video, hls);
+        if (resume) {
+          var playing = resume.playing;
+          resume = null;
+          if (playing) video.play().catch(function () {});
+        }
+      });
+      hls.on(Hls.Events.FRAG_LOADED, function () {
+        reloads = 0;
       });
       hls.on(Hls.Events.ERROR, function (event, data) {
+        var code = data.response && data.response.code;
+        // At the first refusal: hls.js would otherwise try the same URL again
+        // for a while before giving up.
+        if (
+          data.type === Hls.ErrorTypes.NETWORK_ERROR &&
+          (code === 403 || code === 410) &&
+          data.details !== Hls.ErrorDetails.MANIFEST_LOAD_ERROR &&
+          reloads < 3
+        ) {
+          reloads += 1;
+          resume = { playing: !video.paused };
+          hls.config.startPosition = video.currentTime;
+          hls.loadSource(src);
+          return;
+        }
         if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.NETWORK_ERROR && !recovered) {
           recovered = true;

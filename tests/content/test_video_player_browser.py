@@ -181,3 +181,47 @@ class TestVideoPlayerInTheBrowser:
         page.evaluate("() => document.querySelector('video[data-player]').pause()")
         assert posts == []
         assert not ModuleProgress.objects.exists()
+
+    def test_a_refused_segment_url_fetches_a_fresh_master_and_plays_on(
+        self, player_page, live_server, video_module
+    ):
+        """Signed segment URLs expire (HLS_SIGNED_URL_TTL): Nginx then answers 410.
+        The player asks Django for the master playlist again (a new access check,
+        fresh URLs) and goes on from where it was, instead of stopping."""
+        module, learner = video_module
+        page = player_page
+        masters = []
+        page.on(
+            "request",
+            lambda request: (
+                masters.append(request.url)
+                if request.url.endswith("/master.m3u8")
+                else None
+            ),
+        )
+
+        def expired_until_a_new_master(route):
+            # The third segment's URL has "expired" until the player has fetched
+            # the master playlist again.
+            if len(masters) < 2:
+                route.fulfill(status=410, body="expired")
+            else:
+                route.continue_()
+
+        page.route(re.compile(r".*/segment_00002\.ts$"), expired_until_a_new_master)
+        sign_in(page, live_server.url, learner.email)
+        page.goto(f"{live_server.url}{module.url}")
+        page.wait_for_function(
+            "() => document.querySelector('video[data-player]').hls !== undefined"
+        )
+        page.evaluate(
+            "() => { const v = document.querySelector('video[data-player]');"
+            " v.muted = true; v.playbackRate = 4; return v.play(); }"
+        )
+        # Segments are 4 s: past 12 s the third one has been played.
+        page.wait_for_function(
+            "() => document.querySelector('video[data-player]').currentTime > 13",
+            timeout=30_000,
+        )
+        assert len(masters) >= 2
+        expect(page.locator(".video-error")).to_be_hidden()

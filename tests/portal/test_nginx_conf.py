@@ -1,6 +1,8 @@
 """docker/nginx.conf: the internal locations Django's X-Accel-Redirect answers name,
 their MIME types and caching; `nginx -t` when an nginx binary is installed."""
 
+import base64
+import hashlib
 import re
 import shutil
 import subprocess
@@ -21,7 +23,9 @@ def text() -> str:
 def blocks(source: str, keyword: str) -> dict[str, str]:
     """``{argument: body}`` of every ``keyword argument { body }`` block."""
     found = {}
-    for match in re.finditer(rf"\b{keyword}\s+([^{{;]+?)\s*\{{", source):
+    # An argument may be quoted (a regex with braces must be).
+    argument = r'(?:[~=]\s+)?"[^"]*"|[^{;"]+?'
+    for match in re.finditer(rf"\b{keyword}\s+({argument})\s*\{{", source):
         depth, start = 1, match.end()
         index = start
         while depth:
@@ -59,7 +63,7 @@ def location_for(locations, path: str) -> str:
     win over prefixes, as none of ours uses ``^~``)."""
     for argument, body in locations.items():
         # PCRE's (?<name>…) is Python's (?P<name>…).
-        pattern = argument[2:].strip().replace("(?<", "(?P<")
+        pattern = argument[2:].strip().strip('"').replace("(?<", "(?P<")
         if argument.startswith("~ ") and re.search(pattern, path):
             return body
     prefixes = [a for a in locations if not a.startswith(("~", "="))]
@@ -121,12 +125,53 @@ class TestProtectedLocations:
         assert "application/vnd.apple.mpegurl m3u8" in playlist
         assert "video/mp2t ts" in segment
 
+    def test_signed_hls_folder_is_checked_and_served_from_hls_only(
+        self, locations, settings
+    ):
+        """The location that serves a video's variant playlists and segments on
+        the folder URL Django signs (``signed_folder_url``): the same signed string
+        and prefix, files under /srv/media/hls/ only, playlists re-read."""
+        from content.services.videos.playlists import secure_link_sign
+
+        md5 = "A" * 22
+        body = location_for(
+            locations, f"/hls-signed/{md5}/1700000000/7/abc/720p/segment_00001.ts"
+        )
+        assert (
+            location_for(
+                locations, f"/hls-signed/{md5}/1700000000/7/abc/720p/index.m3u8"
+            )
+            == body
+        )
+        assert directives(body, "secure_link") == ["$hls_md5,$hls_expires"]
+        (signed,) = directives(body, "secure_link_md5")
+        assert signed == '"$secure_link_expires:$hls_folder $hls_secret"'
+        # Django signs the same string with the same secret.
+        settings.HLS_SECURE_LINK_SECRET = "s3cret"
+        digest = hashlib.md5(b"1700000000:7/abc s3cret").digest()  # noqa: S324
+        assert secure_link_sign(folder="7/abc", expires=1700000000) == (
+            base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        )
+        assert settings.HLS_SIGNED_PREFIX == "/hls-signed/"
+        assert directives(body, "alias") == ["/srv/media/hls/$hls_folder/$hls_file"]
+        assert "application/vnd.apple.mpegurl m3u8" in body
+        assert "video/mp2t ts" in body
+        cache_map = blocks(text(), "map")["$uri $hls_signed_cache_control"]
+        assert re.search(r'~\\.m3u8\$\s+"private, no-cache"', cache_map)
+        # Nothing else under the prefix is served by it (a poster, the master).
+        for path in (
+            f"/hls-signed/{md5}/1700000000/7/abc/poster.jpg",
+            f"/hls-signed/{md5}/1700000000/7/abc/master.m3u8",
+            f"/hls-signed/{md5}/1700000000/7/abc/720p/../../x/720p/a.ts",
+        ):
+            assert location_for(locations, path) != body, path
+
     def test_documents_are_sandboxed(self, locations):
         body = location_for(locations, "/protected/documents/page.html")
         headers = directives(body, "add_header")
         assert "Content-Security-Policy $document_csp always" in headers
         assert "X-Content-Type-Options nosniff always" in headers
-        (csp_map,) = blocks(text(), "map").values()
+        csp_map = blocks(text(), "map")["$sent_http_content_type $document_csp"]
         assert "default             \"default-src 'none'; sandbox\"" in csp_map
 
     def test_no_public_media_but_image_renditions(self, locations):

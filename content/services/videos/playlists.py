@@ -4,7 +4,6 @@ the subtitle playlists and segments wrapping a caption's WebVTT file."""
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import math
 import posixpath
@@ -23,11 +22,16 @@ from ...media import VideoAsset, VideoCaption
 
 
 def master_playlist_text(
-    *, video: VideoAsset, captions: Iterable[VideoCaption] = ()
+    *,
+    video: VideoAsset,
+    captions: Iterable[VideoCaption] = (),
+    variant_prefix: str = "",
 ) -> str:
     """The HLS master playlist of a ready asset: one variant per rendition and, when
     the video has captions, a ``subs`` group with one subtitle playlist per
-    language (``captions/<language>.m3u8``)."""
+    language (``captions/<language>.m3u8``). ``variant_prefix`` goes before each
+    variant's path (``signed_folder_url``: the variants and their segments are then
+    Nginx's to serve); without it the paths are relative to the master's URL."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
     for index, caption in enumerate(captions):
         lines.append(
@@ -42,7 +46,7 @@ def master_playlist_text(
             f"#EXT-X-STREAM-INF:BANDWIDTH={r['bandwidth']},"
             f'RESOLUTION={r["width"]}x{r["height"]},NAME="{r["name"]}"{subtitles}'
         )
-        lines.append(r["playlist"])
+        lines.append(variant_prefix + r["playlist"])
     return "\n".join(lines) + "\n"
 
 
@@ -107,24 +111,29 @@ def caption_url(*, caption: VideoCaption) -> str:
     )
 
 
-# --- Signed segment URLs (Nginx secure_link) ----------------------------------------
+# --- Signed folder URLs (Nginx secure_link) -----------------------------------------
 
-# Expiry times are rounded up to this step, so every viewer of a rendition gets the
-# same playlist text within a step (cacheable by browsers and proxies alike).
+# Expiry times are rounded up to this step, so every viewer of a video gets the
+# same URLs within a step (cacheable by browsers and proxies alike).
 SIGNED_URL_STEP = 60
 HLS_ROOT = "hls/"
+# What Nginx's location accepts as a video's folder (under hls/) and as a file in
+# it (docker/nginx.conf, location ^/hls-signed/): a signed URL names no other path.
+SIGNED_FOLDER = re.compile(r"[A-Za-z0-9_-]{1,64}(?:/[A-Za-z0-9_-]{1,64}){0,7}")
+SEGMENT_NAME = re.compile(r"[a-z0-9_]{1,40}\.ts")
 
 
 def segments_signed() -> bool:
-    """Whether segments are served by Nginx on signed URLs (a secret is set and
-    Nginx serves media) rather than through Django's per-file access check."""
+    """Whether a video's variant playlists and segments are served by Nginx on
+    signed URLs (a secret is set and Nginx serves media) rather than through
+    Django's per-file access check."""
     return bool(settings.HLS_SECURE_LINK_SECRET and settings.MEDIA_ACCEL_REDIRECT)
 
 
-def secure_link_sign(*, uri: str, expires: int) -> str:
-    """Nginx's ``secure_link_md5 "$secure_link_expires$uri <secret>"``: the MD5 of
-    that string, base64url without padding."""
-    text = f"{expires}{uri} {settings.HLS_SECURE_LINK_SECRET}"
+def secure_link_sign(*, folder: str, expires: int) -> str:
+    """Nginx's ``secure_link_md5 "$secure_link_expires:$hls_folder <secret>"``: the
+    MD5 of that string, base64url without padding."""
+    text = f"{expires}:{folder} {settings.HLS_SECURE_LINK_SECRET}"
     digest = hashlib.md5(text.encode(), usedforsecurity=False).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
@@ -136,45 +145,34 @@ def signed_url_expiry(*, now: float | None = None) -> int:
     return -(-at // SIGNED_URL_STEP) * SIGNED_URL_STEP
 
 
+def signed_folder_url(*, video: VideoAsset, now: float | None = None) -> str:
+    """``<HLS_SIGNED_PREFIX><md5>/<expires>/<folder>/``: the URL of the video's HLS
+    folder, signed until ``signed_url_expiry``. Nginx serves the variant
+    playlists and segments under it after checking signature and expiry, and
+    because the signature is in the path, the segment lines of a variant
+    playlist (relative names) resolve to signed URLs as they are: once Django has
+    checked access for the master playlist, a viewer's player does not ask it
+    again until the URL expires (a revoked viewer loses the video then; the
+    player fetches a fresh master playlist when a signed URL is refused)."""
+    folder = video.hls_path.removeprefix(HLS_ROOT)
+    if not video.hls_path.startswith(HLS_ROOT) or not SIGNED_FOLDER.fullmatch(folder):
+        raise ValueError(f"HLS output outside the hls/ folder: {video.hls_path!r}")
+    expires = signed_url_expiry(now=now)
+    signature = secure_link_sign(folder=folder, expires=expires)
+    return f"{settings.HLS_SIGNED_PREFIX}{signature}/{expires}/{folder}/"
+
+
 def signed_variant_playlist_text(
     *, video: VideoAsset, name: str, text: str, now: float | None = None
 ) -> str:
-    """A variant playlist (``<rendition>/index.m3u8``) with each segment line
-    replaced by its signed, expiring URL under ``HLS_SIGNED_PREFIX``; tags and
-    comments are kept. Only segment names of the rendition's own folder are
-    signed: anything else is dropped.
-
-    Every viewer gets the same text within a ``SIGNED_URL_STEP`` (the expiry is
-    rounded), so the signed text is kept in this process for that step: players
-    re-read their playlist every few seconds, and signing each of its hundreds of
-    segments again was most of the request's cost."""
-    if not video.hls_path.startswith(HLS_ROOT):
-        raise ValueError("HLS output outside the hls/ folder")
-    folder = (
-        PurePosixPath(video.hls_path.removeprefix(HLS_ROOT))
-        / PurePosixPath(name).parent
-    )
-    return _signed_text(
-        str(folder),
-        text,
-        signed_url_expiry(now=now),
-        settings.HLS_SIGNED_PREFIX,
-        settings.HLS_SECURE_LINK_SECRET,
-    )
-
-
-@functools.lru_cache(maxsize=128)
-def _signed_text(folder: str, text: str, expires: int, prefix: str, secret: str):
-    """``text`` signed for ``expires`` (the arguments are the cache's key: the
-    playlist's own text, so a changed file is signed anew, and the prefix and
-    secret that ``secure_link_sign`` reads from the settings)."""
-
-    def url(segment: str) -> str:
-        uri = f"{prefix}{folder}/{segment}"
-        sig = secure_link_sign(uri=uri, expires=expires)
-        return f"{uri}?md5={sig}&expires={expires}"
-
-    return _segments_rewritten(text, url)
+    """A variant playlist (``<rendition>/index.m3u8``) read through the API rather
+    than from the master's signed URL (a client that built the path itself): each
+    segment line becomes its URL under ``signed_folder_url``; tags and comments
+    are kept, lines that are not a segment of the rendition's own folder
+    dropped."""
+    rendition = PurePosixPath(name).parent
+    base = f"{signed_folder_url(video=video, now=now)}{rendition}/"
+    return _segments_rewritten(text, lambda segment: base + segment)
 
 
 def _segments_rewritten(text: str, url) -> str:
@@ -190,9 +188,6 @@ def _segments_rewritten(text: str, url) -> str:
             continue
         lines.append(url(stripped))
     return "\n".join(lines) + "\n"
-
-
-SEGMENT_NAME = re.compile(r"[a-z0-9_]{1,40}\.ts")
 
 
 # --- Presigned segment URLs (object storage) ----------------------------------------

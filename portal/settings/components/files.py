@@ -90,11 +90,12 @@ VIDEO_TRANSCODE_HEARTBEAT_SECONDS = env.int(
     "VIDEO_TRANSCODE_HEARTBEAT_SECONDS", default=30
 )
 VIDEO_STUCK_MINUTES = env.int("VIDEO_STUCK_MINUTES", default=3)
-# HLS segments behind Nginx: Django checks access once per variant playlist and
-# rewrites its segment lines to URLs signed with this secret, expiring after
+# HLS behind Nginx: Django checks access once per master playlist and names the
+# variants by a URL of the video's folder signed with this secret, expiring after
 # HLS_SIGNED_URL_TTL seconds (so a revoked viewer loses the video within that
-# time); Nginx's secure_link checks them (docker/nginx.conf, location /hls-signed/).
-# Empty: every segment goes through Django's access check, as without Nginx.
+# time); Nginx's secure_link checks it and serves the variant playlists and
+# segments under it (docker/nginx.conf, location ^/hls-signed/). Empty: every file
+# goes through Django's access check, as without Nginx.
 HLS_SECURE_LINK_SECRET = env.str("HLS_SECURE_LINK_SECRET", default="")
 HLS_SIGNED_URL_TTL = env.int("HLS_SIGNED_URL_TTL", default=900)
 HLS_SIGNED_PREFIX = env.str("HLS_SIGNED_PREFIX", default="/hls-signed/")
