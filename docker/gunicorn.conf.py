@@ -20,7 +20,6 @@ gunicorn starts (series of a previous run would otherwise be added in) and a dea
 worker is marked so (``child_exit``).
 """
 
-import gc
 import multiprocessing
 import os
 import tempfile
@@ -57,16 +56,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 # bench``). ``GUNICORN_ACCESS_LOG=-`` turns it on (stdout).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 control_socket_disable = True
-
-
-def when_ready(server):
-    """The application is loaded (``preload_app``) and no worker is forked yet:
-    move every object it made to the collector's permanent generation
-    (``gc.freeze``). The workers inherit that, so their full collections no longer
-    walk the ~300,000 objects of Django, Wagtail and the URL and model registries
-    (each such collection cost ~150 ms of CPU, ``make bench``), nor write to their
-    memory pages, which stay shared with the master instead of being copied."""
-    gc.freeze()
 
 
 def on_starting(server):
