@@ -146,6 +146,22 @@ class TestStreaming:
         )
         assert b"codec_type=video" in probe.stdout
 
+    def test_nginx_signing_does_not_apply_to_files_in_the_bucket(
+        self, stored_video, watching_course, client_as, s3_media, settings
+    ):
+        # Configured for Nginx's secure_link too: Nginx has no copy of the
+        # bucket's files, so the variants stay the API's (presigned segments).
+        settings.HLS_SECURE_LINK_SECRET = "nginx-secret"
+        settings.MEDIA_ACCEL_REDIRECT = True
+        learner = UserFactory()
+        enrollment_create(actor=learner, course_id=watching_course.pk)
+        client = client_as(learner)
+        base = f"/api/v1/videos/{stored_video.pk}/hls/"
+        assert lines(client.get(base + "master.m3u8")) == ["240p/index.m3u8"]
+        segments = lines(client.get(base + "240p/index.m3u8"))
+        assert segments
+        assert not any("/hls-signed/" in line for line in segments)
+
     def test_poster_redirects_to_a_presigned_url(
         self, stored_video, client_as, course_instructor
     ):

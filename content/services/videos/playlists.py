@@ -126,8 +126,13 @@ SEGMENT_NAME = re.compile(r"[a-z0-9_]{1,40}\.ts")
 def segments_signed() -> bool:
     """Whether a video's variant playlists and segments are served by Nginx on
     signed URLs (a secret is set and Nginx serves media) rather than through
-    Django's per-file access check."""
-    return bool(settings.HLS_SECURE_LINK_SECRET and settings.MEDIA_ACCEL_REDIRECT)
+    Django's per-file access check). Not with media on object storage, whose files
+    Nginx does not have (``segments_presigned``)."""
+    return bool(
+        settings.HLS_SECURE_LINK_SECRET
+        and settings.MEDIA_ACCEL_REDIRECT
+        and storage_is_local(default_storage)
+    )
 
 
 def secure_link_sign(*, folder: str, expires: int) -> str:
