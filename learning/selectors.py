@@ -19,21 +19,28 @@ from .models import (
     ModuleProgress,
 )
 
-_ENROLLMENT_FIELDS = [f.name for f in Enrollment._meta.concrete_fields]
+# What a list of someone's enrollments shows: the enrollment's own fields and of the
+# course its id, title and URL path (``enrollment_list_for_user``).
+ENROLLMENT_ROW = (
+    *[f.attname for f in Enrollment._meta.concrete_fields],
+    "course__title",
+    "course__url_path",
+)
 
 
-def enrollment_list_for_user(*, actor: User, user_id: int) -> QuerySet[Enrollment]:
-    """A user's enrollments, for whoever may see that user (self, admin, mentor,
-    corporate rep of their organization); 404 for anyone else. The actor's own list
-    needs no look-up of the user: the request loaded them already."""
+def enrollment_list_for_user(*, actor: User, user_id: int) -> QuerySet:
+    """A user's enrollments as rows of ``ENROLLMENT_ROW`` values (dicts: the list
+    is read on every visit to "my courses", and model instances and a nested
+    serializer cost more than the query), for whoever may see that user (self,
+    admin, mentor, corporate rep of their organization); 404 for anyone else. The
+    actor's own list needs no look-up of the user: the request loaded them
+    already."""
     if getattr(actor, "pk", None) != user_id:
         user_id = user_get_visible(actor=actor, user_id=user_id).pk
     return (
         Enrollment.objects.filter(user_id=user_id)
-        # What the list shows of the course: its id, title and URL.
-        .select_related("course")
-        .only(*_ENROLLMENT_FIELDS, "course__title", "course__url_path")
         .order_by("-enrolled_at", "-pk")
+        .values(*ENROLLMENT_ROW)
     )
 
 

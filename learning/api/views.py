@@ -1,6 +1,8 @@
 """Enrollment, progress and certificates API (API.md). Thin views over services and
 selectors."""
 
+from types import SimpleNamespace
+
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -50,6 +52,42 @@ class EnrollmentOutput(serializers.Serializer):
     progress_percentage = serializers.FloatField()
     last_accessed = serializers.DateTimeField(allow_null=True)
     last_module_id = serializers.IntegerField(allow_null=True)
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def enrollment_rows_output(rows, context: dict) -> list[dict]:
+    """``EnrollmentOutput`` of rows of ``selectors.ENROLLMENT_ROW`` values, built
+    directly: a list serializer deep-copies its fields and its nested course
+    serializer's on every request, which cost more than the query. The same values
+    and formats (DRF's own datetime format; tested against the serializer)."""
+
+    def when(value):
+        return None if value is None else _DATETIME.to_representation(value)
+
+    data = []
+    for row in rows:
+        course = SimpleNamespace(url_path=row["course__url_path"])
+        data.append(
+            {
+                "id": row["id"],
+                "course": {
+                    "id": row["course_id"],
+                    "title": row["course__title"],
+                    "url": page_url(course, context) or "",
+                },
+                "status": row["status"],
+                "source": row["source"],
+                "enrolled_at": when(row["enrolled_at"]),
+                "completed_at": when(row["completed_at"]),
+                "cancelled_at": when(row["cancelled_at"]),
+                "progress_percentage": float(row["progress_percentage"]),
+                "last_accessed": when(row["last_accessed"]),
+                "last_module_id": row["last_module_id"],
+            }
+        )
+    return data
 
 
 class ProgressInput(serializers.Serializer):
@@ -433,7 +471,9 @@ class UserCoursesView(APIView):
         enrollments = selectors.enrollment_list_for_user(
             actor=request.user, user_id=resolve_user_id(request, user_id)
         )
-        return paginated_response(self, request, enrollments, EnrollmentOutput)
+        return paginated_response(
+            self, request, enrollments, EnrollmentOutput, render=enrollment_rows_output
+        )
 
 
 class UserCertificatesView(APIView):

@@ -90,14 +90,21 @@ class PagePagination(BasePagination):
         ]
 
 
-def paginated_response(view, request, items, serializer_class, *, prepare=None):
+def paginated_response(
+    view, request, items, serializer_class, *, prepare=None, render=None
+):
     """One page of ``items`` in the envelope with ``meta.pagination``: the page is
     cut by ``PagePagination``, passed through ``prepare`` (e.g. to build its rows or
     attach per-row figures in one query) and serialized by ``serializer_class``
-    (with the request in its context)."""
+    (with the request in its context), or by ``render(page, context)`` where a hot
+    list builds its rows itself (``serializer_class`` then only documents them)."""
     paginator = PagePagination()
     page = paginator.paginate_queryset(items, request, view)
     if prepare is not None:
         page = prepare(page)
-    data = serializer_class(page, many=True, context={"request": request}).data
+    context = {"request": request}
+    if render is not None:
+        data = render(page, context)
+    else:
+        data = serializer_class(page, many=True, context=context).data
     return paginator.get_paginated_response(data)
