@@ -1,6 +1,7 @@
-"""GET /api/v1/users/{id}/courses builds its rows without the serializer (a hot
-list): they must be exactly what ``EnrollmentOutput`` gives for the same
-enrollments, with every optional field set and unset."""
+"""Hot answers built without their serializers: GET /api/v1/users/{id}/courses and
+a module progress report must give exactly what ``EnrollmentOutput`` and
+``ProgressOutput`` give for the same rows, with every optional field set and
+unset."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from content.models import ModulePage
-from learning.api.views import EnrollmentOutput
+from learning.api.views import EnrollmentOutput, ProgressOutput, progress_output
 from learning.models import Enrollment, EnrollmentStatus
-from learning.services import enrollment_create
+from learning.services import enrollment_create, module_progress_record
 from tests.portal.auth_helpers import signed_in
 from tests.portal.factories import UserFactory
 
@@ -58,3 +59,29 @@ def test_another_learners_list_is_not_shown(api_client, make_course, student):
     signed_in(api_client, stranger)
     assert api_client.get("/api/v1/users/me/courses").json()["data"] == []
     assert api_client.get(f"/api/v1/users/{student.pk}/courses").status_code == 404
+
+
+@pytest.mark.parametrize("completed", [False, True])
+def test_progress_answer_is_the_serializers(make_course, student, completed):
+    course = make_course(title="Forensics")
+    enrollment_create(actor=student, course_id=course.pk)
+    module = ModulePage.objects.child_of(course).first()
+    result = module_progress_record(
+        actor=student,
+        course_id=course.pk,
+        module_id=module.pk,
+        time_spent=30,
+        last_position=12,
+        **({"completed": True} if completed else {}),
+    )
+    expected = ProgressOutput(
+        {
+            "module": result.progress,
+            "progress_percentage": result.enrollment.progress_percentage,
+            "enrollment_status": result.enrollment.status,
+            "course_completed": result.enrollment.status == EnrollmentStatus.COMPLETED,
+            "last_accessed": result.enrollment.last_accessed,
+        }
+    ).data
+    assert progress_output(result) == expected
+    assert progress_output(result)["module"]["completed"] is completed
