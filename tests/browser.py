@@ -111,3 +111,16 @@ def sign_in(page, base_url: str, email: str, *, lands_on: str | None = "/learn/"
         expect(page).not_to_have_url(f"{base_url}/accounts/login/")
     else:
         expect(page).to_have_url(f"{base_url}{lands_on}")
+
+
+def play_module_video(page, base_url: str, module_url: str, *, rate: float = 1):
+    """Open a module page (signed in already, or a free preview) and start its
+    video muted at ``rate``, once hls.js has taken the element over."""
+    page.goto(f"{base_url}{module_url}")
+    page.wait_for_function(
+        "() => document.querySelector('video[data-player]').hls !== undefined"
+    )
+    page.evaluate(
+        "() => { const v = document.querySelector('video[data-player]');"
+        f" v.muted = true; v.playbackRate = {rate}; return v.play(); }}"
+    )

@@ -5,7 +5,7 @@ within the page's Content-Security-Policy."""
 
 import pytest
 
-from tests.browser import sign_in
+from tests.browser import play_module_video, sign_in
 from tests.content import test_video_player_browser
 from tests.content.video_clips import published_video_module
 
@@ -33,14 +33,7 @@ def test_plays_segments_from_the_bucket(
         lambda r: from_bucket.append(r.status) if r.url.startswith(bucket) else None,
     )
     sign_in(page, live_server.url, learner.email)
-    page.goto(f"{live_server.url}{module.url}")
-    page.wait_for_function(
-        "() => document.querySelector('video[data-player]').hls !== undefined"
-    )
-    page.evaluate(
-        "() => { const v = document.querySelector('video[data-player]');"
-        " v.muted = true; return v.play(); }"
-    )
+    play_module_video(page, live_server.url, module.url)
     page.wait_for_function(
         "() => document.querySelector('video[data-player]').currentTime > 5",
         timeout=30_000,
