@@ -22,12 +22,17 @@ def from_db(model, field_name: str, value):
     the way the ORM converts it (a datetime is a string on SQLite, an aware datetime
     on PostgreSQL; the backend's and the field's converters make both the same)."""
     column = model._meta.get_field(field_name).get_col(model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(
-        connection
-    )
-    for converter in converters:
+    for converter in _converters(column):
         value = converter(value, column, connection)
     return value
+
+
+def _converters(column) -> list:
+    """What the ORM applies to a value the database returned for ``column``: the
+    backend's converters, then the field's."""
+    return connection.ops.get_db_converters(column) + column.get_db_converters(
+        connection
+    )
 
 
 def locked_row(model: type[T], **equals) -> T | None:
@@ -80,9 +85,7 @@ def _row_reader(model) -> tuple[str, list[str], list[tuple]]:
         converters = []
         for index, field in enumerate(fields):
             column = field.get_col(model._meta.db_table)
-            found = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
+            found = _converters(column)
             if found:
                 converters.append((index, column, found))
         reader = (

@@ -352,16 +352,8 @@ def _generated(video: VideoAsset, name: str) -> tuple[str, str] | None:
         raise NotFound("File not found.")
     if caption_match is None:
         captions = list(VideoCaption.objects.filter(video=video).order_by("pk"))
-        # Behind Nginx the variants and their segments are on a signed URL of the
-        # video's folder: this is the one access check of a viewing (until the URL
-        # expires), the rest is Nginx's.
-        prefix = (
-            video_services.signed_folder_url(video=video)
-            if video_services.segments_signed()
-            else ""
-        )
-        text = video_services.master_playlist_text(
-            video=video, captions=captions, variant_prefix=prefix
+        text = video_services.served_master_playlist_text(
+            video=video, captions=captions
         )
         return text, CONTENT_TYPES[".m3u8"]
     caption = _caption(video, caption_match["language"])

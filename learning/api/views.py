@@ -57,14 +57,17 @@ class EnrollmentOutput(serializers.Serializer):
 _DATETIME = serializers.DateTimeField()
 
 
+def _when(value) -> str | None:
+    """A datetime as DRF's ``DateTimeField`` writes it (``None`` stays ``None``),
+    for the answers below that are built without their serializer."""
+    return None if value is None else _DATETIME.to_representation(value)
+
+
 def enrollment_rows_output(rows, context: dict) -> list[dict]:
     """``EnrollmentOutput`` of rows of ``selectors.ENROLLMENT_ROW`` values, built
     directly: a list serializer deep-copies its fields and its nested course
     serializer's on every request, which cost more than the query. The same values
     and formats (DRF's own datetime format; tested against the serializer)."""
-
-    def when(value):
-        return None if value is None else _DATETIME.to_representation(value)
 
     data = []
     for row in rows:
@@ -79,11 +82,11 @@ def enrollment_rows_output(rows, context: dict) -> list[dict]:
                 },
                 "status": row["status"],
                 "source": row["source"],
-                "enrolled_at": when(row["enrolled_at"]),
-                "completed_at": when(row["completed_at"]),
-                "cancelled_at": when(row["cancelled_at"]),
+                "enrolled_at": _when(row["enrolled_at"]),
+                "completed_at": _when(row["completed_at"]),
+                "cancelled_at": _when(row["cancelled_at"]),
                 "progress_percentage": float(row["progress_percentage"]),
-                "last_accessed": when(row["last_accessed"]),
+                "last_accessed": _when(row["last_accessed"]),
                 "last_module_id": row["last_module_id"],
             }
         )
@@ -123,21 +126,18 @@ def progress_output(result) -> dict:
     on each report). The same values and formats: tested against the serializer."""
     progress, enrollment = result.progress, result.enrollment
 
-    def when(value):
-        return None if value is None else _DATETIME.to_representation(value)
-
     return {
         "module": {
             "module_id": progress.module_id,
             "completed": progress.completed_at is not None,
-            "completed_at": when(progress.completed_at),
+            "completed_at": _when(progress.completed_at),
             "time_spent": progress.time_spent,
             "last_position": progress.last_position,
         },
         "progress_percentage": float(enrollment.progress_percentage),
         "enrollment_status": str(enrollment.status),
         "course_completed": enrollment.status == EnrollmentStatus.COMPLETED,
-        "last_accessed": when(enrollment.last_accessed),
+        "last_accessed": _when(enrollment.last_accessed),
     }
 
 

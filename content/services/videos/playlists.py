@@ -50,6 +50,17 @@ def master_playlist_text(
     return "\n".join(lines) + "\n"
 
 
+def served_master_playlist_text(
+    *, video: VideoAsset, captions: Iterable[VideoCaption] = ()
+) -> str:
+    """The master playlist as the API serves it to a viewer: behind Nginx with a
+    signing secret (``segments_signed``) its variants are on the video's signed
+    folder URL, so this is the one access check of a viewing until the URL
+    expires; otherwise they are relative to the master's URL (the API's own)."""
+    prefix = signed_folder_url(video=video) if segments_signed() else ""
+    return master_playlist_text(video=video, captions=captions, variant_prefix=prefix)
+
+
 def subtitle_playlist_text(*, video: VideoAsset, caption: VideoCaption) -> str:
     """A one-segment HLS subtitle playlist wrapping a caption's WebVTT file (the
     segment is ``subtitle_segment_text``)."""
