@@ -4,8 +4,9 @@
 # tables. Everything it starts is stopped and its database dropped at the end.
 #
 # Knobs (environment): BENCH_SIZE (S, M, L; M), BENCH_USERS ("500 2500"),
-# BENCH_DURATION (seconds per run after the ramp, 60; BENCH_USERS=0 skips the
-# API runs), BENCH_SPAWN_RATE (20/s),
+# BENCH_DURATION (seconds per run measured, 60; BENCH_USERS=0 skips the
+# API runs), BENCH_SPAWN_RATE (20/s), BENCH_SETTLE (seconds after the ramp before
+# the figures count, 30: the sign-in storm's queue drains),
 # BENCH_VIEWERS (500; 0 skips the video run),
 # BENCH_VIEWER_LEARNERS (API users beside the viewers, 500), BENCH_PORT (8100),
 # BENCH_DB (portal_bench), BENCH_PG (postgres://postgres@127.0.0.1:5432),
@@ -21,6 +22,7 @@ ROOT=$PWD
 SIZE=${BENCH_SIZE:-M}
 USERS=${BENCH_USERS:-"500 2500"}
 DURATION=${BENCH_DURATION:-60}
+export BENCH_SETTLE=${BENCH_SETTLE:-30}
 VIEWERS=${BENCH_VIEWERS:-500}
 VIEWER_LEARNERS=${BENCH_VIEWER_LEARNERS:-500}
 PORT=${BENCH_PORT:-8100}
@@ -64,7 +66,7 @@ export TRUSTED_PROXIES=127.0.0.1
 export THROTTLE_RATE_LOGIN_IP=1000000/hour
 export THROTTLE_RATE_LOGIN_ACCOUNT=1000000/hour
 export GUNICORN_BIND=unix:$RUN/gunicorn.sock
-export GUNICORN_ACCESS_LOG=${GUNICORN_ACCESS_LOG:-/dev/null}
+export GUNICORN_ACCESS_LOG=${GUNICORN_ACCESS_LOG:-}
 
 pids=()
 cleanup() {
@@ -144,7 +146,7 @@ echo "bench: CPU per request (in process)" >&2
 export BENCH_TARGETS=$RUN/targets.json
 locust() {
   "$ROOT/.venv/bin/locust" -f bench/locustfile.py --headless --only-summary \
-    --host "http://127.0.0.1:$PORT" --reset-stats --stop-timeout 5 "$@" \
+    --host "http://127.0.0.1:$PORT" --stop-timeout 5 "$@" \
     >>"$RUN/locust.log" 2>&1 || true
 }
 # Each run starts on a rested machine: the previous one (2,500 learners are far
@@ -162,7 +164,7 @@ for users in $USERS; do
   rest "$users users"
   echo "bench: $users learners for $DURATION s" >&2
   BENCH_LEARNER_OFFSET=$offset locust -u "$users" -r "$SPAWN" \
-    -t "$(( users / SPAWN + DURATION ))s" \
+    -t "$(( users / SPAWN + BENCH_SETTLE + DURATION ))s" \
     --csv "$RUN/locust/api-$users" Learner
   echo "load average after $users users: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/loads.txt"
   offset=$(( offset + users ))
@@ -173,7 +175,7 @@ if [ "$VIEWERS" -gt 0 ]; then
   BENCH_API_TIMES=$RUN/locust/video-api.json \
   BENCH_VIEWERS=$VIEWERS BENCH_LEARNER_OFFSET=$offset locust \
     -u $(( VIEWERS + VIEWER_LEARNERS )) -r "$SPAWN" \
-    -t "$(( (VIEWERS + VIEWER_LEARNERS) / SPAWN + DURATION ))s" \
+    -t "$(( (VIEWERS + VIEWER_LEARNERS) / SPAWN + BENCH_SETTLE + DURATION ))s" \
     --csv "$RUN/locust/video-${VIEWERS}v+${VIEWER_LEARNERS}l" Learner Viewer
   echo "load average after the video run: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/loads.txt"
 fi
