@@ -124,7 +124,7 @@ def video_table(run: Path, out) -> None:
     out.write(
         "(playlist: the variant, from Nginx on its signed URL; each viewer reads "
         "the master playlist through Django once, during the ramp; API p95/p99: "
-        "over every API request of that run, sign-ins included; slowest endpoint: "
+        "over every API request measured in that run; slowest endpoint: "
         "the highest p95 of one endpoint.)\n"
     )
 
@@ -140,6 +140,11 @@ def main() -> None:
             f"size: {info.get('size')}, gunicorn: {info.get('gunicorn')}\n"
         )
         out.write(f"load average before the runs: {info.get('load_before')}\n")
+        if info.get("settle"):
+            out.write(
+                f"figures from {info['settle']} s after the ramp (the sign-ins' "
+                "queue drained) to the end of each run\n"
+            )
     loads = run / "loads.txt"
     if loads.exists():
         out.write(loads.read_text())

@@ -137,6 +137,7 @@ print(json.dumps({
     "size": "$SIZE",
     "gunicorn": "workers=${GUNICORN_WORKERS:-2 per core}, threads=${GUNICORN_THREADS:-4}",
     "load_before": ", ".join(f"{v:.2f}" for v in os.getloadavg()),
+    "settle": "$BENCH_SETTLE",
 }))
 PY
 
