@@ -1,5 +1,6 @@
-"""docker/gunicorn.conf.py sets the garbage collector's thresholds in each worker
-(README, Performance: full collections stopped a worker for ~0.6 s under load)."""
+"""docker/gunicorn.conf.py: the garbage collector's thresholds in each worker
+(README, Performance: full collections stopped a worker for ~0.6 s under load) and
+how rarely workers are recycled (all four restarted together every few minutes)."""
 
 import gc
 import runpy
@@ -42,3 +43,19 @@ def test_an_empty_setting_means_the_default(load_conf, monkeypatch):
 def test_loading_the_configuration_leaves_the_master_as_it_is(load_conf):
     load_conf()
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_workers_are_recycled_rarely_and_spread_out(load_conf):
+    conf = load_conf()
+    assert conf["max_requests"] == 100_000
+    assert conf["max_requests_jitter"] == 50_000
+
+
+def test_recycling_follows_the_environment_and_zero_turns_it_off(
+    load_conf, monkeypatch
+):
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "40000")
+    conf = load_conf()
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (40_000, 20_000)
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "0")
+    assert load_conf()["max_requests"] == 0
