@@ -7,6 +7,8 @@ Install the browser with ``scripts/ensure_browser.sh``.
 """
 
 import os
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,6 +60,93 @@ def headless_chromium():
                 browser.close()
 
 
+class LiveServerRequests:
+    """The requests the live server is handling, so that a test can wait until it
+    has none before the test database is flushed.
+
+    A page's ``pagehide``/``visibilitychange`` handlers post with ``keepalive``
+    (the player's watch time, the quiz's answers), so closing a browser context can
+    leave a request in flight at the live server that lands *after* the test: on
+    PostgreSQL its row locks met the flush's TRUNCATE and deadlocked it (CI, stop
+    25). ``tests/conftest.py`` wraps the live server's application with ``wrap``;
+    ``browser_context`` waits for ``wait_idle`` after closing a context.
+    """
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._active = 0
+        self._last = time.monotonic()
+        self.installed = False
+
+    def wrap(self, app):
+        self.installed = True
+
+        def counted(environ, start_response):
+            self._begin()
+            try:
+                result = app(environ, start_response)
+            except BaseException:
+                self._end()
+                raise
+            return _ClosedThen(result, self._end)
+
+        return counted
+
+    def _begin(self):
+        with self._changed:
+            self._active += 1
+            self._last = time.monotonic()
+
+    def _end(self):
+        with self._changed:
+            self._active -= 1
+            self._last = time.monotonic()
+            self._changed.notify_all()
+
+    def wait_idle(self, *, quiet: float = 0.25, timeout: float = 15.0) -> None:
+        """Return once no request has been in flight for ``quiet`` seconds (one
+        sent as the context closed has had time to arrive); fail after
+        ``timeout``."""
+        if not self.installed:
+            return
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                if not self._active and now - self._last >= quiet:
+                    return
+                if now >= deadline:
+                    raise AssertionError(
+                        f"the live server still had {self._active} request(s) in "
+                        f"flight {timeout:.0f} s after the browser closed"
+                    )
+                wait = quiet - (now - self._last) if not self._active else quiet
+                self._changed.wait(min(max(wait, 0.01), deadline - now))
+
+
+class _ClosedThen:
+    """A WSGI response iterable that calls ``done`` once the server closes it
+    (after the last byte is written, or on a dropped connection)."""
+
+    def __init__(self, result, done):
+        self._result = result
+        self._done = done
+
+    def __iter__(self):
+        return iter(self._result)
+
+    def close(self):
+        try:
+            close = getattr(self._result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._done()
+
+
+live_requests = LiveServerRequests()
+
+
 @contextmanager
 def browser_context(browser, *, consent: str | None = "denied"):
     """A fresh context (own cookies and storage) with the suite's viewport and
@@ -91,6 +180,7 @@ def browser_context(browser, *, consent: str | None = "denied"):
         yield context
     finally:
         context.close()
+        live_requests.wait_idle()
     assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 

@@ -68,6 +68,18 @@ def worker():
         yield queue
 
 
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, its requests counted (tests/browser.py,
+    ``LiveServerRequests``) so that closing a browser waits for the posts its pages
+    sent as they closed before the test database is flushed."""
+    from tests.browser import live_requests
+
+    httpd = live_server.thread.httpd
+    httpd.set_app(live_requests.wrap(httpd.get_app()))
+    return live_server
+
+
 @pytest.fixture(scope="module")
 def chromium_browser():
     """One headless Chromium per test module (see tests/browser.py)."""
@@ -82,8 +94,9 @@ def browser_page(chromium_browser, transactional_db):
     """A page in a fresh browser context (own cookies and storage) for each test.
 
     It asks for ``transactional_db`` so that the context closes before the test
-    database is flushed: a player still posting progress to the live server while
-    the flush runs deadlocked the TRUNCATE."""
+    database is flushed, and closing it waits until the live server has answered
+    what the pages posted as they closed (``browser_context``): a player still
+    posting progress while the flush ran deadlocked the TRUNCATE."""
     from tests.browser import browser_context
 
     with browser_context(chromium_browser) as context:
