@@ -33,6 +33,7 @@ test: install
 		scripts/ensure_services.sh
 	@scripts/ensure_runtime.sh
 	@scripts/ensure_browser.sh
+	@scripts/ensure_nginx.sh
 	@$(MAKE) --no-print-directory test-sqlite
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest

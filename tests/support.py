@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,19 @@ def subprocess_database_url() -> str:
 
     db = settings.DATABASES["default"]
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def system_tool(name: str) -> str:
+    """The path of a system program the suite drives (``nginx``, ``openssl``),
+    looked up on PATH and in /usr/sbin. Missing, the test fails rather than skips:
+    ``make test`` installs them (scripts/ensure_nginx.sh), and a check of our
+    Nginx configuration that quietly skipped would prove nothing."""
+    import pytest
+
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if found is None:
+        pytest.fail(
+            f"{name} is missing: run scripts/ensure_nginx.sh (make test does).",
+            pytrace=False,
+        )
+    return found

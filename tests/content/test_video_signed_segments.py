@@ -8,7 +8,6 @@ import base64
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -26,6 +25,7 @@ from content.services.videos.playlists import (
     signed_url_expiry,
 )
 from tests.portal.factories import UserFactory
+from tests.support import system_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="no nginx binary here")
 def test_nginx_accepts_what_django_signs_and_nothing_else(
     signed, asset, tmp_path, media_root, client_as, course_instructor
 ):
@@ -195,7 +194,7 @@ def test_nginx_accepts_what_django_signs_and_nothing_else(
     (tmp_path / "nginx.conf").write_text(conf)
     started = subprocess.run(
         [
-            "nginx",
+            system_tool("nginx"),
             "-p",
             str(tmp_path),
             "-c",
