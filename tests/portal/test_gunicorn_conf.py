@@ -1,9 +1,11 @@
-"""docker/gunicorn.conf.py: the garbage collector's thresholds in each worker
-(README, Performance: full collections stopped a worker for ~0.6 s under load) and
+"""docker/gunicorn.conf.py: the garbage collector's thresholds and the GIL's switch
+interval in each worker (README, Performance: full collections stopped a worker for
+~0.6 s under load; threads back from a query waited up to 5 ms for the GIL) and
 how rarely workers are recycled (all four restarted together every few minutes)."""
 
 import gc
 import runpy
+import sys
 
 import pytest
 
@@ -17,10 +19,12 @@ def load_conf(monkeypatch, tmp_path):
     """Loads the configuration as gunicorn does (its metrics folder in tmp_path,
     not this process's); the test process's thresholds are restored afterwards."""
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    before = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)  # the interpreter's default
+    before = gc.get_threshold(), sys.getswitchinterval()
+    gc.set_threshold(700, 10, 10)  # the interpreter's defaults
+    sys.setswitchinterval(0.005)
     yield lambda: runpy.run_path(CONF)
-    gc.set_threshold(*before)
+    gc.set_threshold(*before[0])
+    sys.setswitchinterval(before[1])
 
 
 def test_a_new_worker_collects_young_objects_every_50000_allocations(load_conf):
@@ -43,6 +47,23 @@ def test_an_empty_setting_means_the_default(load_conf, monkeypatch):
 def test_loading_the_configuration_leaves_the_master_as_it_is(load_conf):
     load_conf()
     assert gc.get_threshold() == (700, 10, 10)
+    assert sys.getswitchinterval() == 0.005
+
+
+def test_a_new_worker_hands_the_gil_over_after_half_a_millisecond(load_conf):
+    load_conf()["post_fork"](None, None)
+    assert sys.getswitchinterval() == pytest.approx(0.0005)
+
+
+def test_the_switch_interval_comes_from_the_environment_when_set(
+    load_conf, monkeypatch
+):
+    monkeypatch.setenv("GUNICORN_SWITCH_INTERVAL_MS", "5")
+    load_conf()["post_fork"](None, None)
+    assert sys.getswitchinterval() == pytest.approx(0.005)
+    monkeypatch.setenv("GUNICORN_SWITCH_INTERVAL_MS", "")
+    load_conf()["post_fork"](None, None)
+    assert sys.getswitchinterval() == pytest.approx(0.0005)
 
 
 def test_workers_are_recycled_rarely_and_spread_out(load_conf):
