@@ -2,11 +2,9 @@
 through hls.js (Media Source Extensions, H.264 + AAC), posts the learner's position,
 and resumes there after a reload."""
 
-import contextlib
 import re
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from learning.models import ModuleProgress
@@ -32,20 +30,14 @@ def video_module(home_page, tmp_path, settings):
 
 @pytest.fixture
 def player_page(browser_page, video_module):
-    """The browser page, quiet before the database is flushed: a playing video
-    keeps fetching segments and posts progress when the page goes away, and a
-    request still running in the live server deadlocks the flush."""
+    """The browser page, its player stopped before the page closes: a playing video
+    keeps fetching segments, and posts its progress with ``keepalive`` when the page
+    is hidden or left. Closing the browser waits for what the live server is still
+    answering (``tests.browser.LiveServerRequests``); stopping the player first
+    means no such post is sent at all."""
     page = browser_page
-    in_flight = set()
-    page.on("request", lambda request: in_flight.add(request))
-    page.on("requestfinished", lambda request: in_flight.discard(request))
-    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
-    page.route("**/*", lambda route: route.abort())
-    # The player posts its last progress with ``keepalive`` when the page is hidden
-    # or left, a request the route above does not always catch (it reached the
-    # server during the flush once, in CI): stop those events before the player's
-    # own listeners see them (capture listeners on the target run first).
+    # Capture listeners on the target run before the player's own listeners.
     page.evaluate(
         "() => { const quiet = e => e.stopImmediatePropagation();"
         " window.addEventListener('pagehide', quiet, true);"
@@ -55,11 +47,6 @@ def player_page(browser_page, video_module):
         "() => document.querySelectorAll('video').forEach(v => {"
         " v.pause(); if (v.hls) v.hls.destroy(); })"
     )
-    for request in list(in_flight):
-        # Returns once the server answered (None for a request that failed).
-        with contextlib.suppress(PlaywrightError):
-            request.response()
-    page.goto("about:blank")
 
 
 class TestVideoPlayerInTheBrowser:
