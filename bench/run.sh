@@ -153,8 +153,10 @@ locust() {
 # Each run starts on a rested machine: the previous one (2,500 learners are far
 # beyond two cores) leaves queues, autovacuum and a load average behind. After the
 # 2,500-learner run the load average is ~12, and falling below 1.5 takes ~2
-# minutes: at 90 s the video run started at 2.75 and measured the aftermath (API
-# p95 74 ms against 14-23 on a rested machine with the same code).
+# minutes: at 90 s the video run started at 2.75 (API p95 74 ms against 14-23 on a
+# rested machine with the same code). Waiting longer did not rescue the next
+# make bench's video run (README, "Sixth pass"); the load before each run is
+# printed either way.
 rest() {
   for _ in $(seq 1 "${BENCH_REST:-240}"); do
     awk '{ exit !($1 < 1.5) }' /proc/loadavg && break
