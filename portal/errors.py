@@ -107,6 +107,12 @@ def outage_error(exc: BaseException) -> DomainError | None:
 RETRY_AFTER_SECONDS = 30
 
 
+def retry_after_seconds(error: DomainError) -> int:
+    """The ``Retry-After`` for a 503/507: the error's own ``retry_after`` (a busy
+    limit that frees up in seconds, ``HashingBusy``) or ``RETRY_AFTER_SECONDS``."""
+    return getattr(error, "retry_after", None) or RETRY_AFTER_SECONDS
+
+
 def upload_files_release(request) -> None:
     """Close (so delete) the temporary files the upload handlers of ``request`` were
     writing: a body that filled the disk must not keep its partial copy until the

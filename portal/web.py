@@ -45,19 +45,28 @@ class OutageMiddleware:
 
         from portal.api.views import api_error
         from portal.errors import (
-            RETRY_AFTER_SECONDS,
+            ServiceUnavailable,
             outage_error,
+            retry_after_seconds,
             upload_files_release,
         )
 
         outage = outage_error(exception)
+        # A limit of the portal's own that is full for a moment (``HashingBusy``):
+        # the same answer, but no failure to log.
+        busy = outage is None and isinstance(exception, ServiceUnavailable)
+        if busy:
+            outage = exception
         if outage is None:
             return None
         if outage.status == 507:
             upload_files_release(request)
-        logger.error(
-            "Infrastructure failure: %s", type(exception).__name__, exc_info=exception
-        )
+        if not busy:
+            logger.error(
+                "Infrastructure failure: %s",
+                type(exception).__name__,
+                exc_info=exception,
+            )
         if request.path.startswith("/api/"):
             response = api_error(
                 status=outage.status, code=outage.code, message=outage.message
@@ -76,5 +85,5 @@ class OutageMiddleware:
                 response = HttpResponse(
                     outage.message, status=outage.status, content_type="text/plain"
                 )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Retry-After"] = str(retry_after_seconds(outage))
         return response

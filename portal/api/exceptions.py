@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from portal.errors import (
-    RETRY_AFTER_SECONDS,
     DomainError,
     outage_error,
+    retry_after_seconds,
     upload_files_release,
 )
 
@@ -143,12 +143,14 @@ def exception_handler(exc, context):
         if outage.status == 507:
             upload_files_release(context.get("request"))
         exc = outage
-        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        headers["Retry-After"] = str(retry_after_seconds(outage))
 
     if isinstance(exc, DomainError):
         status_code = exc.status
         errors = [error(exc.code, exc.message, exc.field)]
         data = exc.data
+        if getattr(exc, "retry_after", None):
+            headers["Retry-After"] = str(retry_after_seconds(exc))
     elif isinstance(exc, DjangoValidationError):
         status_code = status.HTTP_400_BAD_REQUEST
         errors = _django_validation_errors(exc)

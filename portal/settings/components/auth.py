@@ -1,5 +1,7 @@
 """Users, passwords, web sign-in (django-allauth) and MFA."""
 
+import os
+
 from . import env
 
 AUTH_USER_MODEL = "accounts.User"
@@ -11,8 +13,19 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "portal.accounts.hashers.Argon2idPasswordHasher",
     # Fallback only, so hashes made elsewhere upgrade on the next login.
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "portal.accounts.hashers.PBKDF2PasswordHasher",
 ]
+# Password hashes running at once on this machine, across processes
+# (``portal.accounts.hashers.hash_slot``): by default half the cores this process may
+# use, at least one; 0: no limit. A hash waits at most PASSWORD_HASH_WAIT_MS for a
+# slot, then its request is answered 503 with Retry-After.
+PASSWORD_HASH_SLOTS = env.int(
+    "PASSWORD_HASH_SLOTS", default=max(1, len(os.sched_getaffinity(0)) // 2)
+)
+PASSWORD_HASH_WAIT_MS = env.int("PASSWORD_HASH_WAIT_MS", default=500)
+# Where the slots' lock files live (a folder of the machine's, shared by every
+# process of the portal); empty: a folder in the system's temporary directory.
+PASSWORD_HASH_SLOT_DIR = env.str("PASSWORD_HASH_SLOT_DIR", default="")
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",  # noqa: E501
