@@ -28,6 +28,7 @@ import os
 import random
 import re
 import threading
+import time
 
 import gevent
 from locust import FastHttpUser, between, constant, events, task
@@ -55,16 +56,38 @@ def enrolled_courses(n: int) -> list[int]:
 
 
 def signed_in(task_function):
-    """A learner's task, run once the learner holds a token (else it signs in)."""
+    """A learner's task, run once the learner holds a token (else it signs in, once
+    its back-off after a refused sign-in has passed, and does nothing till then)."""
 
     @functools.wraps(task_function)
     def run(user):
         if user.token is None:
-            user.login()
+            if time.monotonic() >= user.sign_in_after:
+                user.login()
             return None
         return task_function(user)
 
     return run
+
+
+# A refused sign-in is tried again after a back-off that doubles with each refusal
+# in a row (from 2 s, at most 60 s, and never sooner than the answer's Retry-After),
+# with full jitter: as a careful client does, and as every client must for the box to
+# recover. Without it, a box that once started refusing sign-ins stayed full: 500
+# learners each signing in again every 1-3 s asked for several cores of password
+# hashing, and every request of the minute was refused (README, "Performance").
+SIGN_IN_BACKOFF_S = 2.0
+SIGN_IN_BACKOFF_MAX_S = 60.0
+
+
+def sign_in_backoff(refusals: int, retry_after: str | None) -> float:
+    """Seconds to wait before the next sign-in after ``refusals`` in a row."""
+    ceiling = min(SIGN_IN_BACKOFF_MAX_S, SIGN_IN_BACKOFF_S * 2 ** (refusals - 1))
+    try:
+        floor = float(retry_after) if retry_after else 0.0
+    except ValueError:
+        floor = 0.0
+    return max(floor, random.uniform(0, ceiling))  # noqa: S311
 
 
 class Learner(FastHttpUser):
@@ -74,12 +97,15 @@ class Learner(FastHttpUser):
     def on_start(self):
         self.number = next_learner()
         self.mine = enrolled_courses(self.number)
+        self.refusals = 0
+        self.sign_in_after = 0.0
         self.login()
 
     def login(self):
         """Sign in; a refused sign-in (503 when the box is full) leaves the learner
-        without a token, and ``signed_in`` tasks sign in again first, as a client
-        would, instead of sending requests that can only be 401."""
+        without a token, and ``signed_in`` tasks sign in again first, after a
+        back-off (``sign_in_backoff``), as a client would, instead of sending
+        requests that can only be 401."""
         self.token = None
         with self.client.post(
             "/api/v1/auth/login",
@@ -92,8 +118,13 @@ class Learner(FastHttpUser):
         ) as response:
             if response.status_code == 200:
                 self.token = response.json()["data"]["token"]
+                self.refusals = 0
             else:
                 response.failure(f"login {response.status_code}")
+                self.refusals += 1
+                self.sign_in_after = time.monotonic() + sign_in_backoff(
+                    self.refusals, response.headers.get("Retry-After")
+                )
         self.headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     def get(self, path: str, name: str):
