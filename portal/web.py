@@ -32,7 +32,9 @@ def domain_errors_as_http(view):
 class OutageMiddleware:
     """Pages and the admins answer an infrastructure failure (database or Redis
     down, a full disk) with a clear 503/507 page and ``Retry-After`` instead of a
-    500; the API does the same in its exception handler. A bug stays a 500."""
+    500, as they do a limit of the portal's own that is full for a moment (a
+    ``ServiceUnavailable`` such as ``HashingBusy`` at sign-in, not logged as a
+    failure); the API does the same in its exception handler. A bug stays a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
