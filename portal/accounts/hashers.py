@@ -27,6 +27,7 @@ releases a lock when its process dies, so a worker killed in the middle of a has
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import random
 import tempfile
@@ -40,6 +41,8 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.hashers import PBKDF2PasswordHasher as DjangoPBKDF2
 
 from portal.errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
 
 # Threads of one process that may wait for a slot at once (besides the one hashing):
 # the others are refused at once instead of holding a request thread for up to
@@ -101,13 +104,7 @@ def hash_slot():
     if not _process_gate.acquire(blocking=False):
         raise HashingBusy()
     try:
-        folder = slot_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        deadline = time.monotonic() + settings.PASSWORD_HASH_WAIT_MS / 1000
-        while (fd := _try_slots(folder, slots)) is None:
-            if time.monotonic() >= deadline:
-                raise HashingBusy()
-            time.sleep(0.002)
+        fd = _slot_wait(slots)
     finally:
         _process_gate.release()
     _local.depth = 1
@@ -115,10 +112,33 @@ def hash_slot():
         yield
     finally:
         _local.depth = 0
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+
+def _slot_wait(slots: int) -> int | None:
+    """A slot's locked descriptor, waiting up to ``PASSWORD_HASH_WAIT_MS``;
+    ``HashingBusy`` when none frees up; ``None`` when the slot folder cannot be
+    used (logged: hashing without a limit beats refusing every sign-in)."""
+    folder = slot_dir()
+    deadline = time.monotonic() + settings.PASSWORD_HASH_WAIT_MS / 1000
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        while (fd := _try_slots(folder, slots)) is None:
+            if time.monotonic() >= deadline:
+                raise HashingBusy()
+            time.sleep(0.002)
+    except OSError as exc:  # not a busy slot: _try_slots handles those
+        logger.warning(
+            "Password hashing slots unusable in %s (%s): hashing without a limit",
+            folder,
+            exc,
+        )
+        return None
+    return fd
 
 
 class SlotHashingMixin:

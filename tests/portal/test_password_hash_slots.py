@@ -185,8 +185,18 @@ class TestSlots:
         assert not check_password("wrong", encoded)
 
     def test_no_limit_at_zero(self, settings, argon2, other_process):
-        settings.PASSWORD_HASH_SLOTS = 1
+        settings.PASSWORD_HASH_SLOTS = 0
         assert check_password("s3cret", make_password("s3cret"))
+
+    def test_an_unusable_slot_folder_does_not_stop_sign_ins(
+        self, settings, argon2, slots, caplog
+    ):
+        blocker = slots / "not-a-folder"
+        blocker.write_text("")
+        settings.PASSWORD_HASH_SLOT_DIR = str(blocker / "slots")
+
+        assert check_password("s3cret", make_password("s3cret"))
+        assert "hashing without a limit" in caplog.text
 
     def test_slot_files_are_private(self, settings, slots):
         with hash_slot():
