@@ -3,9 +3,10 @@
 Django's Argon2 hasher defaults to 100 MiB and 8 lanes: about 120 ms of CPU per
 sign-in, so a few dozen sign-ins a second take a small server down. OWASP's Password
 Storage Cheat Sheet lists Argon2id with m=19 MiB, t=2, p=1 as the first choice; that
-costs a few milliseconds. The algorithm name stays ``argon2``, so hashes made with
-other parameters are still checked by this hasher, and Django rehashes them with
-these parameters at the next successful sign-in (``must_update`` compares them).
+costs ~20-30 ms (``make bench``). The algorithm name stays ``argon2``, so hashes
+made with other parameters are still checked by this hasher, and Django rehashes
+them with these parameters at the next successful sign-in (``must_update`` compares
+them).
 
 Even so a sign-in is the most expensive request the portal serves (~30-45 ms of CPU
 against 1-3 ms for a read, ``make bench``), and a storm of them (a class signing in
