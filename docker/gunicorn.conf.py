@@ -11,7 +11,8 @@ Environment: ``GUNICORN_WORKERS`` (default: 2 per core), ``GUNICORN_THREADS``
 (default 4), ``GUNICORN_BIND``, ``GUNICORN_TIMEOUT``, ``GUNICORN_ACCESS_LOG`` (off;
 ``-``: stdout), ``GUNICORN_GC_THRESHOLD``, ``GUNICORN_SWITCH_INTERVAL_MS``,
 ``GUNICORN_MAX_REQUESTS`` (below),
-``PROMETHEUS_MULTIPROC_DIR``.
+``PROMETHEUS_MULTIPROC_DIR``. A number that is malformed or out of range stops
+gunicorn at start with one line naming the setting (``number``).
 
 Metrics (``GET /metrics``, ``portal.metrics``): each worker process counts its own
 requests, so ``prometheus_client`` runs in multiprocess mode, every worker writing
@@ -23,6 +24,7 @@ worker is marked so (``child_exit``).
 """
 
 import gc
+import math
 import multiprocessing
 import os
 import sys
@@ -33,21 +35,41 @@ from pathlib import Path
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
 
+
+def number(name: str, default, *, minimum, kind=int):
+    """The environment's ``name`` as a number of at least ``minimum`` (unset or
+    empty: ``default``). Anything else stops gunicorn at start with one line naming
+    the setting, not a traceback from deep inside the configuration."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value < minimum:
+        raise SystemExit(
+            f"{name}={raw!r} is not valid: a {'whole ' if kind is int else ''}"
+            f"number of at least {minimum} is expected."
+        )
+    return value
+
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * multiprocessing.cpu_count())
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+workers = number("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count(), minimum=1)
+threads = number("GUNICORN_THREADS", 4, minimum=1)
 worker_class = "gthread"
 # Connections a process accepts beyond its busy threads wait inside it, where no one
 # can refuse them: keep that queue short, so that overload shows up at once in the
 # kernel's backlog (below) and as 502/503 from Nginx rather than as minutes of wait.
-worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 2 * threads)
+worker_connections = number("GUNICORN_WORKER_CONNECTIONS", 2 * threads, minimum=1)
 # A stuck request is killed after this; the overload guard answers 503 long before.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+timeout = number("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = 20
 keepalive = 5
 # Connections beyond this wait in the kernel's queue no longer: they are refused and
 # Nginx answers 502/503 at once rather than holding them for half a minute.
-backlog = int(os.environ.get("GUNICORN_BACKLOG") or 256)
+backlog = number("GUNICORN_BACKLOG", 256, minimum=1)
 # Recycle workers now and then (memory growth of long-lived processes), staggered.
 # A recycled worker drops the connections Nginx keeps to it and starts cold, so
 # recycling is rare and spread out: at 20,000 (+ up to 2,000) requests the four
@@ -58,7 +80,7 @@ backlog = int(os.environ.get("GUNICORN_BACKLOG") or 256)
 # 290 MB over ~20,000). Default ``GUNICORN_MAX_REQUESTS`` 100,000 (0: never) plus
 # up to half of it again: a worker restarts after 100,000-150,000 requests (~20-35
 # minutes of full load, ~+50-75 MB).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 100_000)
+max_requests = number("GUNICORN_MAX_REQUESTS", 100_000, minimum=0)
 max_requests_jitter = max_requests // 2
 # Loads the app once before forking: faster start, shared memory pages.
 preload_app = True
@@ -93,10 +115,24 @@ def on_starting(server):
 # collection. ``GUNICORN_GC_THRESHOLD``: the three thresholds of
 # ``gc.set_threshold``, comma-separated (default ``50000,10,10``). ``gc.freeze()``
 # in the master before forking was measured too (twice): more CPU, not less.
-GC_THRESHOLD = tuple(
-    int(part)
-    for part in (os.environ.get("GUNICORN_GC_THRESHOLD") or "50000,10,10").split(",")
-)
+def gc_threshold(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """One to three whole numbers ≥ 0, comma-separated (``gc.set_threshold``)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        parts = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        parts = ()
+    if not 1 <= len(parts) <= 3 or min(parts) < 0:
+        raise SystemExit(
+            f"{name}={raw!r} is not valid: one to three whole numbers of at least 0, "
+            "comma-separated, are expected."
+        )
+    return parts
+
+
+GC_THRESHOLD = gc_threshold("GUNICORN_GC_THRESHOLD", (50000, 10, 10))
 
 
 # How long a thread may keep the GIL while another waits for it
@@ -110,7 +146,9 @@ GC_THRESHOLD = tuple(
 # with no more CPU for gunicorn and no fewer requests served at saturation (2,500
 # learners: 788 requests/s at 5 ms, 814 at 0.5). ``GUNICORN_SWITCH_INTERVAL_MS``
 # (default 0.5).
-SWITCH_INTERVAL_MS = float(os.environ.get("GUNICORN_SWITCH_INTERVAL_MS") or 0.5)
+SWITCH_INTERVAL_MS = number(
+    "GUNICORN_SWITCH_INTERVAL_MS", 0.5, minimum=0.001, kind=float
+)
 
 
 def post_fork(server, worker):

@@ -80,3 +80,88 @@ def test_recycling_follows_the_environment_and_zero_turns_it_off(
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (40_000, 20_000)
     monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "0")
     assert load_conf()["max_requests"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("GUNICORN_WORKERS", "four"),
+        ("GUNICORN_WORKERS", "0"),
+        ("GUNICORN_THREADS", "-1"),
+        ("GUNICORN_THREADS", "2.5"),
+        ("GUNICORN_TIMEOUT", "0"),
+        ("GUNICORN_BACKLOG", "1e3"),
+        ("GUNICORN_MAX_REQUESTS", "-5"),
+        ("GUNICORN_SWITCH_INTERVAL_MS", "0"),
+        ("GUNICORN_SWITCH_INTERVAL_MS", "nan"),
+        ("GUNICORN_SWITCH_INTERVAL_MS", "inf"),
+        ("GUNICORN_SWITCH_INTERVAL_MS", "fast"),
+        ("GUNICORN_GC_THRESHOLD", "50000,ten,10"),
+        ("GUNICORN_GC_THRESHOLD", "1,2,3,4"),
+        ("GUNICORN_GC_THRESHOLD", "-1"),
+    ],
+)
+def test_a_bad_number_stops_gunicorn_with_one_line_naming_it(
+    load_conf, monkeypatch, name, raw
+):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(SystemExit) as stopped:
+        load_conf()
+    message = str(stopped.value.code)
+    assert message.startswith(f"{name}={raw!r} is not valid")
+    assert "\n" not in message
+
+
+def test_numbers_in_range_are_taken_as_given(load_conf, monkeypatch):
+    for name, raw in [
+        ("GUNICORN_WORKERS", " 3 "),
+        ("GUNICORN_THREADS", "8"),
+        ("GUNICORN_TIMEOUT", "45"),
+        ("GUNICORN_BACKLOG", "64"),
+        ("GUNICORN_SWITCH_INTERVAL_MS", "2.5"),
+        ("GUNICORN_GC_THRESHOLD", "0"),
+    ]:
+        monkeypatch.setenv(name, raw)
+    conf = load_conf()
+    assert (conf["workers"], conf["threads"], conf["timeout"], conf["backlog"]) == (
+        3,
+        8,
+        45,
+        64,
+    )
+    assert conf["worker_connections"] == 16
+    assert conf["SWITCH_INTERVAL_MS"] == 2.5
+    assert conf["GC_THRESHOLD"] == (0,)
+
+
+def test_gunicorn_itself_refuses_to_start_on_a_bad_number(tmp_path):
+    """The real gunicorn checking its configuration and the portal's application:
+    a bad number is exit status 1 with the one-line message and no traceback; the
+    same command with a good one passes."""
+    import os
+    import subprocess
+
+    def check(threads: str):
+        return subprocess.run(
+            [
+                *(sys.executable, "-m", "gunicorn", "--check-config"),
+                *("-c", CONF, "portal.wsgi:application"),
+            ],
+            capture_output=True,
+            text=True,
+            env={
+                **os.environ,
+                "GUNICORN_THREADS": threads,
+                "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+            },
+            timeout=120,
+            cwd=ROOT,
+        )
+
+    refused = check("many")
+    assert refused.returncode == 1
+    output = refused.stderr + refused.stdout
+    assert "GUNICORN_THREADS='many' is not valid" in output
+    assert "Traceback" not in output
+    accepted = check("3")
+    assert accepted.returncode == 0, accepted.stderr
