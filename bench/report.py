@@ -53,6 +53,17 @@ def _row(rows: list[dict], name: str) -> dict:
     return next((r for r in rows if r["Name"] == name), {})
 
 
+def _served(path: Path, rate_row: dict) -> str:
+    """gunicorn's cores, its CPU ms per request of ``rate_row``'s rate and the
+    machine's busy cores, as three table cells (``-`` when not measured)."""
+    if not path.exists():
+        return "- | - | -"
+    cpu = json.loads(path.read_text())
+    rate = _num(rate_row, "Requests/s")
+    per_request = f"{1000 * cpu['gunicorn'] / rate:.1f}" if rate else "-"
+    return f"{cpu['gunicorn']:.2f} | {per_request} | {cpu['machine']:.2f}"
+
+
 def api_table(run: Path, out) -> None:
     files = sorted(
         run.glob("locust/api-*_stats.csv"),
@@ -66,7 +77,8 @@ def api_table(run: Path, out) -> None:
     )
     out.write(
         "| users | requests/s | failures | p50 | p95 | p99 | bare p50 | bare p95 "
-        "| p95 / bare p95 |\n|---|---|---|---|---|---|---|---|---|\n"
+        "| p95 / bare p95 | gunicorn cores | CPU ms per request | machine busy |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     for path in files:
         users = path.name.split("-")[1].split("_")[0]
@@ -74,13 +86,19 @@ def api_table(run: Path, out) -> None:
         total = _row(rows, "Aggregated")
         bare = _row(rows, "bare view")
         ratio = _num(total, "95%") / max(_num(bare, "95%"), 1)
+        served = _served(run / "locust" / f"api-{users}-cpu.json", total)
         out.write(
             f"| {users} | {_num(total, 'Requests/s'):.0f} "
             f"| {int(_num(total, 'Failure Count'))} "
             f"| {_num(total, '50%'):.0f} | {_num(total, '95%'):.0f} "
             f"| {_num(total, '99%'):.0f} | {_num(bare, '50%'):.0f} "
-            f"| {_num(bare, '95%'):.0f} | {ratio:.1f} |\n"
+            f"| {_num(bare, '95%'):.0f} | {ratio:.1f} | {served} |\n"
         )
+    out.write(
+        "(gunicorn cores, the CPU per request served (gunicorn's CPU over the "
+        "requests/s) and the machine's busy cores: read from /proc over the "
+        "measured part of the run, bench/served_cpu.py.)\n"
+    )
     out.write("\nPer endpoint at the first size:\n\n")
     out.write("| endpoint | requests | failures | p50 | p95 | p99 |\n")
     out.write("|---|---|---|---|---|---|\n")
@@ -102,8 +120,9 @@ def video_table(run: Path, out) -> None:
     out.write(
         "| viewers + learners | segment p50 | segment p95 | segment p99 | "
         "segment failures | playlist p95 | API p95 | API p99 | slowest endpoint "
-        "p95 | API failures |\n"
-        "|---|---|---|---|---|---|---|---|---|---|\n"
+        "p95 | API failures | gunicorn cores | CPU ms per API request | machine "
+        "busy |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     exact = run / "locust" / "video-api.json"
     times = json.loads(exact.read_text()) if exact.exists() else {}
@@ -114,12 +133,15 @@ def video_table(run: Path, out) -> None:
         playlist = _row(rows, "video playlist")
         api_names = {r["Name"] for r in rows} - VIDEO_NAMES - {"Aggregated"}
         api = _combined(rows, api_names)
+        served = _served(
+            run / "locust" / "video-cpu.json", {"Requests/s": api.get("rps", 0)}
+        )
         out.write(
             f"| {label} | {_num(segment, '50%'):.0f} | {_num(segment, '95%'):.0f} "
             f"| {_num(segment, '99%'):.0f} | {int(_num(segment, 'Failure Count'))} "
             f"| {_num(playlist, '95%'):.0f} | {times.get('p95', 0):.0f} "
             f"| {times.get('p99', 0):.0f} | {api.get('p95_max', 0):.0f} "
-            f"| {int(api.get('failures', 0))} |\n"
+            f"| {int(api.get('failures', 0))} | {served} |\n"
         )
     out.write(
         "(playlist: the variant, from Nginx on its signed URL; each viewer reads "

@@ -118,6 +118,7 @@ sed -e "s#@RUN@#$RUN#g" -e "s#@PORT@#$PORT#g" -e "s#@STATIC@#$STATIC_ROOT#g" \
 "$ROOT/.venv/bin/gunicorn" portal.wsgi:application --config docker/gunicorn.conf.py \
   >"$RUN/gunicorn.log" 2>&1 &
 pids+=($!)
+GUNICORN_PID=$!
 "$ROOT/.venv/bin/celery" -A portal worker -Q default,media,notifications,integrations --concurrency 1 \
   --loglevel WARNING >"$RUN/worker.log" 2>&1 &
 pids+=($!)
@@ -164,11 +165,18 @@ rest() {
   done
   echo "load average before $1: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/loads.txt"
 }
+# The serving processes' CPU in the measured part of a run (after the ramp and the
+# settle time, to 2 s before the end), in the background beside locust.
+served_cpu() {
+  "$PY" -m bench.served_cpu "$1" "$(( $2 / SPAWN + BENCH_SETTLE ))" \
+    "$(( DURATION - 2 ))" "$GUNICORN_PID" &
+}
 offset=0
 for users in $USERS; do
   [ "$users" -gt 0 ] || continue  # BENCH_USERS=0: no API load run
   rest "$users users"
   echo "bench: $users learners for $DURATION s" >&2
+  served_cpu "$RUN/locust/api-$users-cpu.json" "$users"
   BENCH_LEARNER_OFFSET=$offset locust -u "$users" -r "$SPAWN" \
     -t "$(( users / SPAWN + BENCH_SETTLE + DURATION ))s" \
     --csv "$RUN/locust/api-$users" Learner
@@ -178,6 +186,7 @@ done
 if [ "$VIEWERS" -gt 0 ]; then
   rest "the video run"
   echo "bench: $VIEWERS viewers beside $VIEWER_LEARNERS learners for $DURATION s" >&2
+  served_cpu "$RUN/locust/video-cpu.json" $(( VIEWERS + VIEWER_LEARNERS ))
   BENCH_API_TIMES=$RUN/locust/video-api.json \
   BENCH_VIEWERS=$VIEWERS BENCH_LEARNER_OFFSET=$offset locust \
     -u $(( VIEWERS + VIEWER_LEARNERS )) -r "$SPAWN" \
