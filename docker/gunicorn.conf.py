@@ -64,7 +64,7 @@ worker_class = "gthread"
 # kernel's backlog (below) and as 502/503 from Nginx rather than as minutes of wait.
 worker_connections = number("GUNICORN_WORKER_CONNECTIONS", 2 * threads, minimum=1)
 # A stuck request is killed after this; the overload guard answers 503 long before.
-timeout = number("GUNICORN_TIMEOUT", 30, minimum=1)
+timeout = number("GUNICORN_TIMEOUT", 30, minimum=0)  # 0: no timeout (gunicorn)
 graceful_timeout = 20
 keepalive = 5
 # Connections beyond this wait in the kernel's queue no longer: they are refused and

@@ -89,7 +89,7 @@ def test_recycling_follows_the_environment_and_zero_turns_it_off(
         ("GUNICORN_WORKERS", "0"),
         ("GUNICORN_THREADS", "-1"),
         ("GUNICORN_THREADS", "2.5"),
-        ("GUNICORN_TIMEOUT", "0"),
+        ("GUNICORN_TIMEOUT", "-1"),
         ("GUNICORN_BACKLOG", "1e3"),
         ("GUNICORN_MAX_REQUESTS", "-5"),
         ("GUNICORN_SWITCH_INTERVAL_MS", "0"),
