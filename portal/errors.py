@@ -81,13 +81,18 @@ _NO_SPACE = {28, 122}  # ENOSPC, EDQUOT
 
 def outage_error(exc: BaseException) -> DomainError | None:
     """The clear error for an infrastructure failure, or ``None`` for anything else
-    (a bug stays a 500 and is logged as one)."""
+    (a bug stays a 500 and is logged as one). A ``ServiceUnavailable`` our own code
+    raised (a limit that is full for a moment, ``HashingBusy``) is returned as it
+    is: callers answer it alike but log a failure only when the answer ``is not``
+    the exception."""
     from django.db import InterfaceError
     from django.db import OperationalError as DatabaseOperationalError
     from kombu.exceptions import OperationalError as BrokerOperationalError
 
     from portal.state import REDIS_OUTAGE
 
+    if isinstance(exc, ServiceUnavailable):
+        return exc
     if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
         return InsufficientStorage(
             "The server's storage is full, so the upload was not kept. "

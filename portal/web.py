@@ -47,23 +47,17 @@ class OutageMiddleware:
 
         from portal.api.views import api_error
         from portal.errors import (
-            ServiceUnavailable,
             outage_error,
             retry_after_seconds,
             upload_files_release,
         )
 
         outage = outage_error(exception)
-        # A limit of the portal's own that is full for a moment (``HashingBusy``):
-        # the same answer, but no failure to log.
-        busy = outage is None and isinstance(exception, ServiceUnavailable)
-        if busy:
-            outage = exception
         if outage is None:
             return None
         if outage.status == 507:
             upload_files_release(request)
-        if not busy:
+        if outage is not exception:  # not one of our own limits, busy for a moment
             logger.error(
                 "Infrastructure failure: %s",
                 type(exception).__name__,

@@ -137,9 +137,12 @@ def exception_handler(exc, context):
 
     outage = outage_error(exc)
     if outage is not None:
-        logger.error(
-            "Infrastructure failure in API view: %s", type(exc).__name__, exc_info=exc
-        )
+        if outage is not exc:  # not one of our own limits, busy for a moment
+            logger.error(
+                "Infrastructure failure in API view: %s",
+                type(exc).__name__,
+                exc_info=exc,
+            )
         if outage.status == 507:
             upload_files_release(context.get("request"))
         exc = outage
@@ -149,8 +152,6 @@ def exception_handler(exc, context):
         status_code = exc.status
         errors = [error(exc.code, exc.message, exc.field)]
         data = exc.data
-        if getattr(exc, "retry_after", None):
-            headers["Retry-After"] = str(retry_after_seconds(exc))
     elif isinstance(exc, DjangoValidationError):
         status_code = status.HTTP_400_BAD_REQUEST
         errors = _django_validation_errors(exc)

@@ -208,7 +208,7 @@ class TestSlots:
 @pytest.mark.django_db
 class TestSignIn:
     def test_api_sign_in_is_refused_with_retry_after(
-        self, api_client, learner, hold_slots
+        self, api_client, learner, hold_slots, caplog
     ):
         assert learner.password.startswith("argon2$")
         holder = hold_slots()
@@ -220,6 +220,7 @@ class TestSignIn:
         assert response["Retry-After"] == "2"
         assert response.json()["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
         assert AuditLog.objects.count() == audits  # not a failed sign-in
+        assert "Infrastructure failure" not in caplog.text  # busy, not broken
 
         stop(holder)
         assert login(api_client, learner, PASSWORD).status_code == 200
@@ -262,7 +263,7 @@ class TestSignIn:
         assert response.status_code == 503
         assert not User.objects.filter(email="busy@example.org").exists()
 
-    def test_web_sign_in_page_answers_503(self, client, learner, hold_slots):
+    def test_web_sign_in_page_answers_503(self, client, learner, hold_slots, caplog):
         hold_slots()
         response = client.post(
             reverse("account_login"), {"login": learner.email, "password": PASSWORD}
@@ -271,3 +272,4 @@ class TestSignIn:
         assert response["Retry-After"] == "2"
         assert b"Too many sign-ins" in response.content
         assert "_auth_user_id" not in client.session
+        assert "Infrastructure failure" not in caplog.text  # busy, not broken
