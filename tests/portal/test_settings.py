@@ -175,6 +175,35 @@ class TestEmbeddedDefault:
         assert result["eager"] is True
 
 
+class TestPasswordHashSlots:
+    def test_default_is_half_the_cores_and_a_half_second_wait(self):
+        import os
+
+        completed = run_python(
+            "import django; django.setup(); from django.conf import settings;"
+            " print('RESULT', settings.PASSWORD_HASH_SLOTS,"
+            " settings.PASSWORD_HASH_WAIT_MS)",
+            DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        )
+        assert completed.returncode == 0, completed.stderr
+        slots, wait = completed.stdout.split("RESULT ", 1)[1].split()
+        assert int(slots) == max(1, len(os.sched_getaffinity(0)) // 2)
+        assert int(wait) == 500
+
+    @pytest.mark.parametrize(
+        "env", [{"PASSWORD_HASH_SLOTS": "-1"}, {"PASSWORD_HASH_WAIT_MS": "-5"}]
+    )
+    def test_a_negative_value_stops_the_start(self, env):
+        completed = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE="portal.settings.dev",
+            **env,
+        )
+        assert completed.returncode != 0
+        assert "ImproperlyConfigured" in completed.stderr
+        assert "must not be negative" in completed.stderr
+
+
 class TestDeployCheck:
     def test_check_deploy_is_clean_under_production_settings(self):
         completed = run_manage(

@@ -2,6 +2,8 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from . import env
 
 AUTH_USER_MODEL = "accounts.User"
@@ -23,6 +25,11 @@ PASSWORD_HASH_SLOTS = env.int(
     "PASSWORD_HASH_SLOTS", default=max(1, len(os.sched_getaffinity(0)) // 2)
 )
 PASSWORD_HASH_WAIT_MS = env.int("PASSWORD_HASH_WAIT_MS", default=500)
+if PASSWORD_HASH_SLOTS < 0 or PASSWORD_HASH_WAIT_MS < 0:
+    # At start, not as a 500 at every sign-in.
+    raise ImproperlyConfigured(
+        "PASSWORD_HASH_SLOTS and PASSWORD_HASH_WAIT_MS must not be negative."
+    )
 # Where the slots' lock files live (a folder of the machine's, shared by every
 # process of the portal); empty: a folder in the system's temporary directory.
 PASSWORD_HASH_SLOT_DIR = env.str("PASSWORD_HASH_SLOT_DIR", default="")
