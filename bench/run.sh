@@ -60,7 +60,8 @@ export MEDIA_ROOT=$RUN/media
 export STATIC_ROOT=$RUN/static
 export MEDIA_ACCEL_REDIRECT=true
 export HLS_SECURE_LINK_SECRET=bench-hls-$RANDOM$RANDOM
-export TRUSTED_PROXIES=127.0.0.1
+# gunicorn listens on a Unix socket: Nginx is its peer there (portal/proxies.py).
+export TRUSTED_PROXIES=127.0.0.1,unix
 # Every simulated learner signs in from 127.0.0.1: the per-address limits are meant
 # for real clients, not for this one.
 export THROTTLE_RATE_LOGIN_IP=1000000/hour

@@ -48,6 +48,18 @@ class TestClientIp:
         settings.TRUSTED_PROXIES = [NGINX]
         assert client_ip(request_from(NGINX)) == NGINX
 
+    def test_a_unix_socket_peer_is_trusted_only_when_listed(self, settings):
+        """gunicorn on a Unix socket gives the peer (Nginx) an empty REMOTE_ADDR."""
+        request = request_from("", "1.2.3.4, 203.0.113.1")
+        assert client_ip(request) is None
+        settings.TRUSTED_PROXIES = ["172.28.0.0/24"]
+        assert client_ip(request) is None
+        settings.TRUSTED_PROXIES = ["172.28.0.0/24", "unix"]
+        assert client_ip(request) == "203.0.113.1"
+        assert client_ip(request_from("")) is None  # no header: nobody to name
+        # "unix" never trusts an addressed peer's header.
+        assert client_ip(request_from(ATTACKER, "203.0.113.1")) == ATTACKER
+
 
 class TestSpoofedForwardedFor:
     @pytest.fixture(autouse=True)

@@ -45,7 +45,8 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 }
 # Proxies (addresses or networks) whose X-Forwarded-For is believed: throttles, the
 # audit log and proctoring see the client address they append (portal/proxies.py).
-# Empty trusts nobody; docker/compose.yaml sets Nginx's network.
+# Empty trusts nobody; docker/compose.yaml sets Nginx's network. ``unix`` trusts
+# the peer of a Unix socket (gunicorn bound to one behind Nginx).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # The audit log is this many independent hash chains, so that unrelated writers do not
